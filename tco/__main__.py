@@ -1,0 +1,211 @@
+"""Command line: the same engine as the page, JSON out.
+
+    python -m tco keys [--json]
+    python -m tco summary --json [--set KEY=VALUE ...] [--link URL]
+    python -m tco bench --json [--scenarios N]
+    python -m tco invoices FILE... --json
+    python -m tco validate --json        (roofline leave-one-out error against the measured table)
+
+Bad keys or values exit with status 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import Any
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        raise SystemExit(_fail(f"{self.prog}: {message}"))
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _clean(x: Any) -> Any:
+    """JSON-safe: NaN/inf -> null, numpy -> Python."""
+    import numpy as np
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _clean(x.tolist())
+    if isinstance(x, (np.floating, float)):
+        return float(x) if math.isfinite(x) else None
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+def summary_dict(result, link_query: str | None = None) -> dict[str, Any]:
+    """The JSON summary of an evaluated scenario (also used by tests and the report)."""
+    from tco import capacity, catalog
+    from tco.scenario import to_dict
+    r = result.resolved
+    p = r.params
+
+    def prices(pr, prefix):
+        return {"model": pr.model_ref, "name": pr.model_name,
+                "input": float(getattr(p, f"{prefix}_input_usd_per_mtok")),
+                "cached_input": float(getattr(p, f"{prefix}_cached_input_usd_per_mtok")),
+                "output": float(getattr(p, f"{prefix}_output_usd_per_mtok")),
+                "batch_input": float(getattr(p, f"{prefix}_batch_input_usd_per_mtok")),
+                "batch_output": float(getattr(p, f"{prefix}_batch_output_usd_per_mtok")),
+                "unit": "USD per 1M tokens", "source": pr.source, "date": pr.date,
+                "tier_note": pr.tier_note}
+
+    cal = capacity.calibration()
+    out = {
+        "scenario": to_dict(r.scenario),
+        "resolved": {"hosted_model": r.hosted_ref, "gpu_hour_usd": float(p.gpu_hour_usd),
+                     "gpu_price_usd": float(p.gpu_price_usd), "gpu_tdp_w": float(p.tdp_w),
+                     "gpus_per_replica": r.gpus_per_replica},
+        "prices": {"api": prices(r.api, "api"), "hosted_open": prices(r.hosted, "hosted"),
+                   "catalog_date": catalog.price_catalog_date()},
+        "at_volume": {"tokens_per_month": r.scenario.tokens_per_month, **result.at_volume},
+        "breakeven": {
+            "vs_api_tokens_per_month": result.breakeven["api"].tokens_per_month,
+            "vs_hosted_open_tokens_per_month": result.breakeven["hosted_open"].tokens_per_month,
+            "vs_api_stays_cheaper_from": result.breakeven["api"].stays_cheaper_from,
+            "vs_hosted_open_stays_cheaper_from": result.breakeven["hosted_open"].stays_cheaper_from,
+            "vs_api_utilisation": result.breakeven["api"].utilisation,
+            "vs_hosted_open_utilisation": result.breakeven["hosted_open"].utilisation,
+            "reason": result.breakeven["api"].reason,
+            "reason_hosted_open": result.breakeven["hosted_open"].reason,
+        },
+        "payback": {"vs_api_month": result.payback["api"].month, "reason": result.payback["api"].reason,
+                    "vs_hosted_open_month": result.payback["hosted_open"].month,
+                    "reason_hosted_open": result.payback["hosted_open"].reason},
+        "npv_usd": {"vs_api": result.npv_usd["api"], "vs_hosted_open": result.npv_usd["hosted_open"]},
+        "irr": {"vs_api": result.irr["api"], "vs_hosted_open": result.irr["hosted_open"]},
+        "self_host_unit_costs": {"per_gpu_month_usd": result.per_gpu_month,
+                                 "replica_usd_per_month": result.replica_usd_per_month,
+                                 "fixed_usd_per_month": result.fixed_usd_per_month,
+                                 "replica_tokens_per_month": result.replica_tokens_per_month,
+                                 "usd_per_mtok_full_load": result.self_usd_per_mtok_full_load},
+        "throughput_validation": {"roofline_calibration_factor": cal.factor, "rows": cal.rows,
+                                  "loo_median_abs_error": cal.loo_median_abs_error},
+        "monthly": {k: result.flows[k] for k in ("volume", "api", "hosted_open", "self_host", "gpus")},
+        "terminal_value_usd": float(result.flows["terminal_value"]),
+        "warnings": list(r.warnings),
+        "arithmetic": list(result.steps),
+    }
+    if link_query is not None:
+        out["link_query"] = link_query
+    return _clean(out)
+
+
+def cmd_keys(args) -> int:
+    from tco.scenario import FIELDS, Scenario, format_value, range_text
+    default = Scenario()
+    rows = []
+    for key, f in FIELDS.items():
+        m = f.metadata
+        allowed = range_text(key) if m["kind"] in ("float", "int", "optional") else None
+        if m["choices"] and m["choices"] != "api":
+            from tco.scenario import choices
+            allowed = ", ".join(choices(key))
+        elif m["choices"] == "api":
+            allowed = "provider:model from the genai-prices catalog"
+        rows.append({"key": key, "unit": m["unit"], "default": getattr(default, key),
+                     "allowed": allowed, "group": m["group"], "description": m["help"], "source": m["source"]})
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for r in rows:
+            d = format_value(r["key"], r["default"])
+            print(f"{r['key']:34} {d:>14} {r['unit']:16} {r['allowed']}\n{'':34} {r['description']} "
+                  f"[source: {r['source']}]")
+    return 0
+
+
+def cmd_summary(args) -> int:
+    from tco import model, scenario
+    base = scenario.Scenario()
+    notices: list[str] = []
+    if args.link:
+        from tco.share import decode_link
+        d = decode_link(args.link)
+        base, notices = d.scenario, list(d.notices)
+    pairs = {}
+    for item in args.set or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            return _fail(f"--set takes KEY=VALUE, got {item!r}")
+        pairs[key.strip()] = value
+    try:
+        s = scenario.from_strings(pairs, base)
+        result = model.evaluate(s)
+    except ValueError as e:
+        return _fail(str(e))
+    try:
+        from tco.share import encode
+        link = encode(s)
+    except ImportError:  # pragma: no cover - share module absent
+        link = None
+    out = summary_dict(result, link)
+    if notices:
+        out["link_notices"] = notices
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print("\n".join(result.steps))
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from tco.bench import run
+    print(json.dumps(_clean(run(args.scenarios, args.scalar_sample)), indent=2))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from tco import capacity
+    cal = capacity.calibration()
+    rows = [{"model": m.model, "gpu": m.gpu, "gpus": m.gpus, "precision": m.precision,
+             "input_tokens": m.input_tokens, "output_tokens": m.output_tokens,
+             "measured_output_tokens_per_s": m.output_tokens_per_s, "abs_error": e}
+            for m, e in cal.loo_errors]
+    print(json.dumps(_clean({"calibration_factor": cal.factor, "rows": cal.rows,
+                             "loo_median_abs_error": cal.loo_median_abs_error,
+                             "loo_p90_abs_error": cal.loo_p90_abs_error, "per_row": rows}), indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "invoices":
+        from tco.invoices.cli import main as invoices_main
+        return invoices_main(argv[1:])
+    parser = _Parser(prog="python -m tco", description="LLM self-hosting TCO and break-even engine")
+    sub = parser.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+    k = sub.add_parser("keys", help="list every input")
+    k.add_argument("--json", action="store_true")
+    s = sub.add_parser("summary", help="evaluate one scenario")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--set", action="append", metavar="KEY=VALUE")
+    s.add_argument("--link", metavar="URL", help="start from a shared link")
+    b = sub.add_parser("bench", help="benchmark the vectorised engine against the scalar reference")
+    b.add_argument("--json", action="store_true")
+    b.add_argument("--scenarios", type=int, default=1_000_000)
+    b.add_argument("--scalar-sample", type=int, default=2_000)
+    v = sub.add_parser("validate", help="roofline leave-one-out error against the measured table")
+    v.add_argument("--json", action="store_true")
+    sub.add_parser("invoices", help="read API bills and usage exports: invoices FILE... --json")
+    args = parser.parse_args(argv)
+    try:
+        return {"keys": cmd_keys, "summary": cmd_summary, "bench": cmd_bench,
+                "validate": cmd_validate}[args.cmd](args)
+    except BrokenPipeError:  # pragma: no cover
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Benchmark: the vectorised engine against the plain-Python reference, in one run.
+
+Times (1) monthly costs and break-even volumes for a grid of N scenarios, (2) payback and NPV over
+36 months for N scenarios, (3) the scalar reference on a random sample of the same scenarios, and
+reports scenarios per second, the speed-up (same machine, same run) and peak memory traced by
+tracemalloc (numpy reports its buffers to it). No wall-clock figure is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+import tracemalloc
+
+import numpy as np
+
+from tco import model, reference
+from tco.costs import PARAM_NAMES
+from tco.scenario import Scenario
+
+
+def _grid(n: int) -> dict[str, np.ndarray]:
+    """A ~n-point grid over volume x GPU $/hour x staff FTE (cube root of n points each)."""
+    side = max(2, round(n ** (1 / 3)))
+    return {"tokens_per_month": np.geomspace(1e6, 1e11, side),
+            "gpu_hour_usd": np.linspace(1.0, 8.0, side),
+            "staff_fte": np.linspace(0.0, 3.0, side)}
+
+
+def _timed(fn):
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    out = fn()
+    dt = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return out, dt, peak
+
+
+def run(n: int = 1_000_000, scalar_sample: int = 2_000, seed: int = 0) -> dict:
+    s = Scenario()
+    grid = _grid(n)
+    total = int(np.prod([v.size for v in grid.values()]))
+    model.sweep(s, {k: v[:2] for k, v in grid.items()})  # warm caches (catalog, prices)
+
+    mon, t_mon, mem_mon = _timed(lambda: model.sweep(s, grid, what=("monthly", "breakeven")))
+    pay, t_pay, mem_pay = _timed(lambda: model.sweep(s, grid, what=("payback",)))
+
+    rng = np.random.default_rng(seed)
+    base = model.resolve(s).params
+    sample = [tuple(rng.integers(0, v.size) for v in grid.values()) for _ in range(scalar_sample)]
+
+    def scalar_params(idx):
+        q = {k: float(getattr(base, k)) for k in PARAM_NAMES}
+        for (key, values), j in zip(grid.items(), idx):
+            q[key] = float(values[j])
+        return q
+
+    qs = [scalar_params(ix) for ix in sample]
+    t0 = time.perf_counter()
+    ref_mon = [(reference.monthly(q)["self_host"], reference.breakeven(q)) for q in qs]
+    t_ref_mon = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ref_pay = [reference.payback(q) for q in qs]
+    t_ref_pay = time.perf_counter() - t0
+
+    # the sample doubles as a consistency check of the two implementations
+    vec_self = np.array([mon["self_host_usd"][ix] for ix in sample])
+    vec_be = np.array([mon["breakeven_vs_api_tokens"][ix] for ix in sample])
+    vec_pay = np.array([pay["payback_vs_api_month"][ix] for ix in sample])
+    ref_self = np.array([a for a, _ in ref_mon])
+    ref_be = np.array([b for _, b in ref_mon])
+    agree = bool(np.allclose(vec_self, ref_self, rtol=1e-9)
+                 and np.allclose(vec_be, ref_be, rtol=1e-9, equal_nan=True)
+                 and np.array_equal(np.nan_to_num(vec_pay, nan=-1), np.nan_to_num(np.array(ref_pay), nan=-1)))
+
+    vec_mon_rate = total / t_mon
+    vec_pay_rate = total / t_pay
+    ref_mon_rate = scalar_sample / t_ref_mon
+    ref_pay_rate = scalar_sample / t_ref_pay
+    return {
+        "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version(),
+                    "numpy": np.__version__},
+        "scenarios": total,
+        "grid": {k: [float(v[0]), float(v[-1]), int(v.size)] for k, v in grid.items()},
+        "monthly_and_breakeven": {"seconds": t_mon, "scenarios_per_s": vec_mon_rate,
+                                  "peak_memory_mb": mem_mon / 1e6,
+                                  "scalar_scenarios_per_s": ref_mon_rate,
+                                  "speedup_vs_scalar": vec_mon_rate / ref_mon_rate},
+        "payback_36_months": {"seconds": t_pay, "scenarios_per_s": vec_pay_rate,
+                              "peak_memory_mb": mem_pay / 1e6,
+                              "scalar_scenarios_per_s": ref_pay_rate,
+                              "speedup_vs_scalar": vec_pay_rate / ref_pay_rate},
+        "scalar_sample": scalar_sample,
+        "vectorised_agrees_with_scalar_on_sample": agree,
+    }

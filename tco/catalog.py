@@ -1,0 +1,283 @@
+"""Reference data: GPU specs and prices, model architectures, measured throughput, API prices.
+
+Reads ``data/*.csv`` once and the API price catalog bundled with ``genai-prices`` (never over the
+network: ``genai_prices.UpdatePrices`` is never created). Returns plain frozen records.
+
+Units: memory in GB (1e9 bytes), bandwidth in TB/s, compute in dense TFLOPS, power in W, prices in
+USD (per GPU-hour, per GPU, per 1M tokens).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _float(text: str) -> float | None:
+    text = (text or "").strip()
+    return float(text) if text else None
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@dataclass(frozen=True)
+class Gpu:
+    id: str
+    name: str
+    vendor: str
+    memory_gb: float
+    bandwidth_tb_s: float
+    bf16_tflops: float
+    fp8_tflops: float | None  # None: no FP8 tensor cores (fp8 weights run as W8A16)
+    fp4_tflops: float | None
+    tdp_w: float
+    gpus_per_node: int
+    on_demand_usd_per_hour: float
+    purchase_usd_per_gpu: float
+    spec_source: str
+    spec_date: str
+    price_source: str
+    price_date: str
+    note: str
+
+    def tflops(self, precision: str) -> float:
+        """Dense tensor TFLOPS the GPU applies to a model at ``precision``.
+
+        Weight-only int4 and fp8 on GPUs without FP8 cores compute in the widest format available.
+        """
+        if precision == "fp4" and self.fp4_tflops:
+            return self.fp4_tflops
+        if precision in ("fp8", "int4", "fp4") and self.fp8_tflops:
+            return self.fp8_tflops
+        return self.bf16_tflops
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    name: str
+    hf_id: str
+    total_params_b: float
+    active_params_b: float
+    layers: int
+    hidden: int
+    heads: int
+    kv_heads: int
+    head_dim: int
+    experts: int
+    experts_per_token: int
+    shared_experts: int
+    moe_layers: int
+    routed_expert_params_b: float
+    kv_bytes_per_token_bf16: float
+    max_context: int
+    native_precision: str
+    hosted_default: str
+    source: str
+    date: str
+    note: str
+
+    @property
+    def is_moe(self) -> bool:
+        return self.experts > 0
+
+
+@dataclass(frozen=True)
+class Measurement:
+    model: str
+    gpu: str
+    gpus: int
+    precision: str
+    input_tokens: float
+    output_tokens: float
+    output_tokens_per_s: float  # whole TP group
+    framework: str
+    mode: str
+    source: str
+    date: str
+    note: str
+
+
+@functools.cache
+def gpus() -> dict[str, Gpu]:
+    out = {}
+    for r in _read("gpus.csv"):
+        out[r["id"]] = Gpu(
+            id=r["id"], name=r["name"], vendor=r["vendor"], memory_gb=float(r["memory_gb"]),
+            bandwidth_tb_s=float(r["bandwidth_tb_s"]), bf16_tflops=float(r["bf16_tflops"]),
+            fp8_tflops=_float(r["fp8_tflops"]), fp4_tflops=_float(r["fp4_tflops"]),
+            tdp_w=float(r["tdp_w"]), gpus_per_node=int(float(r["gpus_per_node"])),
+            on_demand_usd_per_hour=float(r["on_demand_usd_per_hour"]),
+            purchase_usd_per_gpu=float(r["purchase_usd_per_gpu"]), spec_source=r["spec_source"],
+            spec_date=r["spec_date"], price_source=r["price_source"], price_date=r["price_date"],
+            note=r.get("note", ""))
+    return out
+
+
+@functools.cache
+def models() -> dict[str, Model]:
+    out = {}
+    ints = ("layers", "hidden", "heads", "kv_heads", "head_dim", "experts", "experts_per_token",
+            "shared_experts", "moe_layers", "max_context")
+    for r in _read("models.csv"):
+        kw = {k: r[k] for k in ("id", "name", "hf_id", "native_precision", "hosted_default", "source",
+                                "date")}
+        kw.update({k: int(float(r[k] or 0)) for k in ints})
+        kw.update(total_params_b=float(r["total_params_b"]), active_params_b=float(r["active_params_b"]),
+                  routed_expert_params_b=float(r["routed_expert_params_b"] or 0),
+                  kv_bytes_per_token_bf16=float(r["kv_bytes_per_token_bf16"]), note=r.get("note", ""))
+        out[r["id"]] = Model(**kw)
+    return out
+
+
+@functools.cache
+def measurements() -> tuple[Measurement, ...]:
+    rows = []
+    for r in _read("throughput.csv"):
+        rows.append(Measurement(
+            model=r["model"], gpu=r["gpu"], gpus=int(float(r["gpus"])), precision=r["precision"],
+            input_tokens=float(r["input_tokens"]), output_tokens=float(r["output_tokens"]),
+            output_tokens_per_s=float(r["output_tokens_per_s"]), framework=r["framework"],
+            mode=r["mode"], source=r["source"], date=r["date"], note=r.get("note", "")))
+    return tuple(rows)
+
+
+# --- API prices (genai-prices, offline) -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class ApiPrices:
+    """Per-class prices of one model in USD per 1M tokens, as used for a request of the workload's size.
+
+    ``batch_*`` are the batch-processing prices (equal to the standard ones where the catalog has
+    no batch variant). ``tier_note`` says when a long-context tier applied.
+    """
+    model_ref: str
+    provider: str
+    model_id: str
+    model_name: str
+    input: float
+    cached_input: float
+    output: float
+    batch_input: float
+    batch_cached_input: float
+    batch_output: float
+    has_batch: bool
+    source: str
+    date: str
+    tier_note: str
+
+
+TODAY = "2026-11-23"
+
+
+@functools.cache
+def price_catalog_date(when: str = TODAY) -> str:
+    """Newest price change on or before ``when`` in the bundled genai-prices data (YYYY-MM-DD).
+
+    The bundled data has no release date of its own; its newest dated price change is the best
+    measure of how fresh it is.
+    """
+    from genai_prices import data_snapshot
+    dates = [str(_start(cp)) for p in data_snapshot.get_snapshot().providers for m in p.models
+             for cp in (m.prices if isinstance(m.prices, list) else []) if _start(cp)]
+    return max(d[:10] for d in dates if d[:10] <= when)
+
+
+def _start(conditional_price) -> object:
+    return getattr(getattr(conditional_price, "constraint", None), "start_date", None)
+
+
+def _effective_date(model_info, when: str) -> str:
+    """Start date of the price of ``model_info`` in force on ``when`` ('' if it is undated)."""
+    prices = model_info.prices if isinstance(model_info.prices, list) else []
+    dates = [str(_start(cp))[:10] for cp in prices if _start(cp)]
+    dates = [d for d in dates if d <= when]
+    return max(dates) if dates else ""
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    provider, _, model = ref.partition(":")
+    return provider, model
+
+
+@functools.lru_cache(maxsize=512)
+def api_prices(ref: str, input_tokens_per_request: float, output_tokens_per_request: float,
+               when: str = TODAY) -> ApiPrices:
+    """Class prices of ``provider:model`` for one request of the given size.
+
+    Prices are taken *per request* because genai-prices applies long-context tiers to the usage
+    it is given (aggregate usage would wrongly trigger a >200k tier). Raises ValueError if the
+    model is not in the catalog.
+    """
+    from genai_prices import Usage, calc_price
+
+    provider, model = split_ref(ref)
+    if not provider or not model:
+        raise ValueError(f"`{ref}` must be written provider:model, e.g. openai:gpt-5")
+    i = max(int(round(input_tokens_per_request)), 1)
+    o = max(int(round(output_tokens_per_request)), 1)
+    ts = datetime.fromisoformat(when).replace(tzinfo=timezone.utc)
+
+    def calc(usage: Usage, context: dict | None = None):
+        try:
+            return calc_price(usage, model, provider_id=provider, genai_request_timestamp=ts,
+                              price_context=context or {})
+        except (LookupError, ValueError) as e:  # genai-prices raises LookupError for unknown ids
+            raise ValueError(f"`{ref}` is not in the bundled price catalog ({e})") from None
+        except Exception as e:  # noqa: BLE001 - any other failure is an unusable id
+            raise ValueError(f"`{ref}` could not be priced: {e}") from None
+
+    def per_mtok(value: Decimal, tokens: int) -> float:
+        return float(value) / tokens * 1e6
+
+    def classes(context: dict | None) -> tuple[float, float, float, object]:
+        uncached = calc(Usage(input_tokens=i, output_tokens=o), context)
+        cached = calc(Usage(input_tokens=i, cache_read_tokens=i, output_tokens=o), context)
+        return (per_mtok(uncached.input_price, i), per_mtok(cached.input_price, i),
+                per_mtok(uncached.output_price, o), uncached)
+
+    inp, cac, out, res = classes(None)
+    try:
+        b_inp, b_cac, b_out, _ = classes({"processing": "batch"})
+    except ValueError:
+        b_inp, b_cac, b_out = inp, cac, out
+    has_batch = (b_inp, b_out) != (inp, out)
+    mp = res.model_price
+    tiered = any(type(getattr(mp, k, None)).__name__ == "TieredPrices"
+                 for k in ("input_mtok", "output_mtok", "cache_read_mtok"))
+    tier_note = ""
+    if tiered:
+        tier_note = (f"long-context tiers exist; prices shown apply to a {i:,}-token prompt")
+    return ApiPrices(
+        model_ref=ref, provider=res.provider.id, model_id=res.model.id,
+        model_name=res.model.name or res.model.id, input=inp, cached_input=cac, output=out,
+        batch_input=b_inp, batch_cached_input=b_cac, batch_output=b_out, has_batch=has_batch,
+        source=f"genai-prices {_genai_version()} bundled data ({res.provider.id}/{res.model.id})",
+        date=_effective_date(res.model, when) or f"undated; catalog as of {price_catalog_date()}",
+        tier_note=tier_note)
+
+
+@functools.cache
+def _genai_version() -> str:
+    from importlib.metadata import version
+    return version("genai-prices")
+
+
+@functools.cache
+def api_model_refs() -> tuple[str, ...]:
+    """Every ``provider:model`` id in the bundled catalog that prices text tokens."""
+    from genai_prices import data_snapshot
+    refs = []
+    for p in data_snapshot.get_snapshot().providers:
+        for m in p.models:
+            refs.append(f"{p.id}:{m.id}")
+    return tuple(sorted(refs))

@@ -1,0 +1,146 @@
+"""A plain-Python, one-scenario-at-a-time implementation of the cost model: the oracle.
+
+It shares no code with the vectorised engine (no numpy, no closed forms): the break-even is found
+by walking replica counts one by one, the payback by walking months, the fleet with explicit
+lists. The tests check that both agree; the benchmark times both in the same run.
+
+Input: a mapping with the :class:`tco.costs.Params` field names and plain float values.
+"""
+
+from __future__ import annotations
+
+import math
+
+HOURS = 730.0
+SECONDS = HOURS * 3600.0
+
+
+def _blend(q, prefix: str) -> float:
+    s, c, b = q["input_share"], q["cached_input_share"], q["batch_share"]
+
+    def cls(name: str) -> float:
+        return (1 - b) * q[f"{prefix}_{name}_usd_per_mtok"] + b * q[f"{prefix}_batch_{name}_usd_per_mtok"]
+    return s * (1 - c) * cls("input") + s * c * cls("cached_input") + (1 - s) * cls("output")
+
+
+def _per_gpu(q) -> float:
+    code = int(q["acquisition_code"])
+    if code == 3:
+        price = q["gpu_price_usd"]
+        kw = q["tdp_w"] * q["host_power_factor"] / 1000
+        return (price * (1 - q["residual_value_share"]) / (12 * q["depreciation_years"])
+                + price * q["maintenance_share_per_year"] / 12
+                + kw * q["power_load_factor"] * q["pue"] * HOURS * q["electricity_usd_per_kwh"]
+                + kw * q["colocation_usd_per_kw_month"])
+    discount = {0: 0.0, 1: q["reserved_1y_discount"], 2: q["reserved_3y_discount"]}[code]
+    return q["gpu_hour_usd"] * (1 - discount) * HOURS
+
+
+def _replica_tokens(q) -> float:
+    i, o = q["input_tokens_per_request"], q["output_tokens_per_request"]
+    return q["replica_output_tokens_per_s"] * (i + o) / o * q["target_utilisation"] * SECONDS / q["peak_to_average"]
+
+
+def _replicas(q, volume: float) -> int:
+    v = _replica_tokens(q)
+    n = int(q["min_replicas"])
+    while n * v < volume:
+        n += 1
+    return n
+
+
+def monthly(q, volume: float | None = None) -> dict[str, float]:
+    """Steady-state monthly cost of each path at month-1 prices."""
+    volume = q["tokens_per_month"] if volume is None else volume
+    n = _replicas(q, volume)
+    fixed = q["staff_fte"] * q["staff_cost_usd_per_year"] / 12 + q["other_monthly_usd"]
+    return {"api": volume * _blend(q, "api") / 1e6, "hosted_open": volume * _blend(q, "hosted") / 1e6,
+            "self_host": fixed + n * q["gpus_per_replica"] * _per_gpu(q), "replicas": n}
+
+
+def breakeven(q, prefix: str = "api") -> float:
+    """First volume at which self-hosting is no dearer, walking replica counts; NaN if none."""
+    price = _blend(q, prefix) / 1e6
+    fixed = q["staff_fte"] * q["staff_cost_usd_per_year"] / 12 + q["other_monthly_usd"]
+    c = q["gpus_per_replica"] * _per_gpu(q)
+    v = _replica_tokens(q)
+    if price * v <= c:
+        return math.nan
+    k = int(q["min_replicas"])
+    while True:
+        low = 0.0 if k == int(q["min_replicas"]) else (k - 1) * v
+        high = k * v
+        cross = (fixed + c * k) / price
+        if cross <= high:
+            return max(cross, low)
+        k += 1
+
+
+def flows(q) -> dict[str, list[float]]:
+    """Month-by-month cash flows (month 0 first), walking months."""
+    h = int(q["horizon_months"])
+    code = int(q["acquisition_code"])
+    api_p, hosted_p = _blend(q, "api") / 1e6, _blend(q, "hosted") / 1e6
+    life = max(round(q["depreciation_years"] * 12), 1)
+    fleet = [0] + [_replicas(q, q["tokens_per_month"] * (1 + q["growth_per_month"]) ** (m - 1)) * q["gpus_per_replica"]
+                   for m in range(1, h + 1)]
+    api, hosted, self_host = [0.0] * (h + 1), [0.0] * (h + 1), [0.0] * (h + 1)
+    self_host[0] = q["setup_cost_usd"]
+    new = [0.0] * (h + 1)
+    price = [q["gpu_price_usd"] * (1 + q["gpu_price_trend_per_year"]) ** (max(m - 1, 0) / 12) for m in range(h + 1)]
+    installed = 0.0
+    value = 0.0
+    for m in range(0, h + 1):
+        if code == 3:
+            need = fleet[1] if m == 0 else fleet[m]
+            if need > installed:
+                new[m] = need - installed
+                installed = need
+            self_host[m] += new[m] * price[m]
+            value += new[m] * price[m]
+            for k in range(1, h // life + 1):
+                if m - k * life >= 0 and new[m - k * life]:
+                    self_host[m] += new[m - k * life] * (price[m] - q["residual_value_share"] * price[m - k * life])
+        if m == 0:
+            continue
+        vol = q["tokens_per_month"] * (1 + q["growth_per_month"]) ** (m - 1)
+        api[m] = vol * api_p * (1 + q["api_price_trend_per_year"]) ** ((m - 1) / 12)
+        hosted[m] = vol * hosted_p * (1 + q["hosted_price_trend_per_year"]) ** ((m - 1) / 12)
+        trend = (1 + q["gpu_price_trend_per_year"]) ** ((m - 1) / 12)
+        if code == 3:
+            kw = installed * q["tdp_w"] * q["host_power_factor"] / 1000
+            self_host[m] += (value * q["maintenance_share_per_year"] / 12
+                             + kw * q["power_load_factor"] * q["pue"] * HOURS * q["electricity_usd_per_kwh"]
+                             + kw * q["colocation_usd_per_kw_month"])
+        else:
+            term = {0: 1, 1: 12, 2: 36}[code]
+            paid = max(fleet[max(1, m - term + 1):m + 1])
+            self_host[m] += paid * _per_gpu(q) * trend
+        self_host[m] += q["staff_fte"] * q["staff_cost_usd_per_year"] / 12 + q["other_monthly_usd"]
+    terminal = 0.0
+    if code == 3:
+        for t in range(h + 1):
+            if new[t]:
+                age = (h - t) % life
+                latest = h - age
+                p = q["gpu_price_usd"] * (1 + q["gpu_price_trend_per_year"]) ** (max(latest - 1, 0) / 12)
+                terminal += new[t] * p * (1 - (1 - q["residual_value_share"]) * age / life)
+    return {"api": api, "hosted_open": hosted, "self_host": self_host, "terminal_value": terminal}
+
+
+def payback(q) -> float:
+    """First month ≥ 1 with cumulative savings vs the API ≥ 0; NaN if never."""
+    f = flows(q)
+    cum = 0.0
+    for m, (a, s) in enumerate(zip(f["api"], f["self_host"])):
+        cum += a - s
+        if m >= 1 and cum >= -1e-9 * max(1.0, abs(cum)):
+            return float(m)
+    return math.nan
+
+
+def npv(q) -> float:
+    f = flows(q)
+    r = q["discount_rate"]
+    total = sum((a - s) / (1 + r) ** (m / 12) for m, (a, s) in enumerate(zip(f["api"], f["self_host"])))
+    return total + f["terminal_value"] / (1 + r) ** (int(q["horizon_months"]) / 12)

@@ -1,0 +1,351 @@
+"""The one frozen Scenario that carries every input, with units, defaults, bounds and sources.
+
+Conventions (for the whole engine):
+
+* currency: USD; volumes: tokens (input + output) per month unless the name says otherwise;
+* a month is 730 hours (8,760 h / 12);
+* costs are positive numbers; savings = API cost - self-hosted cost;
+* month 0 is the decision month: it holds only the upfront costs (purchase, setup);
+  month 1 runs at ``tokens_per_month`` and month m at ``tokens_per_month * (1 + growth)**(m - 1)``.
+
+Validation lives here and nowhere else: :func:`validate` raises ``ValueError`` with a message that
+names the field and its allowed range. ``Scenario`` is the cache key of the page; arrays never are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Date the defaults below were last reviewed against their sources.
+DEFAULTS_DATE = "2026-11-22"
+REF = "shared/reference/gpus-models-prices.md (compiled 2026-11-22)"
+
+PRECISIONS = ("bf16", "fp8", "int4", "fp4")
+ACQUISITIONS = ("on_demand", "reserved_1y", "reserved_3y", "buy")
+GROUPS = ("Workload", "Compare against", "Self-hosting", "Team", "Finance")
+
+
+def spec(unit: str, lo: float | None = None, hi: float | None = None, *, group: str, label: str,
+         help: str, source: str = "assumption", kind: str = "float", choices: str | None = None,
+         lo_open: bool = False) -> dict[str, Any]:
+    """Metadata of one input: unit, allowed range [lo, hi] (``lo_open``: lo excluded), group, text."""
+    return dict(unit=unit, lo=lo, hi=hi, group=group, label=label, help=help, source=source,
+                kind=kind, choices=choices, lo_open=lo_open)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Every input of the cost model. Units are in the names or in ``metadata['unit']``."""
+
+    # --- Workload -------------------------------------------------------------------------
+    tokens_per_month: float = field(default=2e9, metadata=spec(
+        "tokens/month", 0, 1e14, group="Workload", label="Monthly token volume",
+        help="Input plus output tokens in month 1 (the current volume).",
+        source="assumption: a mid-size production workload (2B tokens ≈ 4M requests of 2,500 tokens)"))
+    input_share: float = field(default=0.8, metadata=spec(
+        "share", 0, 1, group="Workload", label="Input share of tokens",
+        help="Share of all tokens that are input (prompt) tokens, cached ones included.",
+        source="assumption: retrieval and document workloads run 75-90% input"))
+    cached_input_share: float = field(default=0.25, metadata=spec(
+        "share", 0, 1, group="Workload", label="Cached share of input",
+        help="Share of input tokens the API serves from its prompt cache at the cached price.",
+        source="assumption; set it from your bills (Import bills)"))
+    batch_share: float = field(default=0.0, metadata=spec(
+        "share", 0, 1, group="Workload", label="Batch-eligible share",
+        help="Share of traffic that can wait for the API's batch price (usually 50% off).",
+        source="assumption"))
+    input_tokens_per_request: float = field(default=2000, metadata=spec(
+        "tokens", 1, 1e6, group="Workload", label="Input tokens per request",
+        help="Average prompt length; sets the KV cache, throughput and long-context price tiers.",
+        source="assumption"))
+    output_tokens_per_request: float = field(default=500, metadata=spec(
+        "tokens", 1, 1e5, group="Workload", label="Output tokens per request",
+        help="Average completion length.", source="assumption"))
+    peak_to_average: float = field(default=2.0, metadata=spec(
+        "ratio", 1, 50, group="Workload", label="Peak-to-average traffic",
+        help="Busiest hour over the average hour; the fleet is sized for the peak.",
+        source="assumption: business-hours traffic peaks at about twice the 24-hour mean"))
+    growth_per_month: float = field(default=0.03, metadata=spec(
+        "share/month", -0.5, 1, group="Workload", label="Volume growth per month",
+        help="Compound monthly growth of the token volume over the horizon.",
+        source="assumption; fitted from your bills when imported"))
+
+    # --- Compare against -------------------------------------------------------------------
+    api_model: str = field(default="openai:gpt-5", metadata=spec(
+        "provider:model", group="Compare against", label="Commercial API model", kind="str",
+        choices="api", help="A model from the genai-prices catalog (offline, bundled).",
+        source="genai-prices 0.2.3 bundled data"))
+    api_input_usd_per_mtok: float | None = field(default=None, metadata=spec(
+        "USD/1M tokens", 0, 1000, group="Compare against", label="API input price",
+        help="Override the catalog's uncached input price.", source="catalog unless set",
+        kind="optional"))
+    api_cached_input_usd_per_mtok: float | None = field(default=None, metadata=spec(
+        "USD/1M tokens", 0, 1000, group="Compare against", label="API cached input price",
+        help="Override the catalog's cached input price.", source="catalog unless set",
+        kind="optional"))
+    api_output_usd_per_mtok: float | None = field(default=None, metadata=spec(
+        "USD/1M tokens", 0, 1000, group="Compare against", label="API output price",
+        help="Override the catalog's output price.", source="catalog unless set", kind="optional"))
+    api_price_trend_per_year: float = field(default=0.0, metadata=spec(
+        "share/year", -0.95, 1, group="Finance", label="API price trend per year",
+        help="Annual change of the API's prices. A given model's list price rarely moves; "
+             "set a negative trend if you expect to move to cheaper successors.",
+        source="genai-prices history: gpt-4o at $2.50/$10 unchanged since 2024-08"))
+    hosted_model: str | None = field(default=None, metadata=spec(
+        "provider:model", group="Compare against", label="Hosted open-weight model", kind="optional_str",
+        choices="api", help="The open model served by a provider; empty = the catalog's default "
+        "offer of the self-hosted model.", source="data/models.csv hosted_default"))
+    hosted_input_usd_per_mtok: float | None = field(default=None, metadata=spec(
+        "USD/1M tokens", 0, 1000, group="Compare against", label="Hosted input price",
+        help="Override the catalog's input price.", source="catalog unless set", kind="optional"))
+    hosted_cached_input_usd_per_mtok: float | None = field(default=None, metadata=spec(
+        "USD/1M tokens", 0, 1000, group="Compare against", label="Hosted cached input price",
+        help="Override the catalog's cached input price.", source="catalog unless set",
+        kind="optional"))
+    hosted_output_usd_per_mtok: float | None = field(default=None, metadata=spec(
+        "USD/1M tokens", 0, 1000, group="Compare against", label="Hosted output price",
+        help="Override the catalog's output price.", source="catalog unless set", kind="optional"))
+    hosted_price_trend_per_year: float = field(default=0.0, metadata=spec(
+        "share/year", -0.95, 1, group="Finance", label="Hosted price trend per year",
+        help="Annual change of the hosted open model's prices.", source="assumption"))
+
+    # --- Self-hosting ----------------------------------------------------------------------
+    open_model: str = field(default="llama-4-scout", metadata=spec(
+        "", group="Self-hosting", label="Open-weight model", kind="str", choices="models",
+        help="Architecture from data/models.csv.", source="data/models.csv"))
+    precision: str = field(default="fp8", metadata=spec(
+        "", group="Self-hosting", label="Weight precision", kind="str", choices="precisions",
+        help="bf16, fp8, int4 (weight-only) or fp4 (Blackwell only).",
+        source="TensorRT-LLM perf tables run FP8 on Hopper"))
+    gpu: str = field(default="h100_sxm", metadata=spec(
+        "", group="Self-hosting", label="GPU", kind="str", choices="gpus",
+        help="From data/gpus.csv.", source="data/gpus.csv"))
+    acquisition: str = field(default="on_demand", metadata=spec(
+        "", group="Self-hosting", label="Rent or buy", kind="str", choices="acquisitions",
+        help="on_demand, reserved_1y, reserved_3y (rent, billed 730 h/month per GPU) or buy.",
+        source=""))
+    gpu_hour_usd: float | None = field(default=None, metadata=spec(
+        "USD/GPU-hour", 0, 1000, group="Self-hosting", label="On-demand GPU price",
+        help="On-demand rent per GPU-hour; empty = the catalog price of the GPU. Reserved "
+             "contracts apply their discount to it.", source="data/gpus.csv", kind="optional"))
+    reserved_1y_discount: float = field(default=0.35, metadata=spec(
+        "share", 0, 0.95, group="Self-hosting", label="1-year reservation discount",
+        help="Discount of a 1-year commitment against on-demand.",
+        source="digiterialabs.com Q1 2026: 1-year commitments 35-40% below on-demand [2nd]"))
+    reserved_3y_discount: float = field(default=0.50, metadata=spec(
+        "share", 0, 0.95, group="Self-hosting", label="3-year reservation discount",
+        help="Discount of a 3-year commitment against on-demand.",
+        source="extrapolated from 1-year discounts (reference: 40-60%)"))
+    gpu_price_usd: float | None = field(default=None, metadata=spec(
+        "USD/GPU", 0, 1e7, group="Self-hosting", label="Purchase price per GPU",
+        help="All-in server cost per GPU (host, network share); empty = catalog price.",
+        source="data/gpus.csv", kind="optional"))
+    depreciation_years: float = field(default=5.0, metadata=spec(
+        "years", 1, 10, group="Self-hosting", label="Useful life",
+        help="Straight-line depreciation life; GPUs are replaced at its end.",
+        source="Amazon cut AI servers to 5 years (Feb 2025); neoclouds 4-6 years"))
+    residual_value_share: float = field(default=0.10, metadata=spec(
+        "share", 0, 1, group="Self-hosting", label="Residual value at end of life",
+        help="Resale value at the end of the useful life, as a share of the purchase price.",
+        source="assumption"))
+    host_power_factor: float = field(default=1.4, metadata=spec(
+        "× GPU TDP", 1, 3, group="Self-hosting", label="Server power per GPU",
+        help="Server power per GPU (CPU, memory, fans, network) as a multiple of the GPU's TDP.",
+        source="engineering assumption (reference range 1.2-1.6)"))
+    power_load_factor: float = field(default=0.7, metadata=spec(
+        "share", 0.05, 1, group="Self-hosting", label="Average power draw",
+        help="Average draw as a share of the server power.", source="assumption (0.5-0.9)"))
+    pue: float = field(default=1.3, metadata=spec(
+        "ratio", 1, 3, group="Self-hosting", label="PUE",
+        help="Facility power over IT power.",
+        source="Uptime Institute global average 1.56 (2024); hyperscale ~1.1"))
+    electricity_usd_per_kwh: float = field(default=0.09, metadata=spec(
+        "USD/kWh", 0, 2, group="Self-hosting", label="Electricity price",
+        help="Paid for owned GPUs only (rent includes power).",
+        source="EIA Electric Power Monthly Table 5.6.A, US industrial, Apr 2025: 6-19 ¢"))
+    colocation_usd_per_kw_month: float = field(default=190.0, metadata=spec(
+        "USD/kW-month", 0, 5000, group="Self-hosting", label="Colocation",
+        help="Space and cooling per kW of provisioned server power, owned GPUs only.",
+        source="CBRE North America H2 2024: $184.06/kW-month (250-500 kW)"))
+    maintenance_share_per_year: float = field(default=0.10, metadata=spec(
+        "share/year", 0, 1, group="Self-hosting", label="Maintenance and support",
+        help="Yearly support contract and spares as a share of the purchase price.",
+        source="assumption; DGX list support is ~20%/yr of the base (supercluster.blog)"))
+    target_utilisation: float = field(default=0.6, metadata=spec(
+        "share", 0.05, 1, group="Self-hosting", label="Target utilisation at peak",
+        help="Share of the measured max-load throughput a replica is driven to at peak, "
+             "leaving headroom for latency.",
+        source="NIM Llama-3.3-70B 2xH100: 68% of saturation at 39 ms/token"))
+    min_replicas: int = field(default=1, metadata=spec(
+        "replicas", 1, 1000, group="Self-hosting", label="Minimum replicas",
+        help="Replicas kept up whatever the load; 2 for high availability.",
+        source="assumption", kind="int"))
+    replica_output_tokens_per_s: float | None = field(default=None, metadata=spec(
+        "output tokens/s", 0, 1e8, group="Self-hosting", label="Measured replica throughput",
+        help="Your own benchmark of one replica's max output tokens/s at your lengths; "
+             "empty = the measured table or the calibrated roofline.",
+        source="data/throughput.csv unless set", kind="optional", lo_open=True))
+    gpu_price_trend_per_year: float = field(default=-0.10, metadata=spec(
+        "share/year", -0.95, 1, group="Finance", label="GPU price trend per year",
+        help="Annual change of GPU rent and purchase prices for capacity added later.",
+        source="assumption: H100 rent fell from ~$12 (AWS list 2024) to $2-4 (2026)"))
+
+    # --- Team ------------------------------------------------------------------------------
+    staff_fte: float = field(default=0.5, metadata=spec(
+        "FTE", 0, 100, group="Team", label="Engineering staff",
+        help="Full-time engineers running the serving stack (on-call, upgrades, evaluation).",
+        source="assumption"))
+    staff_cost_usd_per_year: float = field(default=200000.0, metadata=spec(
+        "USD/year", 0, 5e6, group="Team", label="Loaded cost per FTE",
+        help="Salary, benefits and overhead per engineer.",
+        source="assumption: ML-infra engineer, US, loaded (≈1.4× a $140k salary)"))
+    setup_cost_usd: float = field(default=50000.0, metadata=spec(
+        "USD", 0, 1e9, group="Team", label="One-time setup",
+        help="Integration, evaluation and security review, paid in month 0.",
+        source="assumption: ~3 engineer-months"))
+    other_monthly_usd: float = field(default=500.0, metadata=spec(
+        "USD/month", 0, 1e9, group="Team", label="Other monthly costs",
+        help="Monitoring, storage, networking, licences.", source="assumption"))
+
+    # --- Finance ---------------------------------------------------------------------------
+    horizon_months: int = field(default=36, metadata=spec(
+        "months", 1, 120, group="Finance", label="Horizon", kind="int",
+        help="Months of cash flow in the payback and NPV.", source="3-year planning horizon"))
+    discount_rate: float = field(default=0.10, metadata=spec(
+        "share/year", -0.5, 1, group="Finance", label="Discount rate",
+        help="Annual rate for the NPV (your cost of capital).", source="assumption"))
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    def replace(self, **changes: Any) -> "Scenario":
+        """A copy with ``changes`` applied (and validated)."""
+        return dataclasses.replace(self, **changes)
+
+
+FIELDS: dict[str, dataclasses.Field] = {f.name: f for f in dataclasses.fields(Scenario)}
+NUMERIC_KEYS = tuple(k for k, f in FIELDS.items() if f.metadata["kind"] in ("float", "int", "optional"))
+
+
+def meta(key: str) -> dict[str, Any]:
+    """The metadata of input ``key`` (unit, range, group, label, help, source)."""
+    return FIELDS[key].metadata
+
+
+def choices(key: str) -> tuple[str, ...] | None:
+    """Allowed values of a categorical input, read from the catalogs."""
+    kind = meta(key)["choices"]
+    if kind is None:
+        return None
+    if kind == "precisions":
+        return PRECISIONS
+    if kind == "acquisitions":
+        return ACQUISITIONS
+    from tco import catalog
+    if kind == "models":
+        return tuple(catalog.models())
+    if kind == "gpus":
+        return tuple(catalog.gpus())
+    return None  # "api": any id genai-prices resolves; checked in tco.prices
+
+
+def range_text(key: str) -> str:
+    m = meta(key)
+    left = "(" if m["lo_open"] else "["
+    return f"{left}{_num(m['lo'])}, {_num(m['hi'])}] {m['unit']}".rstrip()
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def check_value(key: str, value: Any) -> Any:
+    """Return ``value`` if it is allowed for ``key``; else raise ValueError naming key and range."""
+    if key not in FIELDS:
+        raise ValueError(f"unknown input `{key}`; `python -m tco keys` lists them")
+    m = meta(key)
+    kind = m["kind"]
+    if kind in ("optional", "optional_str") and value is None:
+        return None
+    if kind in ("str", "optional_str"):
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"`{key}` must be a non-empty text")
+        allowed = choices(key)
+        if allowed is not None and value not in allowed:
+            raise ValueError(f"`{key}` = {value!r} is not one of: {', '.join(allowed)}")
+        if m["choices"] == "api" and (":" not in value or len(value) > 200):
+            raise ValueError(f"`{key}` = {value!r} must be written provider:model, "
+                             "e.g. openai:gpt-5")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"`{key}` must be a number in {range_text(key)}, not {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"`{key}` must be a finite number in {range_text(key)}")
+    if kind == "int" and value != int(value):
+        raise ValueError(f"`{key}` must be a whole number in {range_text(key)}")
+    lo, hi = m["lo"], m["hi"]
+    too_low = value <= lo if m["lo_open"] else value < lo
+    if too_low or value > hi:
+        raise ValueError(f"`{key}` = {_num(value)} is outside the allowed range {range_text(key)}")
+    return int(value) if kind == "int" else float(value)
+
+
+def validate(s: Scenario) -> None:
+    """Raise ValueError naming the first field outside its allowed range (see :func:`check_value`)."""
+    for key in FIELDS:
+        check_value(key, getattr(s, key))
+    if s.precision == "fp4":
+        from tco import catalog
+        if not catalog.gpus()[s.gpu].fp4_tflops:
+            raise ValueError(f"`precision` = fp4 needs a GPU with FP4 tensor cores (B200); "
+                             f"{catalog.gpus()[s.gpu].name} has none")
+
+
+def parse_value(key: str, text: str) -> Any:
+    """Parse the text form of an input (command line, link) into its typed, checked value."""
+    if key not in FIELDS:
+        raise ValueError(f"unknown input `{key}`; `python -m tco keys` lists them")
+    kind = meta(key)["kind"]
+    text = text.strip()
+    if kind in ("optional", "optional_str") and text.lower() in ("", "none", "null", "default"):
+        return None
+    if kind in ("str", "optional_str"):
+        return check_value(key, text)
+    try:
+        value = float(text.replace("_", ""))
+    except ValueError:
+        raise ValueError(f"`{key}` = {text[:40]!r} is not a number; expected {range_text(key)}") from None
+    if kind == "int" and math.isfinite(value) and value == int(value):
+        value = int(value)
+    return check_value(key, value)
+
+
+def format_value(key: str, value: Any) -> str:
+    """The shortest text that :func:`parse_value` reads back to exactly ``value``."""
+    if value is None:
+        return "default"
+    if isinstance(value, str):
+        return value
+    if meta(key)["kind"] == "int":
+        return str(int(value))
+    return repr(float(value)) if float(value) != int(value) or abs(value) >= 1e16 else _short(value)
+
+
+def _short(value: float) -> str:
+    """Integers as ``2e9`` or ``500``; whichever is shorter and still exact."""
+    as_int = str(int(value))
+    sci = f"{value:g}"
+    return sci if float(sci) == value and len(sci) < len(as_int) else as_int
+
+
+def from_strings(pairs: dict[str, str], base: Scenario | None = None) -> Scenario:
+    """A Scenario from ``{key: text}``, on top of ``base`` (default: the defaults)."""
+    changes = {k: parse_value(k, v) for k, v in pairs.items()}
+    return dataclasses.replace(base or Scenario(), **changes)
+
+
+def to_dict(s: Scenario) -> dict[str, Any]:
+    return dataclasses.asdict(s)
