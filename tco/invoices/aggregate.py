@@ -1,0 +1,239 @@
+"""Merge parsed files into one row per month x provider x model x currency.
+
+Conventions: months are UTC ``"YYYY-MM"`` of a bucket's start; tokens are counts with
+``input_tokens`` excluding cached and cache-write tokens; ``cost_usd`` is net usage spend in
+USD (usage charges plus credits and refunds, which are negative; tax is kept apart in
+``tax_usd`` and not included); ``cost`` is the same in the file's own currency.
+
+Three rules keep a month from being counted twice:
+
+1. **Repeats.** Every parser gives each row an identity (bucket, model, project, key, line item,
+   tier, ...). Rows with the same identity, from one file or several (the same export uploaded
+   twice, two exports whose date ranges overlap), are kept once: the most complete one (largest
+   totals), so a day exported mid-day and again later counts with its final numbers.
+2. **Complementary files.** A usage export (tokens, no cost) and a cost export (cost, maybe no
+   tokens) of the same provider describe the same traffic. Per month x provider x model, tokens
+   come from the first of usage, combined (tokens and cost), cost-export rows that has tokens;
+   cost from the first of cost-export, combined rows that has cost. Nothing is added twice.
+3. **Estimates only when needed.** Tokens are estimated from spend at list price (genai-prices)
+   only when no row of the group has token counts; cost is estimated from tokens only when no
+   row has a cost. Spend without a model (an ungrouped cost export) is shared across the models
+   of the usage export of that month in proportion to their list-price cost.
+"""
+
+from __future__ import annotations
+
+import calendar
+
+import numpy as np
+import pandas as pd
+
+from tco.invoices.common import MONEY_COLUMNS, TOKEN_COLUMNS
+from tco.invoices.prices import ASSUMED_INPUT_SHARE, BATCH_DISCOUNT, list_prices
+
+MONTH_COLUMNS = [
+    "month", "provider", "model", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens",
+    "requests", "cost_usd", "credits_usd", "refunds_usd", "tax_usd", "currency", "cost", "estimated",
+    "cost_estimated", "usd_per_mtok", "days_covered", "days_in_month",
+]
+_DIRECTION_COLUMN = {"input": "input_tokens", "cached_input": "cached_input_tokens",
+                     "cache_write": "cache_write_tokens", "output": "output_tokens"}
+_TOKEN_ROLES = ("usage", "both", "cost")
+_COST_ROLES = ("cost", "both")
+_SUMMED = TOKEN_COLUMNS + ["requests"] + MONEY_COLUMNS + [f"{m}_usd" for m in MONEY_COLUMNS]
+
+
+def empty_months() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=("bool" if c in ("estimated", "cost_estimated") else
+                                             "float" if c not in ("month", "provider", "model", "currency") else "object"))
+                         for c in MONTH_COLUMNS})
+
+
+def deduplicate(rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Keep one row per identity ``key`` (the most complete one); return rows and count dropped."""
+    if rows.empty:
+        return rows, 0
+    rows = rows.copy()
+    rows["_size"] = rows[TOKEN_COLUMNS].sum(axis=1) + rows[MONEY_COLUMNS].abs().sum(axis=1)
+    # a total order on values makes the kept row independent of upload and row order
+    order = ["key", "_size"] + TOKEN_COLUMNS + MONEY_COLUMNS
+    rows = rows.sort_values(order, ascending=[True, False] + [False] * (len(order) - 2), kind="mergesort")
+    keyed = rows["key"] != ""
+    repeated = keyed & rows.duplicated("key", keep="first")
+    return rows[~repeated].drop(columns="_size").reset_index(drop=True), int(repeated.sum())
+
+
+def _prices(provider: str, model: str, month: str, batch: bool) -> dict | None:
+    prices = list_prices(provider, model, month)
+    if prices is None:
+        return None
+    factor = BATCH_DISCOUNT if batch else 1.0
+    return {d: p * factor for d, p in prices.items()}
+
+
+def _estimate_tokens(part: pd.DataFrame, provider: str, model: str, month: str) -> tuple[dict, bool]:
+    """Tokens bought by the spend in ``part`` at list price; (tokens by column, priced?)."""
+    out = dict.fromkeys(TOKEN_COLUMNS, 0.0)
+    priced = False
+    for (direction, batch), sub in part.groupby(["direction", "batch"]):
+        usd = sub["cost_usd"].sum()
+        if direction == "other" or not usd > 0:
+            continue
+        prices = _prices(provider, model, month, bool(batch))
+        if prices is None:
+            continue
+        priced = True
+        if direction in _DIRECTION_COLUMN:
+            out[_DIRECTION_COLUMN[direction]] += usd / prices[direction]
+        else:
+            s = ASSUMED_INPUT_SHARE
+            total = usd / (s * prices["input"] + (1 - s) * prices["output"])
+            out["input_tokens"] += s * total
+            out["output_tokens"] += (1 - s) * total
+    return out, priced
+
+
+def _estimate_cost(part: pd.DataFrame, provider: str, model: str, month: str) -> float:
+    """List-price cost of the tokens in ``part`` [USD]; NaN when the model has no list price."""
+    total = 0.0
+    for batch, sub in part.groupby("batch"):
+        prices = _prices(provider, model, month, bool(batch))
+        if prices is None:
+            return float("nan")
+        total += sum(sub[_DIRECTION_COLUMN[d]].sum() * prices[d] for d in _DIRECTION_COLUMN)
+    return total
+
+
+def _group_row(key, part: pd.DataFrame, notes: dict) -> dict:
+    month, provider, model, currency = key
+    row = {"month": month, "provider": provider, "model": model, "currency": currency}
+    token_role = next((r for r in _TOKEN_ROLES if (part["has_tokens"] & (part["role"] == r)).any()), None)
+    cost_role = next((r for r in _COST_ROLES if (part["has_cost"] & (part["role"] == r)).any()), None)
+    cost_rows = part[part["has_cost"] & (part["role"] == cost_role)] if cost_role else part.iloc[:0]
+    estimated = cost_estimated = False
+    if token_role:
+        token_rows = part[part["has_tokens"] & (part["role"] == token_role)]
+        tokens = {c: token_rows[c].sum() for c in TOKEN_COLUMNS}
+        requests = token_rows["requests"].sum()
+    else:
+        tokens, priced = _estimate_tokens(cost_rows, provider, model, month)
+        requests = 0.0
+        estimated = priced
+        spend = cost_rows.loc[cost_rows["direction"] != "other", "cost_usd"].sum()
+        if not priced and spend > 0:
+            notes.setdefault("unpriced", set()).add((provider, model or "(no model named)"))
+        elif priced:
+            notes.setdefault("estimated", set()).add((provider, model))
+    money = {m: cost_rows[m].sum() for m in MONEY_COLUMNS}
+    money_usd = {m: cost_rows[f"{m}_usd"].sum(min_count=1) if len(cost_rows) else 0.0 for m in MONEY_COLUMNS}
+    if cost_role == "both":
+        # combined-format rows with tokens but an empty cost cell (generic CSV): price them
+        uncosted = part[(part["role"] == "both") & part["has_tokens"] & ~part["has_cost"]]
+        if len(uncosted):
+            money_usd["cost"] = (money_usd["cost"] if money_usd["cost"] == money_usd["cost"] else 0.0) + \
+                _estimate_cost(uncosted, provider, model, month)
+            cost_estimated = True
+    if cost_role is None:
+        token_rows = part[part["has_tokens"] & (part["role"] == token_role)] if token_role else part.iloc[:0]
+        money_usd["cost"] = _estimate_cost(token_rows, provider, model, month) if currency == "USD" else float("nan")
+        money = {m: 0.0 for m in MONEY_COLUMNS}
+        money["cost"] = money_usd["cost"]
+        money_usd.update(credits=0.0, refunds=0.0, tax=0.0)
+        cost_estimated = True
+        notes.setdefault("cost_estimated", set()).add((provider, model))
+    net_usd = money_usd["cost"] + money_usd["credits"] + money_usd["refunds"]
+    row.update(tokens)
+    row.update(
+        requests=requests, cost_usd=net_usd, credits_usd=money_usd["credits"], refunds_usd=money_usd["refunds"],
+        tax_usd=money_usd["tax"], cost=money["cost"] + money["credits"] + money["refunds"],
+        estimated=bool(estimated), cost_estimated=bool(cost_estimated),
+        _start=part["_start"].min(), _end=part["_end"].max(),
+    )
+    return row
+
+
+def _allocate_unnamed(months: pd.DataFrame, notes: dict) -> pd.DataFrame:
+    """Share spend that names no model across the month's models whose cost was estimated."""
+    drop = []
+    for (month, provider, currency), idx in months.groupby(["month", "provider", "currency"]).groups.items():
+        group = months.loc[idx]
+        unnamed = group[(group["model"] == "") & ~group["estimated"]
+                        & (group[TOKEN_COLUMNS].sum(axis=1) == 0)]
+        targets = group[group["cost_estimated"] & (group["model"] != "")]
+        if unnamed.empty or targets.empty:
+            continue
+        weights = targets["cost_usd"].fillna(0.0).to_numpy()
+        if not weights.sum() > 0:
+            weights = targets[TOKEN_COLUMNS].sum(axis=1).to_numpy()
+        if not weights.sum() > 0:
+            continue
+        weights = weights / weights.sum()
+        for column in ("cost_usd", "credits_usd", "refunds_usd", "tax_usd", "cost"):
+            months.loc[targets.index, column] = unnamed[column].sum() * weights
+        months.loc[targets.index, "cost_estimated"] = False
+        drop += list(unnamed.index)
+        notes.setdefault("allocated", set()).add((provider, month))
+    return months.drop(index=drop)
+
+
+def aggregate(parsed: list) -> tuple[pd.DataFrame, list[str], int]:
+    """Monthly table from parsed files; returns ``(months, warnings, duplicates_dropped)``."""
+    frames = [p.rows.assign(file=p.name, format=p.format) for p in parsed if len(p.rows)]
+    if not frames:
+        return empty_months(), [], 0
+    rows = pd.concat(frames, ignore_index=True)
+    rows = rows[rows["start"].notna()]
+    rows, duplicates = deduplicate(rows)
+    if rows.empty:
+        return empty_months(), [], duplicates
+    rows["month"] = rows["start"].dt.strftime("%Y-%m")
+    rows["model"] = rows["model"].astype(str)
+    for m in MONEY_COLUMNS:
+        rows[f"{m}_usd"] = rows[m] * rows["usd_rate"]
+    rows["_start"] = rows["start"]
+    rows["_end"] = rows["end"].fillna(rows["start"])
+    by = ["month", "provider", "model", "currency", "role", "has_tokens", "has_cost", "direction", "batch"]
+    compact = rows.groupby(by, sort=True, dropna=False).agg(
+        {**{c: "sum" for c in _SUMMED}, "_start": "min", "_end": "max"}).reset_index()
+    # sums of NaN-converted money stay NaN so a currency without a USD rate is never shown as 0
+    for m in MONEY_COLUMNS:
+        unknown = rows.groupby(by, sort=True, dropna=False)[f"{m}_usd"].apply(lambda s: s.isna().any()).to_numpy()
+        compact.loc[unknown, f"{m}_usd"] = np.nan
+    notes: dict = {}
+    records = [_group_row(key, part, notes)
+               for key, part in compact.groupby(["month", "provider", "model", "currency"], sort=True)]
+    months = pd.DataFrame(records)
+    months = _allocate_unnamed(months, notes)
+    month_start = pd.to_datetime(months["month"] + "-01").dt.tz_localize("UTC")
+    days_in_month = np.array([calendar.monthrange(int(m[:4]), int(m[5:7]))[1] for m in months["month"]], dtype=float)
+    month_end = month_start + pd.to_timedelta(days_in_month, unit="D")
+    first = pd.to_datetime(months["_start"], utc=True).where(lambda s: s > month_start, month_start)
+    last = pd.to_datetime(months["_end"], utc=True).where(lambda s: s < month_end, month_end)
+    months["days_covered"] = ((last - first).dt.total_seconds() / 86400.0).clip(lower=0.0).to_numpy()
+    months["days_in_month"] = days_in_month
+    total = months[TOKEN_COLUMNS].sum(axis=1)
+    months["usd_per_mtok"] = np.where(total > 0, months["cost_usd"] / total.where(total > 0, 1.0) * 1e6, np.nan)
+    months.loc[months["currency"] == "USD", "cost"] = np.nan  # `cost` is for non-USD amounts only
+    months = months[MONTH_COLUMNS].sort_values(["month", "provider", "model", "currency"]).reset_index(drop=True)
+    return months, _warnings(notes, months), duplicates
+
+
+def _warnings(notes: dict, months: pd.DataFrame) -> list[str]:
+    out = []
+    for provider, model in sorted(notes.get("estimated", ())):
+        out.append(f"{provider} {model}: token counts estimated from spend at list price (genai-prices); "
+                   "marked estimated=True")
+    for provider, model in sorted(notes.get("unpriced", ())):
+        out.append(f"{provider} {model}: spend without token counts and no list price for this model; "
+                   "tokens not estimated")
+    for provider, model in sorted(notes.get("cost_estimated", ())):
+        out.append(f"{provider} {model}: no cost in the files; cost estimated from tokens at list price "
+                   "(cost_estimated=True); upload the cost export for the real figure")
+    for provider, month in sorted(notes.get("allocated", ())):
+        out.append(f"{provider} {month}: spend that names no model was shared across the models of the usage "
+                   "export in proportion to their list-price cost")
+    foreign = sorted(set(months.loc[(months["currency"] != "USD") & months["cost_usd"].isna(), "currency"]))
+    for currency in foreign:
+        out.append(f"amounts in {currency} are kept apart in `cost` and not converted to USD "
+                   "(the file gives no USD amount or rate)")
+    return out
