@@ -1,0 +1,332 @@
+"""Share links: round trip, length bound, golden links, hostile links, old and new versions."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tco import catalog, scenario, share
+from tco.scenario import FIELDS, Scenario
+from tco.share import LINK_VERSION, MAX_LINK_CHARS, decode, decode_link, encode
+
+from strategies import hostile_queries, long_model_ids, scenarios
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def fp4_gpu() -> str:
+    return next(g.id for g in catalog.gpus().values() if g.fp4_tflops)
+
+
+def no_fp4_gpu() -> str:
+    return next(g.id for g in catalog.gpus().values() if not g.fp4_tflops)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def test_defaults_encode_to_version_only():
+    assert encode(Scenario()) == "v=1"
+    d = decode("v=1")
+    assert d.scenario == Scenario() and d.notices == () and d.version == 1
+    assert d.baseline is None and d.view is None
+
+
+def test_only_changed_inputs_in_field_order_readable():
+    s = Scenario(staff_fte=2.0, tokens_per_month=5e9, api_model="anthropic:claude-sonnet-4-5",
+                 min_replicas=2, growth_per_month=-0.015)
+    # written by hand: field order, no '+' in exponents, ':' kept readable
+    assert encode(s) == ("v=1&tokens_per_month=5e9&growth_per_month=-0.015"
+                         "&api_model=anthropic:claude-sonnet-4-5&min_replicas=2&staff_fte=2")
+
+
+def test_model_id_keeps_slash_and_colon():
+    s = Scenario(hosted_model="groq:meta-llama/llama-4-scout-17b-16e-instruct")
+    assert encode(s) == "v=1&hosted_model=groq:meta-llama/llama-4-scout-17b-16e-instruct"
+
+
+def test_baseline_and_view_written_after_inputs_and_read_back():
+    baseline = {"months_covered": 6, "first_month": "2025-06", "last_month": "2025-11",
+                "monthly_spend_usd": 12345.67, "r_squared": 0.98, "tokens_per_month": 2.5e9,
+                "input_share": 0.81, "cached_input_share": 0.3, "growth_per_month": 0.042,
+                "usd_per_mtok": 4.938268}
+    s = Scenario(tokens_per_month=2.5e9, input_share=0.81)
+    link = encode(s, baseline, view="cfo")
+    assert link == ("v=1&tokens_per_month=2.5e9&input_share=0.81&bl_tokens=2.5e9&bl_input=0.81"
+                    "&bl_cached=0.3&bl_growth=0.042&bl_r2=0.98&bl_months=6&bl_first=2025-06"
+                    "&bl_last=2025-11&bl_spend=12345.67&bl_usd_mtok=4.938268&view=cfo")
+    d = decode(link)
+    assert d.scenario == s and d.notices == () and d.view == "cfo"
+    assert d.baseline == baseline
+
+
+def test_baseline_leaves_out_undefined_values_and_refuses_bad_ones():
+    assert encode(Scenario(), {"r_squared": float("nan"), "months_covered": None}) == "v=1"
+    with pytest.raises(ValueError, match="bl_nope|nope"):
+        encode(Scenario(), {"nope": 1})
+    with pytest.raises(ValueError, match="first_month"):
+        encode(Scenario(), {"first_month": "June"})
+    with pytest.raises(ValueError, match="input_share"):
+        encode(Scenario(), {"input_share": 1.5})
+
+
+@given(scenarios())
+@FAST
+def test_round_trip_is_exact(s):
+    link = encode(s)
+    d = decode(link)
+    assert d.scenario == s
+    assert d.notices == ()
+    assert d.version == LINK_VERSION
+    assert len(link) <= MAX_LINK_CHARS
+
+
+@given(scenarios(model_ids=long_model_ids()))
+@FAST
+def test_any_valid_scenario_fits(s):
+    link = encode(s, {"months_covered": 6, "monthly_spend_usd": 1234.5678901234})
+    assert len(link) <= MAX_LINK_CHARS
+    d = decode(link)  # ids a link cannot carry are dropped with a notice, the rest loads
+    for key in FIELDS:
+        if key not in ("api_model", "hosted_model"):
+            assert getattr(d.scenario, key) == pytest.approx(getattr(s, key), rel=5e-6)
+
+
+def _longest_text(key: str) -> object:
+    """The value of ``key`` whose link text is longest (exact writing, 17 significant digits)."""
+    m = scenario.meta(key)
+    if m["kind"] == "int":
+        return int(m["hi"])
+    lo, hi = m["lo"], m["hi"]
+    candidates = [-1.2345678901234567e-300, 1.2345678901234567e-300, 0.12345678901234568,
+                  lo + (hi - lo) * 0.12345678901234567, hi * 0.98765432109876543]
+    ok = [x for x in candidates if (lo < x if m["lo_open"] else lo <= x) and x <= hi]
+    return max(ok, key=lambda x: len(share._value_text(key, x, None)))
+
+
+def worst_case_scenario() -> Scenario:
+    """Every input changed, each to the value with the longest text, 200-character model ids."""
+    values = {k: _longest_text(k) for k, f in FIELDS.items() if f.metadata["kind"] in
+              ("float", "int", "optional")}
+    model_id = "openrouter:" + "a/b-c." * 40
+    longest = {k: max(scenario.choices(k), key=len) for k in ("open_model", "acquisition")}
+    return Scenario(**values, **longest, api_model=model_id[:200], hosted_model=model_id[:199] + "z",
+                    gpu=fp4_gpu() if len(fp4_gpu()) >= len(max(scenario.choices("gpu"), key=len))
+                    else max(scenario.choices("gpu"), key=len), precision="int4")
+
+
+def test_worst_case_is_shortened_to_fit_and_still_reads_back():
+    s = worst_case_scenario()
+    exact = "&".join(["v=1"] + [share._pair(k, share._value_text(k, getattr(s, k), None))
+                                for k in FIELDS])
+    link = encode(s, {"monthly_spend_usd": 12345.678901234567, "first_month": "2025-06"},
+                  view="cfo")
+    print(f"worst case: exact {len(exact)} chars, encoded {len(link)} chars")
+    assert len(exact) > MAX_LINK_CHARS  # why encode needs its shortening steps at all
+    assert len(link) <= MAX_LINK_CHARS
+    assert "bl_" not in link  # the baseline goes first
+    d = decode(link)
+    assert d.notices == () and d.view == "cfo"
+    for key in FIELDS:
+        assert getattr(d.scenario, key) == pytest.approx(getattr(s, key), rel=5e-6)
+
+
+def test_upper_bound_of_shortest_writing_is_below_limit():
+    """Proof that step 3 of encode fits every valid scenario: add up the longest text of each key.
+
+    Numbers at 6 significant digits are at most 13 characters (-1.23457e-300); whole numbers at
+    most as long as their upper bound; model ids the link can carry 200 characters, one each;
+    categoricals their longest choice; plus the separators, ``v=1`` and ``&view=cfo``.
+    """
+    bound = len("v=1") + len("&view=cfo")
+    for key, f in FIELDS.items():
+        m = f.metadata
+        if m["kind"] == "int":
+            longest = len(str(int(m["hi"])))
+        elif m["kind"] in ("float", "optional"):
+            longest = len("-1.23457e-300")
+        elif m["choices"] == "api":
+            longest = 200
+        else:
+            longest = max(len(quote(c, safe=":/@~")) for c in scenario.choices(key))
+        bound += len("&=") + len(key) + longest
+    print(f"upper bound at 6 significant digits: {bound} chars")
+    assert bound <= MAX_LINK_CHARS
+    for x in (-1.2345678901234567e-300, -0.12345678901234567, 1.2345678901234567e-300,
+              123456.78901234567, 5e-324, -5e-324):
+        assert len(share._short_number(x, scenario.format_value("pue", x), 6)) <= 13
+
+
+# --- reading: golden links ---------------------------------------------------------------------
+
+def test_golden_link_decodes_to_exact_fields():
+    gpu = fp4_gpu()
+    link = (f"https://tco.example.com/?v=1&tokens_per_month=5e9&input_share=0.7"
+            f"&api_model=anthropic:claude-sonnet-4-5&hosted_model=groq%3Ameta-llama%2Fllama-4-scout"
+            f"-17b-16e-instruct&precision=fp4&gpu={gpu}&acquisition=reserved_3y&gpu_hour_usd=2.5"
+            f"&min_replicas=2&staff_fte=1.5&horizon_months=60&discount_rate=0.08&view=cfo"
+            f"&bl_months=6&bl_first=2025-06&bl_last=2025-11&bl_spend=12345.67&bl_r2=0.98#top")
+    d = decode_link(link)
+    assert d.notices == ()
+    assert d.scenario == Scenario(
+        tokens_per_month=5_000_000_000.0, input_share=0.7, api_model="anthropic:claude-sonnet-4-5",
+        hosted_model="groq:meta-llama/llama-4-scout-17b-16e-instruct", precision="fp4", gpu=gpu,
+        acquisition="reserved_3y", gpu_hour_usd=2.5, min_replicas=2, staff_fte=1.5,
+        horizon_months=60, discount_rate=0.08)
+    assert d.view == "cfo" and d.version == 1
+    assert d.baseline == {"months_covered": 6, "first_month": "2025-06", "last_month": "2025-11",
+                          "monthly_spend_usd": 12345.67, "r_squared": 0.98}
+
+
+@pytest.mark.parametrize("query", [
+    "v=1&staff_fte=2&gpu_hour_usd=3",
+    "?v=1&staff_fte=2&gpu_hour_usd=3",
+    "http://localhost:8501/?v=1&staff_fte=2&gpu_hour_usd=3",
+    "localhost:8501/?v=1&staff_fte=2&gpu_hour_usd=3#frag",
+    {"v": ["1"], "staff_fte": ["2"], "gpu_hour_usd": ["3"], "embed": ["true"]},
+    {"v": "1", "staff_fte": "2", "gpu_hour_usd": "3", "embed_options": "dark_theme"},
+])
+def test_every_query_form_reads_the_same(query):
+    d = decode(query)
+    assert d.scenario == Scenario(staff_fte=2.0, gpu_hour_usd=3.0)
+    assert d.notices == ()
+
+
+def test_empty_link_opens_defaults_silently():
+    for query in ("", "?", None, {}, "&&&"):
+        d = decode(query)
+        assert d.scenario == Scenario() and d.notices == ()
+
+
+# --- reading: versions -------------------------------------------------------------------------
+
+def test_version_0_link_with_legacy_aliases_opens():
+    d = decode("tokens=5e9&fte=2&gpu_hour=3.5&pue=1.2")
+    assert d.version == 0
+    assert d.scenario == Scenario(tokens_per_month=5e9, staff_fte=2.0, gpu_hour_usd=3.5, pue=1.2)
+    assert d.notices == ()
+
+
+def test_legacy_aliases_are_not_read_in_version_1():
+    d = decode("v=1&tokens=5e9")
+    assert d.scenario == Scenario()
+    assert d.notices == ("Ignored unknown key `tokens`.",)
+
+
+def test_future_version_reads_known_keys_and_counts_the_rest():
+    d = decode("v=2&tokens_per_month=5e9&carbon_usd_per_t=80&region=eu")
+    assert d.version == 2
+    assert d.scenario == Scenario(tokens_per_month=5e9)
+    assert len(d.notices) == 1
+    assert "newer version" in d.notices[0] and "2 values could not be read" in d.notices[0]
+    assert "`carbon_usd_per_t`" in d.notices[0]
+
+
+def test_unreadable_version_is_read_as_current():
+    d = decode("v=banana&staff_fte=2")
+    assert d.scenario == Scenario(staff_fte=2.0) and d.version == LINK_VERSION
+    assert d.notices == ("Ignored `v`=banana: a link version is a whole number; read the link as "
+                         "version 1.",)
+
+
+# --- reading: bad values -----------------------------------------------------------------------
+
+def test_out_of_range_value_is_dropped_with_a_sentence():
+    d = decode("v=1&gpu_hour_usd=-3&staff_fte=2")
+    assert d.scenario == Scenario(staff_fte=2.0)
+    assert d.notices == ("Ignored `gpu_hour_usd`=-3: outside the allowed range [0, 1000] "
+                         "USD/GPU-hour.",)
+
+
+def test_unknown_and_repeated_keys():
+    d = decode("v=1&foo=1&tokens_per_month=1e9&tokens_per_month=2e9&tokens_per_month=3e9")
+    assert d.scenario == Scenario(tokens_per_month=3e9)
+    assert d.notices == ("`tokens_per_month` appeared 3 times; used the last value.",
+                         "Ignored unknown key `foo`.")
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("nan", "must be a finite number"),
+    ("inf", "must be a finite number"),
+    ("1e308", "outside the allowed range"),
+    ("abc", "not a number"),
+    ("", "not a number"),
+])
+def test_non_numbers_are_dropped(value, reason):
+    d = decode(f"v=1&pue={value}&staff_fte=2")
+    assert d.scenario == Scenario(staff_fte=2.0)
+    assert len(d.notices) == 1 and d.notices[0].startswith("Ignored `pue`=") and reason in d.notices[0]
+
+
+def test_empty_optional_means_default():
+    d = decode("v=1&gpu_hour_usd=&staff_fte=2")
+    assert d.scenario == Scenario(staff_fte=2.0) and d.notices == ()
+
+
+def test_incompatible_combination_drops_the_named_key():
+    d = decode(f"v=1&precision=fp4&gpu={no_fp4_gpu()}&staff_fte=2")
+    assert d.scenario == Scenario(gpu=no_fp4_gpu(), staff_fte=2.0)
+    assert len(d.notices) == 1 and d.notices[0].startswith("Ignored `precision`=fp4: needs a GPU")
+
+
+def test_script_in_values_and_keys_is_never_echoed():
+    d = decode("v=1&api_model=openai:%3Cscript%3Ealert(1)%3C/script%3E"
+               "&gpu=%3Cscript%3Ealert(1)%3C%2Fscript%3E&%3Cscript%3E=1&view=%3Cb%3Ecfo")
+    assert d.scenario == Scenario() and d.view is None
+    assert len(d.notices) == 4
+    for n in d.notices:
+        assert "<" not in n and ">" not in n
+    assert d.notices[0].startswith("Ignored `api_model`=`'openai:‹script›alert(1)")
+
+
+def test_non_utf8_and_huge_values():
+    d = decode("v=1&gpu=%ff%fe&staff_fte=" + "9" * 50_000 + "&pue=1.2")
+    assert d.scenario == Scenario(pue=1.2)
+    assert d.notices == ("Ignored `gpu`: its value is not valid UTF-8 text.",
+                         "Ignored `staff_fte`=9999999999999999999999999999999999999999…: the "
+                         "value is 50,000 characters long; at most 300 are read.")
+
+
+def test_query_over_64_kb_is_cut():
+    query = "v=1&pue=1.2&" + "&".join(f"junk{i}=1" for i in range(20_000)) + "&staff_fte=2"
+    assert len(query) > 64 * 1024
+    d = decode(query)
+    assert d.scenario == Scenario(pue=1.2)  # staff_fte came after the cut
+    assert d.notices[0] == "The link is longer than 64 KB; only its first 64 KB were read."
+    assert len(d.notices) == 1 + share.MAX_UNKNOWN_NOTICES + 1  # the rest are counted
+    assert d.notices[-1].startswith("Ignored ") and d.notices[-1].endswith("more unknown keys.")
+
+
+def test_unknown_view_is_dropped():
+    d = decode("v=1&view=admin")
+    assert d.view is None and d.notices == ("Ignored `view`=admin: the only view a link can open "
+                                            "is cfo.",)
+
+
+@given(hostile_queries())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.large_base_example])
+def test_hostile_links_never_raise(query):
+    d = decode(query)
+    assert isinstance(d.scenario, Scenario)
+    scenario.validate(d.scenario)
+    for n in d.notices:
+        assert isinstance(n, str) and 0 < len(n) < 300
+        assert "<" not in n and ">" not in n and "<script" not in n.lower()
+    assert d.view in (None, "cfo")
+    for key in ("api_model", "hosted_model"):
+        value = getattr(d.scenario, key)
+        assert value is None or share._MODEL_ID.fullmatch(value)
+
+
+@given(st.lists(st.sampled_from(["v=1", "v=2", "pue=1.5", "pue=9", "gpu=b200", "precision=fp4",
+                                 "staff_fte=3", "tokens=1e9", "view=cfo", "bl_months=3"]),
+                max_size=8))
+@FAST
+def test_known_keys_in_any_order_load_a_valid_scenario(parts):
+    d = decode("&".join(parts))
+    scenario.validate(d.scenario)
+    last_pue = [p for p in parts if p.startswith("pue=")][-1:]
+    assert d.scenario.pue == (1.5 if last_pue == ["pue=1.5"] else Scenario().pue)
