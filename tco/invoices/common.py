@@ -391,3 +391,14 @@ def granularity(raw: np.ndarray) -> np.ndarray:
     """"hour" for a cell with a time, "month" for ``YYYY-MM``, else "day"."""
     return np.array(["hour" if ":" in str(s) else "month" if re.fullmatch(r"\d{4}-\d{2}", str(s).strip()) else "day"
                      for s in raw], dtype=object)
+
+
+def optional_times(raw: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Parse optional timestamps (e.g. a bucket end); unreadable or empty cells take ``fallback``."""
+    out = np.array(fallback, dtype=object)
+    for i, s in enumerate(raw):
+        try:
+            out[i] = parse_time(s)
+        except (ValueError, OverflowError, TypeError):
+            pass
+    return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from tco.invoices import anthropic, generic, openai
+from tco.invoices import anthropic, aws, azure, gcp, generic, litellm, openai, openrouter
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,22 @@ FORMATS: list[Format] = [
            anthropic.is_usage_csv, anthropic.parse_usage_csv),
     Format("anthropic_cost_csv", "Anthropic Console cost export (claude_api_cost_*.csv)", "csv",
            anthropic.is_cost_csv, anthropic.parse_cost_csv, spend_only=True),
+    Format("aws_cur_csv", "AWS Cost and Usage Report, Bedrock rows (CUR 2.0 or legacy CUR)", "csv",
+           aws.is_cur_csv, aws.parse_cur_csv),
+    Format("aws_cost_explorer_csv", "AWS Cost Explorer CSV download (spend only)", "csv",
+           aws.is_cost_explorer_csv, aws.parse_cost_explorer_csv, spend_only=True),
+    Format("azure_cost_details_csv", "Azure Cost Management cost details export (Azure OpenAI meters)", "csv",
+           azure.is_cost_details_csv, azure.parse_cost_details_csv),
+    Format("gcp_billing_export_csv", "Google Cloud billing export (BigQuery, flattened CSV)", "csv",
+           gcp.is_billing_export_csv, gcp.parse_billing_export_csv),
+    Format("gcp_console_report_csv", "Google Cloud console Reports CSV (grouped by day and SKU)", "csv",
+           gcp.is_console_report_csv, gcp.parse_console_report_csv),
+    Format("openrouter_activity_csv", "OpenRouter activity/logs CSV export", "csv",
+           openrouter.is_activity_csv, openrouter.parse_activity_csv),
+    Format("litellm_spend_logs_csv", "LiteLLM proxy spend logs (LiteLLM_SpendLogs)", "csv",
+           litellm.is_spend_logs_csv, litellm.parse_spend_logs_csv),
+    Format("litellm_daily_csv", "LiteLLM daily spend roll-up (LiteLLM_Daily*Spend)", "csv",
+           litellm.is_daily_csv, litellm.parse_daily_csv),
     Format("openai_usage_json", "OpenAI Usage API JSON (organization/usage/completions pages)", "json",
            openai.is_usage_json, openai.parse_usage_json),
     Format("openai_cost_json", "OpenAI Costs API JSON (organization/costs pages)", "json",
