@@ -108,7 +108,7 @@ def cmd_keys(args) -> int:
     rows = []
     for key, f in FIELDS.items():
         m = f.metadata
-        allowed = range_text(key) if m["kind"] in ("float", "int", "optional") else None
+        allowed = range_text(key) if m["kind"] in ("float", "int", "optional", "optional_int") else None
         if m["choices"] and m["choices"] != "api":
             from tco.scenario import choices
             allowed = ", ".join(choices(key))

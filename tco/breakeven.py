@@ -30,6 +30,11 @@ def breakeven_volume(fixed_usd, replica_usd, usd_per_token, replica_tokens, min_
     """
     f, c, p, v, m = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in
                                           (fixed_usd, replica_usd, usd_per_token, replica_tokens, min_replicas)))
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return _breakeven(f, c, p, v, m)
+
+
+def _breakeven(f, c, p, v, m):
     margin = p * v - c                       # what one full replica saves per month
     ok = margin > 0
     safe_margin = np.where(ok, margin, 1.0)

@@ -225,15 +225,19 @@ def replica_throughput(model: Model, gpu: Gpu, precision: str, gpus: int, input_
     fit = measured_fit(model.id, gpu.id, precision)
     i = np.asarray(input_tokens, dtype=float)
     o = np.asarray(output_tokens, dtype=float)
-    if fit is not None and not fit.roofline_shape:
-        per_gpu = o / fit.seconds_per_request(i, o)
-        shapes = ", ".join(f"{m.input_tokens:g}/{m.output_tokens:g}" for m in fit.rows)
-        tps = {m.gpus for m in fit.rows}
-        return Throughput(per_gpu * gpus, "measured",
-                          f"interpolated on {len(fit.rows)} measured shapes ({shapes} in/out, "
-                          f"{fit.rows[0].framework}, {len(tps) == 1 and f'{tps.pop()} GPUs' or 'several TP'}) "
-                          f"per GPU x {gpus} GPUs; {fit.rows[0].source}")
     raw = roofline_output_tokens_per_s(model, gpu, precision, gpus, i, o)
+    if fit is not None and not fit.roofline_shape:
+        measured_gpus = max({m.gpus for m in fit.rows}, key=[m.gpus for m in fit.rows].count)
+        at_measured = o / fit.seconds_per_request(i, o) * measured_gpus
+        text = (f"interpolated on {len(fit.rows)} measured shapes of {measured_gpus}x {gpu.name} "
+                f"({fit.rows[0].framework}, {fit.rows[0].source})")
+        if measured_gpus == gpus:
+            return Throughput(at_measured, "measured", text)
+        # another GPU count: the roofline carries the measured figure over (more or less KV room
+        # changes the batch, so throughput is not proportional to GPUs)
+        ratio = raw / roofline_output_tokens_per_s(model, gpu, precision, measured_gpus, i, o)
+        return Throughput(at_measured * ratio, "measured",
+                          f"{text}, carried to {gpus} GPUs by the roofline ratio {float(np.mean(ratio)):.2f}")
     if fit is not None:  # one measured shape: roofline shape anchored to it
         m = fit.rows[0]
         anchor = m.output_tokens_per_s / m.gpus * gpus

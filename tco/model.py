@@ -63,6 +63,12 @@ def resolve(s: Scenario) -> Resolved:
     hosted, hosted_values = _prices(hosted_ref, s, "hosted")
     g = capacity.gpus_per_replica(model, gpu, s.precision, s.input_tokens_per_request,
                                   s.output_tokens_per_request)
+    if s.gpus_per_replica is not None:
+        if s.gpus_per_replica < g:
+            raise capacity.DoesNotFit(
+                f"{model.name} at {s.precision} needs at least {g} {gpu.name} per replica for the "
+                f"weights and a useful KV cache; `gpus_per_replica` is {s.gpus_per_replica}")
+        g = s.gpus_per_replica
     tp = capacity.replica_throughput(model, gpu, s.precision, g, s.input_tokens_per_request,
                                      s.output_tokens_per_request, s.replica_output_tokens_per_s)
     warnings = []
@@ -99,6 +105,26 @@ def resolve(s: Scenario) -> Resolved:
         discount_rate=s.discount_rate, **api_values, **hosted_values)
     return Resolved(scenario=s, model=model, gpu=gpu, api=api, hosted=hosted, hosted_ref=hosted_ref,
                     gpus_per_replica=g, throughput=tp, params=params, warnings=tuple(warnings))
+
+
+def replica_options(s: Scenario) -> list[dict[str, float]]:
+    """Each GPU count that fits, up to two nodes: throughput, tokens a replica serves, and its cost
+    per 1M tokens at full load (replica cost ÷ tokens), so that the replica size can be chosen."""
+    r = resolve(s)
+    smallest = capacity.gpus_per_replica(r.model, r.gpu, s.precision, s.input_tokens_per_request,
+                                         s.output_tokens_per_request)
+    out = []
+    for g in capacity.replica_sizes(r.gpu):
+        if g < smallest or g > max(smallest, 2 * r.gpu.gpus_per_node):
+            continue
+        tp = float(capacity.replica_throughput(r.model, r.gpu, s.precision, g, s.input_tokens_per_request,
+                                               s.output_tokens_per_request).output_tokens_per_s)
+        p = r.params.replace(gpus_per_replica=g, replica_output_tokens_per_s=tp).arrays()
+        v, cost = _f(costs.replica_tokens(p)), _f(costs.replica_usd_per_month(p))
+        out.append({"gpus_per_replica": g, "output_tokens_per_s": tp, "tokens_per_month": v,
+                    "replica_usd_per_month": cost, "usd_per_mtok_full_load": cost / v * 1e6,
+                    "chosen": g == r.gpus_per_replica})
+    return out
 
 
 # --- one scenario in full ----------------------------------------------------------------------
@@ -244,11 +270,11 @@ def sweep_params(s: Scenario, grid: dict[str, Any]) -> Params:
         if key == "acquisition":
             values = np.array([ACQUISITION_CODES[str(v)] for v in values.ravel()], dtype=float)
         else:
-            if FIELDS[key].metadata["kind"] not in ("float", "int", "optional"):
+            if FIELDS[key].metadata["kind"] not in ("float", "int", "optional", "optional_int"):
                 raise ValueError(f"`{key}` is not numeric and cannot be swept")
             values = values.astype(float).ravel()
             for v in (values.min(), values.max()):
-                check_value(key, float(v) if FIELDS[key].metadata["kind"] != "int" else int(v))
+                check_value(key, int(v) if FIELDS[key].metadata["kind"] in ("int", "optional_int") else float(v))
         shape = [1] * n
         shape[axis] = values.size
         changes[SCENARIO_TO_PARAM.get(key, key)] = values.reshape(shape)

@@ -183,6 +183,11 @@ class Scenario:
         "replicas", 1, 1000, group="Self-hosting", label="Minimum replicas",
         help="Replicas kept up whatever the load; 2 for high availability.",
         source="assumption", kind="int"))
+    gpus_per_replica: int | None = field(default=None, metadata=spec(
+        "GPUs", 1, 64, group="Self-hosting", label="GPUs per replica",
+        help="GPUs that serve one copy of the model; empty = the smallest count that holds the "
+             "weights and a useful KV cache. Larger replicas batch more and can cost less per token.",
+        source="capacity model", kind="optional_int"))
     replica_output_tokens_per_s: float | None = field(default=None, metadata=spec(
         "output tokens/s", 0, 1e8, group="Self-hosting", label="Measured replica throughput",
         help="Your own benchmark of one replica's max output tokens/s at your lengths; "
@@ -227,7 +232,8 @@ class Scenario:
 
 
 FIELDS: dict[str, dataclasses.Field] = {f.name: f for f in dataclasses.fields(Scenario)}
-NUMERIC_KEYS = tuple(k for k, f in FIELDS.items() if f.metadata["kind"] in ("float", "int", "optional"))
+NUMERIC_KINDS = ("float", "int", "optional", "optional_int")
+NUMERIC_KEYS = tuple(k for k, f in FIELDS.items() if f.metadata["kind"] in NUMERIC_KINDS)
 
 
 def meta(key: str) -> dict[str, Any]:
@@ -268,7 +274,7 @@ def check_value(key: str, value: Any) -> Any:
         raise ValueError(f"unknown input `{key}`; `python -m tco keys` lists them")
     m = meta(key)
     kind = m["kind"]
-    if kind in ("optional", "optional_str") and value is None:
+    if kind in ("optional", "optional_str", "optional_int") and value is None:
         return None
     if kind in ("str", "optional_str"):
         if not isinstance(value, str) or not value:
@@ -284,13 +290,13 @@ def check_value(key: str, value: Any) -> Any:
         raise ValueError(f"`{key}` must be a number in {range_text(key)}, not {value!r}")
     if not math.isfinite(value):
         raise ValueError(f"`{key}` must be a finite number in {range_text(key)}")
-    if kind == "int" and value != int(value):
+    if kind in ("int", "optional_int") and value != int(value):
         raise ValueError(f"`{key}` must be a whole number in {range_text(key)}")
     lo, hi = m["lo"], m["hi"]
     too_low = value <= lo if m["lo_open"] else value < lo
     if too_low or value > hi:
         raise ValueError(f"`{key}` = {_num(value)} is outside the allowed range {range_text(key)}")
-    return int(value) if kind == "int" else float(value)
+    return int(value) if kind in ("int", "optional_int") else float(value)
 
 
 def validate(s: Scenario) -> None:
@@ -310,7 +316,7 @@ def parse_value(key: str, text: str) -> Any:
         raise ValueError(f"unknown input `{key}`; `python -m tco keys` lists them")
     kind = meta(key)["kind"]
     text = text.strip()
-    if kind in ("optional", "optional_str") and text.lower() in ("", "none", "null", "default"):
+    if kind in ("optional", "optional_str", "optional_int") and text.lower() in ("", "none", "null", "default"):
         return None
     if kind in ("str", "optional_str"):
         return check_value(key, text)
@@ -318,7 +324,7 @@ def parse_value(key: str, text: str) -> Any:
         value = float(text.replace("_", ""))
     except ValueError:
         raise ValueError(f"`{key}` = {text[:40]!r} is not a number; expected {range_text(key)}") from None
-    if kind == "int" and math.isfinite(value) and value == int(value):
+    if kind in ("int", "optional_int") and math.isfinite(value) and value == int(value):
         value = int(value)
     return check_value(key, value)
 
@@ -329,7 +335,7 @@ def format_value(key: str, value: Any) -> str:
         return "default"
     if isinstance(value, str):
         return value
-    if meta(key)["kind"] == "int":
+    if meta(key)["kind"] in ("int", "optional_int"):
         return str(int(value))
     return repr(float(value)) if float(value) != int(value) or abs(value) >= 1e16 else _short(value)
 

@@ -27,6 +27,8 @@ def input_values(key: str, model_ids: st.SearchStrategy[str] | None = None) -> s
     lo, hi = m["lo"], m["hi"]
     if m["kind"] == "int":
         return st.integers(int(lo), int(hi))
+    if m["kind"] == "optional_int":
+        return st.one_of(st.none(), st.integers(int(lo), int(hi)))
     edges = [x for x in (lo, hi, math.nextafter(lo, hi), math.nextafter(hi, lo))
              if not (m["lo_open"] and x == lo)]
     numbers = st.one_of(st.sampled_from(edges),

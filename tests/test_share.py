@@ -143,7 +143,7 @@ def test_upper_bound_of_shortest_writing_is_below_limit():
     bound = len("v=1") + len("&view=cfo")
     for key, f in FIELDS.items():
         m = f.metadata
-        if m["kind"] == "int":
+        if m["kind"] in ("int", "optional_int"):
             longest = len(str(int(m["hi"])))
         elif m["kind"] in ("float", "optional"):
             longest = len("-1.23457e-300")

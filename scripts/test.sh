@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install everything the tests need and run every test, browser tests included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it downloads no browser)
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium not found and not root: browser tests will be skipped (install Debian's chromium)" >&2
+  fi
+fi
+python3 -m pytest -q -p no:cacheprovider "$@"
