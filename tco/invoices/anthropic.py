@@ -95,7 +95,7 @@ def _cost_rows(cost, currency, token_type, cost_type, model, usage_type, start, 
         currency=currency, usd_rate=np.where(currency == "USD", 1.0, np.nan),
         has_cost=True, role="cost", direction=direction,
         batch=np.array([str(u).strip().lower() in ("batch", "message_batch") for u in usage_type], dtype=bool),
-        key=key,
+        key=keys(key, credit),
     )
 
 

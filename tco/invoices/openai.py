@@ -139,7 +139,7 @@ def _cost_rows(amount, currency, line_item, quantity, unit, project, api_key, us
         cost=np.where(credit, 0.0, amount), credits=np.where(credit, amount, 0.0),
         currency=currency, usd_rate=np.where(currency == "USD", 1.0, np.nan),
         has_tokens=is_tokens, has_cost=True, role="cost", direction=direction,
-        key=keys("openai_cost", start, end, line_item, project, api_key, user, org),
+        key=keys("openai_cost", start, end, line_item, project, api_key, user, org, credit),
     )
 
 

@@ -1,0 +1,100 @@
+"""Anthropic exports; expected totals computed by hand from the rows in each fixture."""
+
+import json
+
+import pytest
+
+from helpers import load, month_row, parse
+
+USAGE = """usage_date_utc,model_version,api_key,workspace,usage_type,context_window,usage_input_tokens_no_cache,usage_input_tokens_cache_write_5m,usage_input_tokens_cache_write_1h,usage_input_tokens_cache_read,usage_output_tokens,web_search_count,inference_geo,speed
+2026-03-31,claude-haiku-4-5-20251001,super,Default,standard,≤ 200k,1809463,0,0,0,414908,0,not_available,
+2026-03-31 02:00,claude-haiku-4-5-20251001,super,Default,standard,≤ 200k,1124832,0,0,0,254558,0,not_available,
+2025-11-03,claude-sonnet-4-5-20250929,prod-backend,Default,standard,≤ 200k,2450310,184220,1000,9120400,512877,14,not_available,
+2025-11-03,claude-sonnet-4-5-20250929,nightly-evals,Research,batch,≤ 200k,800000,0,0,0,120000,0,not_available,
+"""
+OLD_USAGE = """usage_date_utc,model_version,api_key,workspace,usage_type,context_window,usage_input_tokens_no_cache,usage_input_tokens_cache_write,usage_input_tokens_cache_read,usage_output_tokens,web_search_count
+2025-11-04,claude-sonnet-4-5-20250929,prod-backend,Default,standard,≤ 200k,1000,200,3000,400,0
+"""
+COST = """usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,list_price_usd,cost_type,inference_geo,speed,api_key_id,api_key_status
+2025-11-03,Claude Sonnet 4.5,Default,prod-backend,message,≤ 200k,input_no_cache,7.35,7.35,token,not_available,,apikey_01Hq7xVb2NdE4kR9,active
+2025-11-03,Claude Sonnet 4.5,Default,prod-backend,message,≤ 200k,input_cache_read,2.74,2.74,token,not_available,,apikey_01Hq7xVb2NdE4kR9,active
+2025-11-03,Claude Sonnet 4.5,Default,prod-backend,message,≤ 200k,output,7.69,7.69,token,not_available,,apikey_01Hq7xVb2NdE4kR9,active
+"""
+COST8 = """usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd
+2025-11-03,Claude Sonnet 4.5,Default,prod-backend,message,≤ 200k,input_no_cache,3.00
+2025-11-03,Claude Sonnet 4.5,Default,prod-backend,message,≤ 200k,output,15.00
+"""
+
+
+def test_usage_csv_daily_and_hourly_with_cache_columns():
+    result = load(("claude_api_tokens_2026_03.csv", USAGE))
+    assert result.files[0].format == "anthropic_usage_csv"
+    haiku = month_row(result, "2026-03", "anthropic", "claude-haiku-4-5")
+    assert haiku["input_tokens"] == 1809463 + 1124832 == 2934295
+    assert haiku["output_tokens"] == 414908 + 254558 == 669466
+    sonnet = month_row(result, "2025-11", "anthropic", "claude-sonnet-4-5")
+    assert sonnet["input_tokens"] == 2450310 + 800000 == 3250310   # no_cache excludes cache already
+    assert sonnet["cache_write_tokens"] == 184220 + 1000           # 5m + 1h
+    assert sonnet["cached_input_tokens"] == 9120400
+    assert sonnet["output_tokens"] == 512877 + 120000
+
+
+def test_old_single_cache_write_column():
+    row = month_row(load(("old.csv", OLD_USAGE)), "2025-11", "anthropic", "claude-sonnet-4-5")
+    assert (row["input_tokens"], row["cache_write_tokens"], row["cached_input_tokens"]) == (1000, 200, 3000)
+
+
+def test_cost_csv_alone_estimates_tokens_from_list_prices():
+    result = load(("claude_api_cost.csv", COST))
+    row = month_row(result, "2025-11", "anthropic", "claude-sonnet-4-5")
+    assert row["cost_usd"] == pytest.approx(7.35 + 2.74 + 7.69)
+    # Sonnet 4.5 list: input 3, cache read 0.30, output 15 USD per 1M
+    assert row["input_tokens"] == pytest.approx(7.35 / 3 * 1e6)          # 2,450,000
+    assert row["cached_input_tokens"] == pytest.approx(2.74 / 0.3 * 1e6)  # 9,133,333
+    assert row["output_tokens"] == pytest.approx(7.69 / 15 * 1e6)         # 512,667
+    assert bool(row["estimated"])
+
+
+def test_cost8_variant_and_display_name_normalised():
+    parsed = parse("cost8.csv", COST8)
+    assert parsed.format == "anthropic_cost_csv" and set(parsed.rows["model"]) == {"claude-sonnet-4-5"}
+    row = month_row(load(("cost8.csv", COST8)), "2025-11", "anthropic", "claude-sonnet-4-5")
+    assert row["input_tokens"] == pytest.approx(1e6) and row["output_tokens"] == pytest.approx(1e6)
+
+
+def test_usage_plus_cost_merge_without_double_estimate():
+    result = load(("usage.csv", USAGE), ("cost.csv", COST))
+    row = month_row(result, "2025-11", "anthropic", "claude-sonnet-4-5")
+    assert row["input_tokens"] == 3250310                      # from the usage export, not estimated again
+    assert row["cost_usd"] == pytest.approx(17.78)             # from the cost export: 7.35 + 2.74 + 7.69
+    assert not bool(row["estimated"]) and not bool(row["cost_estimated"])
+
+
+COST_REPORT = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z", "results": [
+    {"amount": "123.78912", "currency": "USD", "cost_type": "tokens", "description": "Claude Sonnet 4 Usage - Input Tokens",
+     "model": "claude-sonnet-4-20250514", "service_tier": "standard", "token_type": "uncached_input_tokens",
+     "context_window": "0-200k", "workspace_id": None},
+    {"amount": "50", "currency": "USD", "cost_type": "tokens", "description": "Claude Sonnet 4 Usage - Output Tokens",
+     "model": "claude-sonnet-4-20250514", "service_tier": "standard", "token_type": "output_tokens",
+     "context_window": "0-200k", "workspace_id": None}]}], "has_more": False, "next_page": None}
+USAGE_REPORT = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z", "results": [
+    {"api_key_id": "apikey_01Rj2N8SVvo6BePZj99NhmiT", "workspace_id": "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ",
+     "model": "claude-sonnet-4-20250514", "service_tier": "standard", "context_window": "0-200k",
+     "uncached_input_tokens": 1500, "cache_read_input_tokens": 200,
+     "cache_creation": {"ephemeral_1h_input_tokens": 1000, "ephemeral_5m_input_tokens": 500},
+     "output_tokens": 500, "server_tool_use": {"web_search_requests": 10}}]}], "has_more": True, "next_page": "x"}
+
+
+def test_cost_report_amount_is_cents():
+    result = load(("cost_report.json", json.dumps(COST_REPORT)))
+    assert result.files[0].format == "anthropic_cost_json"
+    row = month_row(result, "2025-08", "anthropic", "claude-sonnet-4-0")
+    # (123.78912 + 50) cents = 1.7378912 USD
+    assert row["cost_usd"] == pytest.approx(1.7378912)
+
+
+def test_usage_report_json():
+    result = load(("usage_report.json", json.dumps(USAGE_REPORT)))
+    row = month_row(result, "2025-08", "anthropic", "claude-sonnet-4-0")
+    assert (row["input_tokens"], row["cached_input_tokens"], row["cache_write_tokens"], row["output_tokens"]) == \
+        (1500, 200, 1000 + 500, 500)

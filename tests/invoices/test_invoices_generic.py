@@ -1,0 +1,86 @@
+"""The generic CSV and the shared decoding traps (BOM, ≤, CRLF, `;` + decimal comma, thousands, cp1252)."""
+
+from pathlib import Path
+
+import pytest
+
+from helpers import load, month_row, parse
+from tco.invoices import InvoiceError, MAX_FILE_BYTES, parse_file
+
+ROOT = Path(__file__).resolve().parents[2]
+GENERIC = """date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd
+2025-11-01,openai,gpt-4o-mini,1000000,500000,200000,0.5
+2025-11-02,openai,gpt-4o-mini,3000000,0,400000,1.5
+2025-12-01,anthropic,claude-sonnet-4-5,100,0,10,
+"""
+
+
+def test_generic_totals_by_hand():
+    result = load(("mine.csv", GENERIC))
+    nov = month_row(result, "2025-11", "openai", "gpt-4o-mini")
+    assert nov["input_tokens"] == 4_000_000 and nov["cached_input_tokens"] == 500_000
+    assert nov["output_tokens"] == 600_000 and nov["cost_usd"] == pytest.approx(2.0)
+    dec = month_row(result, "2025-12", "anthropic", "claude-sonnet-4-5")
+    # empty cost -> list price: 100*3e-6 + 10*15e-6 = 0.00045
+    assert dec["cost_usd"] == pytest.approx(0.00045) and bool(dec["cost_estimated"])
+
+
+def test_template_file_parses():
+    parsed = parse_file("generic_template.csv", (ROOT / "data/examples/generic_template.csv").read_bytes())
+    assert parsed.format == "generic_csv" and len(parsed.rows) == 3 and parsed.rejected == []
+
+
+def test_bom_crlf_and_semicolon_decimal_comma():
+    text = ("\ufeffdate;provider;model;input_tokens;cached_input_tokens;output_tokens;cost_usd\r\n"
+            "2025-11-01;openai;gpt-4o-mini;1.000.000;500.000;200.000;0,5\r\n"
+            "2025-11-02;openai;gpt-4o-mini;2000000;0;0;0,25\r\n")
+    row = month_row(load(("excel.csv", text)), "2025-11", "openai", "gpt-4o-mini")
+    # 1.000.000 with decimal comma is one million; 0,5 + 0,25 = 0.75
+    assert row["input_tokens"] == 3_000_000 and row["cost_usd"] == pytest.approx(0.75)
+
+
+def test_thousands_separators_in_quoted_fields():
+    text = ('date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n'
+            '2025-11-01,openai,gpt-4o-mini,"1,983,966",0,"461,280","$1,234.50"\n')
+    row = month_row(load(("t.csv", text)), "2025-11", "openai", "gpt-4o-mini")
+    assert (row["input_tokens"], row["output_tokens"], row["cost_usd"]) == (1983966, 461280, 1234.5)
+
+
+def test_excel_cp1252_resave_and_utf16():
+    text = "date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n2025-11-01,acmé,m,10,0,5,1\n"
+    parsed = parse_file("win.csv", text.encode("cp1252"))
+    assert parsed.rows["provider"].iloc[0] == "acmé" and any("Windows-1252" in w for w in parsed.warnings)
+    parsed16 = parse_file("u16.csv", text.replace(",", "\t").encode("utf-16"))
+    assert parsed16.format == "generic_csv" and parsed16.rows["input_tokens"].iloc[0] == 10
+
+
+def test_rejected_rows_name_line_column_and_value():
+    text = GENERIC + "2025-11-03,openai,gpt-4o-mini,n/a,0,1,1\n2025-13-45,openai,gpt-4o-mini,1,0,1,1\n"
+    result = load(("mine.csv", text))
+    assert result.rejected_rows == [
+        {"file": "mine.csv", "line": 5, "reason": "line 5: column `input_tokens` holds 'n/a'; expected a number"},
+        {"file": "mine.csv", "line": 6, "reason": "line 6: column `date` holds '2025-13-45'; expected a date"},
+    ]
+
+
+def test_non_usd_currency_kept_apart():
+    text = ("date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd,currency\n"
+            "2025-11-01,mistral,mistral-large,1000,0,100,2.5,EUR\n")
+    result = load(("eur.csv", text))
+    row = month_row(result, "2025-11", "mistral", "mistral-large")
+    assert row["currency"] == "EUR" and row["cost"] == 2.5 and row["cost_usd"] != row["cost_usd"]  # NaN
+    assert any("EUR" in w for w in result.warnings)
+
+
+def test_too_big_and_empty_files_refused():
+    with pytest.raises(InvoiceError, match="limit is 20 MB"):
+        parse_file("big.csv", b"a" * (MAX_FILE_BYTES + 1))
+    with pytest.raises(InvoiceError, match="empty"):
+        parse_file("empty.csv", b"  \n")
+
+
+def test_failing_file_next_to_good_one():
+    result = load(("good.csv", GENERIC), ("bad.csv", "hello world\n"), ("bin.csv", b"\x00\x01\x02"))
+    assert [f.name for f in result.files] == ["good.csv"]
+    assert [name for name, _ in result.errors] == ["bad.csv", "bin.csv"]
+    assert result.months["input_tokens"].sum() == 4_000_100
