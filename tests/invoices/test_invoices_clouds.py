@@ -1,0 +1,150 @@
+"""AWS, Azure, Google Cloud, OpenRouter and LiteLLM exports; totals computed by hand."""
+
+import pytest
+
+from helpers import load, month_row, parse
+
+CUR2 = """identity_line_item_id,line_item_usage_start_date,line_item_line_item_type,line_item_product_code,line_item_usage_type,line_item_operation,line_item_usage_amount,pricing_unit,line_item_currency_code,line_item_unblended_rate,line_item_unblended_cost,line_item_iam_principal
+li-0001,2025-11-01T00:00:00Z,Usage,AmazonBedrockService,USE1-Claude4.6Sonnet-input-tokens,InvokeModel,12345.678,1K tokens,USD,0.003,37.037034,arn:aws:iam::111122223333:role/ChatApp
+li-0002,2025-11-01T00:00:00Z,Usage,AmazonBedrockService,USE1-Claude4.6Sonnet-output-tokens,InvokeModel,1234.567,1K tokens,USD,0.015,18.518505,arn:aws:iam::111122223333:role/ChatApp
+li-0003,2025-11-01T00:00:00Z,Usage,AmazonBedrockService,USE1-Claude4.6Sonnet-cache-read-input-token-count,InvokeModel,40000,1K tokens,USD,0.0003,12.0,arn:aws:iam::111122223333:role/ChatApp
+li-0004,2025-11-01T00:00:00Z,Usage,AmazonBedrock,USE1-NovaLite-input-tokens,Converse,5000,1K tokens,USD,0.00006,0.30,arn:aws:iam::111122223333:user/alice
+li-0005,2025-11-01T00:00:00Z,Credit,AmazonBedrockService,USE1-Claude4.6Sonnet-input-tokens,InvokeModel,0,1K tokens,USD,,-25.00,
+li-0006,2025-11-01T00:00:00Z,Tax,AmazonBedrockService,USE1-Claude4.6Sonnet-input-tokens,InvokeModel,0,,USD,,5.00,
+li-0007,2025-11-01T00:00:00Z,Usage,AmazonBedrockFoundationModels,USE1-MP:USE1_InputTokenCount-Units,InvokeModel,2,1M tokens,USD,,6.00,
+li-0008,2025-11-01T00:00:00Z,Usage,AmazonEC2,USE1-BoxUsage:m7i.large,RunInstances,24,Hrs,USD,0.1,2.4,
+"""
+SONNET = "regional.anthropic.claude-sonnet-4-6-v1:0"
+
+
+def test_cur2_tokens_from_units_and_credits_apart():
+    result = load(("cur.csv", CUR2))
+    assert result.files[0].format == "aws_cur_csv"
+    row = month_row(result, "2025-11", "aws", SONNET)
+    assert row["input_tokens"] == pytest.approx(12345.678 * 1000)     # 1K tokens -> 12,345,678
+    assert row["output_tokens"] == pytest.approx(1234.567 * 1000)
+    assert row["cached_input_tokens"] == pytest.approx(40000 * 1000)
+    assert row["credits_usd"] == -25 and row["tax_usd"] == 5
+    # net = 37.037034 + 18.518505 + 12.0 - 25 = 42.555539 (tax apart)
+    assert row["cost_usd"] == pytest.approx(42.555539)
+    nova = month_row(result, "2025-11", "aws", "amazon.nova-lite-v1:0")
+    assert nova["input_tokens"] == 5_000_000 and nova["cost_usd"] == pytest.approx(0.30)
+    assert any("other AWS services" in w for w in result.warnings)
+
+
+def test_cur1_headers_and_ambiguous_units_checked_by_price():
+    # Nova Lite input list price 0.06 USD/1M; 0.30 USD for 5 "Units" implies 1M tokens per unit
+    text = ("lineItem/UsageStartDate,lineItem/LineItemType,lineItem/ProductCode,lineItem/UsageType,"
+            "lineItem/UsageAmount,pricing/unit,lineItem/UnblendedCost,lineItem/CurrencyCode\n"
+            "2025-11-01T00:00:00Z,Usage,AmazonBedrock,USE1-NovaLite-input-tokens,5,Units,0.30,USD\n")
+    result = load(("cur1.csv", text))
+    row = month_row(result, "2025-11", "aws", "amazon.nova-lite-v1:0")
+    assert row["input_tokens"] == pytest.approx(5e6)
+    assert any("read as 1e+06 tokens per unit" in w for w in result.warnings)
+
+
+def test_cost_explorer_drops_total_row_and_estimates():
+    text = ('Usage type,USE1-Claude4.6Sonnet-input-tokens($),USE1-Claude4.6Sonnet-output-tokens($),Total costs($)\n'
+            'Usage type total,72.14,36.42,108.56\n2025-11-01,37.04,18.52,55.56\n2025-11-02,35.10,17.90,53.00\n')
+    result = load(("ce.csv", text))
+    assert result.files[0].spend_only
+    row = month_row(result, "2025-11", "aws", SONNET)
+    assert row["cost_usd"] == pytest.approx(37.04 + 18.52 + 35.10 + 17.90)   # 108.56, total row not added
+    # regional Sonnet 4.6: 3.30 in / 16.50 out per 1M -> 72.14/3.3e-6 = 21,860,606 in
+    assert row["input_tokens"] == pytest.approx(72.14 / 3.3e-6)
+    assert row["output_tokens"] == pytest.approx(36.42 / 16.5e-6)
+    assert bool(row["estimated"])
+
+
+AZURE = ("\ufeffdate,consumedService,meterName,meterCategory,meterSubCategory,meterRegion,effectivePrice,quantity,"
+         "unitOfMeasure,chargeType,billingCurrency,costInBillingCurrency,costInUsd,pricingModel\r\n"
+         "11/01/2025,Microsoft.CognitiveServices,gpt-4o-0806-Inp-glbl Tokens,Cognitive Services,Azure OpenAI,Global,0.0025,18432.5,1K,Usage,EUR,40.0,46.08125,OnDemand\r\n"
+         "11/01/2025,Microsoft.CognitiveServices,gpt-4o-0806-Outp-glbl Tokens,Cognitive Services,Azure OpenAI,Global,0.01,2210.75,1K,Usage,EUR,20.0,22.1075,OnDemand\r\n"
+         "2025-11-02,Microsoft.CognitiveServices,GPT 5 Inpt Glbl Tokens,Cognitive Services,Azure OpenAI GPT5,Global,1.25,3.2,1M,Usage,EUR,3.5,4.00,OnDemand\r\n"
+         "11/02/2025,Microsoft.CognitiveServices,gpt 4.1 mini cached Inp glbl Tokens,Cognitive Services,Azure OpenAI,Global,0.1,2,1M,Usage,EUR,0.18,0.2,OnDemand\r\n"
+         "11/02/2025,Microsoft.Compute,D2s v3,Virtual Machines,Dv3,US East,0.1,24,1 Hour,Usage,EUR,2.0,2.3,OnDemand\r\n")
+
+
+def test_azure_units_meters_and_usd_column():
+    result = load(("azure.csv", AZURE))
+    assert result.files[0].format == "azure_cost_details_csv"
+    gpt4o = month_row(result, "2025-11", "azure", "gpt-4o")
+    assert gpt4o["input_tokens"] == pytest.approx(18432.5 * 1e3)   # 1K meter
+    assert gpt4o["output_tokens"] == pytest.approx(2210.75 * 1e3)
+    assert gpt4o["currency"] == "EUR" and gpt4o["cost_usd"] == pytest.approx(46.08125 + 22.1075)
+    gpt5 = month_row(result, "2025-11", "azure", "gpt-5")
+    assert gpt5["input_tokens"] == pytest.approx(3.2e6)             # 1M meter
+    mini = month_row(result, "2025-11", "azure", "gpt-4.1-mini")
+    assert mini["cached_input_tokens"] == pytest.approx(2e6) and mini["input_tokens"] == 0
+
+
+GCP = """billing_account_id,service.id,service.description,sku.description,usage_start_time,usage_end_time,project.id,cost,currency,usage.amount,usage.unit,credits,invoice.month,cost_type
+01A2B3-C4D5E6-F7A8B9,AEFD-7695-64FA,Gemini API,Generate content input token count gemini 2.5 flash short input text,2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,acme-prod,0.59519,USD,1983966,count,[],202511,regular
+01A2B3-C4D5E6-F7A8B9,AEFD-7695-64FA,Gemini API,Generate content output token count gemini 2.5 flash short input text,2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,acme-prod,1.1532,USD,461280,count,"[{""name"":""FreeTier"",""amount"":-0.2,""type"":""FREE_TIER""}]",202511,regular
+01A2B3-C4D5E6-F7A8B9,C7E2-9256-1C43,Vertex AI,Gemini 2.5 Pro Thinking Text Output - Predictions,2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,acme-ml,2.5,USD,250000,count,[],202511,regular
+01A2B3-C4D5E6-F7A8B9,AEFD-7695-64FA,Gemini API,Generate content input token count gemini 2.5 flash short input text,2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,acme-prod,0.10,USD,,,[],202511,tax
+"""
+
+
+def test_gcp_billing_export_net_of_credits_tax_apart():
+    result = load(("billing.csv", GCP))
+    flash = month_row(result, "2025-11", "google", "gemini-2.5-flash")
+    assert flash["input_tokens"] == 1983966 and flash["output_tokens"] == 461280
+    assert flash["credits_usd"] == pytest.approx(-0.2) and flash["tax_usd"] == pytest.approx(0.10)
+    # net = 0.59519 + 1.1532 - 0.2 = 1.54839
+    assert flash["cost_usd"] == pytest.approx(1.54839)
+    pro = month_row(result, "2025-11", "google", "gemini-2.5-pro")
+    # not a "token count" SKU: tokens estimated, 2.5 USD / 10 USD per 1M output = 250,000
+    assert bool(pro["estimated"]) and pro["output_tokens"] == pytest.approx(250_000)
+
+
+def test_gcp_console_report_summary_rows_and_thousands():
+    text = ("Date,Service description,Service ID,SKU description,SKU ID,Usage amount,Usage unit,List cost ($),"
+            "Negotiated savings ($),Savings programmes ($),Other savings ($),Unrounded subtotal ($),Subtotal ($)\n"
+            "2025-11-03,Gemini API,AEFD-7695-64FA,Generate content input token count gemini 2.5 flash text,2156-A528-227F,"
+            "\"1,983,966\",count,0.60,0.00,0.00,0.00,0.595190,0.60\n"
+            "2025-11-03,Gemini API,AEFD-7695-64FA,Generate content output token count gemini 2.5 flash text,2156-A528-227F,"
+            "\"461,280\",count,1.15,0.00,0.00,0.00,1.153200,1.15\n"
+            ",,,,,,,,,Subtotal,1.748390,1.75\n,,,,,,,,,Filtered total,1.748390,1.75\n")
+    result = load(("report.csv", text))
+    assert result.rejected_rows == []
+    row = month_row(result, "2025-11", "google", "gemini-2.5-flash")
+    assert row["input_tokens"] == 1983966 and row["output_tokens"] == 461280
+    assert row["cost_usd"] == pytest.approx(0.595190 + 1.153200)   # 1.74839, summary rows dropped
+
+
+OPENROUTER = """generation_id,created_at,cost_total,cost_web_search,cost_cache,cost_file_processing,byok_usage_inference,tokens_prompt,tokens_completion,tokens_reasoning,tokens_cached,model_permaslug,provider_name,variant,cancelled,streamed,user,finish_reason_raw,finish_reason_normalized,generation_time_ms,time_to_first_token_ms,api_key_disabled,api_key_name,app_name
+gen-1,2025-11-03 12:00:34.512,0.00588,0,0,0,0,1205,151,0,200,anthropic/claude-4.5-sonnet-20250929,Anthropic,standard,false,true,,end_turn,stop,2830,612,false,prod-key,MyApp
+gen-2,2025-11-03 12:01:41.090,0.001704,0,0,0,0,8800,640,0,0,openai/gpt-4o-mini-2024-07-18,OpenAI,standard,false,false,user_42,stop,stop,1210,0,false,prod-key,MyApp
+gen-3,2025-11-03 12:02:57.004,0,0,0,0,0.0123,4100,2200,1024,0,google/gemini-2.5-pro,Google,standard,false,true,,STOP,stop,9120,1500,false,byok-key,MyApp
+"""
+
+
+def test_openrouter_byok_and_cached():
+    result = load(("or.csv", OPENROUTER))
+    sonnet = month_row(result, "2025-11", "openrouter", "anthropic/claude-sonnet-4.5")
+    assert sonnet["input_tokens"] == 1205 - 200 and sonnet["cached_input_tokens"] == 200
+    gemini = month_row(result, "2025-11", "openrouter", "google/gemini-2.5-pro")
+    assert gemini["cost_usd"] == pytest.approx(0.0123)      # BYOK: cost from byok_usage_inference
+    assert result.months["cost_usd"].sum() == pytest.approx(0.00588 + 0.001704 + 0.0123)
+
+
+def test_openrouter_older_export_without_tokens_cached():
+    lines = OPENROUTER.splitlines()
+    header = lines[0].split(",")
+    i = header.index("tokens_cached")
+    old = "\n".join(",".join(c for j, c in enumerate(line.split(",")) if j != i) for line in lines) + "\n"
+    parsed = parse("old.csv", old)
+    assert parsed.format == "openrouter_activity_csv" and parsed.rows["input_tokens"].sum() == 1205 + 8800 + 4100
+
+
+def test_litellm_spend_logs():
+    text = ("request_id,call_type,api_key,spend,total_tokens,prompt_tokens,completion_tokens,startTime,endTime,model,"
+            "custom_llm_provider,status\n"
+            "r1,acompletion,hash,0.01,1500,1000,500,2025-11-03 10:00:00,2025-11-03 10:00:02,gpt-4o-mini,openai,success\n"
+            "r2,acompletion,hash,0.02,3000,2000,1000,2025-11-04 10:00:00,2025-11-04 10:00:02,gpt-4o-mini,openai,success\n"
+            "r2,acompletion,hash,0.02,3000,2000,1000,2025-11-04 10:00:00,2025-11-04 10:00:02,gpt-4o-mini,openai,success\n")
+    result = load(("spendlogs.csv", text))
+    row = month_row(result, "2025-11", "openai", "gpt-4o-mini")
+    assert row["input_tokens"] == 3000 and row["output_tokens"] == 1500 and row["cost_usd"] == pytest.approx(0.03)
+    assert result.duplicates_dropped == 1   # r2 repeated

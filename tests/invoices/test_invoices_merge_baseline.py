@@ -1,0 +1,136 @@
+"""Dedup across files, baseline fit (golden series), and the CLI on the example files."""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import load
+from test_invoices_anthropic import USAGE as ANTHROPIC_USAGE
+from test_invoices_openai import USAGE as OPENAI_USAGE
+from tco.invoices.aggregate import MONTH_COLUMNS
+from tco.invoices.baseline import fit_baseline
+from tco.invoices.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "data" / "examples"
+
+
+def test_same_file_twice_counts_once():
+    once = load(("u.csv", OPENAI_USAGE))
+    twice = load(("u.csv", OPENAI_USAGE), ("u (1).csv", OPENAI_USAGE))
+    pd.testing.assert_frame_equal(once.months, twice.months)
+    assert twice.duplicates_dropped == 3 and once.duplicates_dropped == 0   # three non-empty rows
+
+
+def test_overlapping_exports_count_overlap_once():
+    lines = OPENAI_USAGE.strip().splitlines()
+    header, rows = lines[0], lines[1:]
+    first = "\n".join([header] + rows[:3]) + "\n"     # Oct 5, Nov 1, empty bucket
+    second = "\n".join([header] + rows[1:]) + "\n"    # Nov 1 again, empty bucket, Oct 6
+    merged = load(("a.csv", first), ("b.csv", second))
+    pd.testing.assert_frame_equal(merged.months, load(("all.csv", OPENAI_USAGE)).months)
+    assert merged.duplicates_dropped == 1
+
+
+def test_several_providers_at_once():
+    result = load(("openai.csv", OPENAI_USAGE), ("anthropic.csv", ANTHROPIC_USAGE))
+    assert set(result.months["provider"]) == {"openai", "anthropic"}
+    assert list(result.months.columns) == MONTH_COLUMNS
+    nov = result.months[result.months["month"] == "2025-11"]
+    # 2025-11 tokens: openai 1843200 + 221940 ; anthropic 2450310+184220+1000+9120400+512877 + 800000+120000
+    expected = 1843200 + 221940 + 2450310 + 184220 + 1000 + 9120400 + 512877 + 800000 + 120000
+    assert nov[["input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens"]].to_numpy().sum() == expected
+
+
+def _months(totals, first="2025-01", cost_per_mtok=2.0, full=True):
+    periods = pd.period_range(first, periods=len(totals), freq="M")
+    return pd.DataFrame({
+        "month": [str(p) for p in periods], "provider": "openai", "model": "m",
+        "input_tokens": np.asarray(totals) * 0.6, "cached_input_tokens": np.asarray(totals) * 0.2,
+        "cache_write_tokens": 0.0, "output_tokens": np.asarray(totals) * 0.2, "requests": 0.0,
+        "cost_usd": np.asarray(totals) * cost_per_mtok / 1e6, "credits_usd": 0.0, "refunds_usd": 0.0,
+        "tax_usd": 0.0, "currency": "USD", "cost": np.nan, "estimated": False, "cost_estimated": False,
+        "usd_per_mtok": cost_per_mtok, "days_covered": [float(p.days_in_month) for p in periods],
+        "days_in_month": [float(p.days_in_month) for p in periods],
+    })
+
+
+def test_baseline_golden_exponential_series():
+    totals = [1e9 * 1.05 ** k for k in range(6)]
+    baseline, warnings = fit_baseline(_months(totals))
+    assert baseline["growth_per_month"] == pytest.approx(0.05, abs=1e-12)
+    assert baseline["r_squared"] == pytest.approx(1.0, abs=1e-12)
+    assert baseline["tokens_per_month"] == pytest.approx(1e9 * 1.05 ** 5)   # 1.2762815625e9
+    assert baseline["input_share"] == pytest.approx(0.8)                    # (0.6 + 0.2) / 1
+    assert baseline["cached_input_share"] == pytest.approx(0.25)            # 0.2 / 0.8
+    assert baseline["months_covered"] == 6 and baseline["first_month"] == "2025-01"
+    assert baseline["last_month"] == "2025-06" and baseline["usd_per_mtok"] == pytest.approx(2.0)
+    assert baseline["monthly_spend_usd"] == pytest.approx(1.05 ** 5 * 1e3 * 2.0)
+    assert "least squares" in baseline["method"] and warnings == []
+
+
+def test_baseline_noisy_series_matches_independent_fit():
+    rng = np.random.default_rng(7)
+    totals = 2e9 * 1.08 ** np.arange(8) * rng.lognormal(0, 0.05, 8)
+    baseline, _ = fit_baseline(_months(totals))
+    # independent: numpy polyfit of log totals
+    slope, _ = np.polyfit(np.arange(8), np.log(totals), 1)
+    assert baseline["growth_per_month"] == pytest.approx(math.exp(slope) - 1, rel=1e-9)
+    assert 0.8 < baseline["r_squared"] < 1.0
+    assert 0.04 < baseline["growth_per_month"] < 0.12
+
+
+def test_baseline_skips_partial_last_month_and_notes_few_months():
+    months = _months([1e9, 1.1e9, 0.3e9])
+    months.loc[2, "days_covered"] = 9.0          # March covered 9 of 31 days
+    baseline, warnings = fit_baseline(months)
+    assert baseline["last_month"] == "2025-02" and baseline["tokens_per_month"] == pytest.approx(1.1e9)
+    assert any("2025-03 is a partial month" in w for w in warnings)
+    assert baseline["growth_per_month"] == 0.0 and "too few months" in baseline["note"]
+
+
+def test_baseline_empty():
+    baseline, _ = fit_baseline(pd.DataFrame(columns=MONTH_COLUMNS))
+    assert baseline["tokens_per_month"] == 0.0 and "note" in baseline
+
+
+def test_example_set_fits_growing_workload():
+    files = [(p.name, p.read_bytes()) for p in (EXAMPLES / "openai_completions_usage.csv", EXAMPLES / "openai_cost.csv")]
+    from tco.invoices import load_files
+    result = load_files(files)
+    b = result.baseline
+    assert result.errors == [] and result.rejected_rows == []
+    assert b["months_covered"] == 6 and b["first_month"] == "2025-05" and b["last_month"] == "2025-10"
+    assert 0.05 < b["growth_per_month"] < 0.11 and b["r_squared"] > 0.9
+    assert 1e9 < b["tokens_per_month"] < 3e9
+    oct_cost = result.months[result.months["month"] == "2025-10"]
+    assert not oct_cost["cost_estimated"].any()    # October cost comes from the cost export
+
+
+def test_cli_on_examples(capsys):
+    paths = sorted(str(p) for p in EXAMPLES.glob("*.csv"))
+    assert main(paths + ["--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= {"format", "months", "rejected_rows", "warnings", "errors", "baseline"}
+    assert out["format"]["openai_completions_usage.csv"] == "openai_usage_csv"
+    assert out["format"]["azure_cost_details.csv"] == "azure_cost_details_csv"
+    assert set(out["months"][0]) >= {"month", "provider", "model", "input_tokens", "cached_input_tokens",
+                                     "cache_write_tokens", "output_tokens", "requests", "cost_usd", "estimated"}
+    assert out["errors"] == [] and out["baseline"]["months_covered"] >= 6
+
+
+def test_cli_failures(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y\n1,2\n")
+    assert main([str(bad), "--json"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("invoices: bad.csv:") and "Traceback" not in err[0]
+    good = EXAMPLES / "generic_template.csv"
+    assert main([str(bad), str(good), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["format"]["bad.csv"].startswith("error:")
+    assert main([]) == 1
