@@ -1,0 +1,33 @@
+"""The dashboard: slide the volume, see the crossover and the payback.
+
+Run: ``streamlit run app.py``. This file only wires the page together: URL -> widgets ->
+Scenario -> engine -> sections (tco/ui/). Add a section with one line in ``SECTIONS``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tco.ui import page, views
+
+#: The tabs of the full page: (title, render(ctx)). "Import bills" and "Share & report" go here.
+SECTIONS = list(views.SECTIONS)
+
+
+def render_cfo(ctx: views.Context) -> None:
+    """The CFO view (``?view=cfo``). For now the full page; replaced by the share/report work."""
+    page.render_full(ctx, SECTIONS)
+
+
+def main() -> None:
+    st.set_page_config(page_title="LLM self-hosting TCO", page_icon="🧮", layout="wide",
+                       initial_sidebar_state="expanded")
+    ctx = page.prepare()
+    if ctx.view == "cfo":
+        render_cfo(ctx)
+    else:
+        page.render_full(ctx, SECTIONS)
+    page.finish(ctx)
+
+
+main()

@@ -1,0 +1,293 @@
+"""Widgets -> Scenario, and the URL in both directions.
+
+Every widget's key is the Scenario field name, so a link (``?tokens_per_month=5e9``), the command
+line (``python -m tco summary --set tokens_per_month=5e9``) and ``st.session_state`` share one
+vocabulary. The flow of one run:
+
+1. first run of a session only: :func:`seed_from_url` reads ``st.query_params`` with
+   :func:`tco.share.decode` (never raises) and writes each input into ``st.session_state``;
+2. :func:`sidebar` and :func:`volume_controls` draw the widgets (no ``value=``: the state holds it);
+3. :func:`build_scenario` turns the values into a validated Scenario, or the engine's message;
+4. :func:`write_url` puts ``share.encode(s)`` into the address bar when it changed.
+
+Code that sets inputs from elsewhere (e.g. the bills importer) calls :func:`set_inputs` from a
+widget callback (or before the widgets are drawn), never after: Streamlit forbids changing a
+drawn widget's state.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+import streamlit as st
+
+from tco import catalog, share
+from tco.scenario import ACQUISITIONS, FIELDS, GROUPS, PRECISIONS, Scenario, meta, range_text
+
+#: Current frontier APIs offered first; every other catalog id is a search away in the same box.
+SHORTLIST_API = ("openai:gpt-5", "openai:gpt-5-mini", "openai:gpt-4.1", "anthropic:claude-sonnet-4-5",
+                 "anthropic:claude-haiku-4-5", "google:gemini-2.5-pro", "google:gemini-2.5-flash")
+
+VOLUME_KEY = "tokens_per_month"
+VOLUME_STEP_KEY = "_volume_step"   # the log slider; tokens_per_month holds the exact value
+SEEDED_KEY = "_seeded_from_url"
+NOTICES_KEY = "_link_notices"
+BASELINE_KEY = "_baseline"         # bill summary that travels in the link (bl_* keys)
+VIEW_KEY = "_view"
+
+#: Slider stops: 1, 1.5, 2, 3, 5, 7 per decade from 1M to 100B tokens a month.
+VOLUME_STEPS = tuple(float(f"{m}e{e}") for e in range(6, 11) for m in (1, 1.5, 2, 3, 5, 7)) + (1e11,)
+
+ACQUISITION_LABELS = {"on_demand": "Rent on demand", "reserved_1y": "Rent, 1-year reservation",
+                      "reserved_3y": "Rent, 3-year reservation", "buy": "Buy (own hardware)"}
+PRECISION_LABELS = {"bf16": "BF16 (16-bit)", "fp8": "FP8 (8-bit)", "int4": "INT4 (4-bit weights)",
+                    "fp4": "FP4 (Blackwell only)"}
+
+#: Inputs drawn outside the sidebar groups (the main-area volume controls).
+MAIN_AREA = (VOLUME_KEY,)
+
+
+# --- URL -> state ------------------------------------------------------------------------------
+
+def query_mapping(query_params: Any) -> dict[str, list[str]]:
+    """``st.query_params`` as {key: [values]} (repeated keys kept, so decode can report them)."""
+    return {k: list(query_params.get_all(k)) for k in query_params}
+
+
+def seed_from_url(state: MutableMapping[str, Any], query: Mapping[str, Any]) -> share.Decoded | None:
+    """On a session's first run, put the link's scenario into the widgets' state. Returns what the
+    link decoded to (None on later runs)."""
+    if state.get(SEEDED_KEY):
+        return None
+    decoded = share.decode(query)
+    for key in FIELDS:
+        state[key] = getattr(decoded.scenario, key)
+    state[VOLUME_STEP_KEY] = nearest_step(decoded.scenario.tokens_per_month)
+    state[NOTICES_KEY] = decoded.notices
+    state[BASELINE_KEY] = decoded.baseline
+    state[VIEW_KEY] = decoded.view
+    state[SEEDED_KEY] = True
+    return decoded
+
+
+def set_inputs(state: MutableMapping[str, Any], **values: Any) -> None:
+    """Set inputs by field name (call from a callback or before the widgets are drawn)."""
+    for key, value in values.items():
+        if key not in FIELDS:
+            raise KeyError(f"unknown input `{key}`")
+        state[key] = value
+    if VOLUME_KEY in values:
+        state[VOLUME_STEP_KEY] = nearest_step(values[VOLUME_KEY])
+
+
+def write_url(query_params: Any, s: Scenario, baseline: Mapping[str, Any] | None = None,
+              view: str | None = None) -> str:
+    """Make the address bar a link to ``s`` (only when it changed, to spare a message)."""
+    try:
+        query = share.encode(s, baseline, view=view)
+    except ValueError:  # a malformed baseline must not cost the link
+        query = share.encode(s, view=view)
+    wanted = dict(parse_qsl(query, keep_blank_values=True))
+    current = {k: query_params.get_all(k) for k in query_params}
+    if current != {k: [v] for k, v in wanted.items()}:
+        query_params.from_dict(wanted)
+    return query
+
+
+# --- volume ------------------------------------------------------------------------------------
+
+def nearest_step(volume: float) -> float:
+    """The slider stop closest to ``volume`` on a log scale (clamped to 1M..100B)."""
+    if not (isinstance(volume, (int, float)) and math.isfinite(volume)) or volume <= VOLUME_STEPS[0]:
+        return VOLUME_STEPS[0]
+    if volume >= VOLUME_STEPS[-1]:
+        return VOLUME_STEPS[-1]
+    i = bisect.bisect_left(VOLUME_STEPS, volume)
+    lo, hi = VOLUME_STEPS[i - 1], VOLUME_STEPS[i]
+    return lo if math.log(volume / lo) <= math.log(hi / volume) else hi
+
+
+def _slider_moved() -> None:
+    st.session_state[VOLUME_KEY] = float(st.session_state[VOLUME_STEP_KEY])
+
+
+def _number_typed() -> None:
+    st.session_state[VOLUME_STEP_KEY] = nearest_step(st.session_state[VOLUME_KEY])
+
+
+def volume_controls() -> None:
+    """The log-scale volume slider with the exact number beside it, kept in sync."""
+    from tco.ui.fmt import tokens
+    state = st.session_state
+    if state.get(VOLUME_STEP_KEY) != nearest_step(state.get(VOLUME_KEY, Scenario().tokens_per_month)):
+        state[VOLUME_STEP_KEY] = nearest_step(state.get(VOLUME_KEY, Scenario().tokens_per_month))
+    m = meta(VOLUME_KEY)
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    with left:
+        st.select_slider(
+            f"{m['label']} [tokens/month, log scale]", options=VOLUME_STEPS, key=VOLUME_STEP_KEY,
+            format_func=tokens, on_change=_slider_moved,
+            help=f"{m['help']} Drag, or focus and use the arrow keys; type an exact value on the right.")
+    with right:
+        st.number_input(f"Exact volume [{m['unit']}]", min_value=float(m["lo"]), max_value=float(m["hi"]),
+                        step=1e8, format="%.0f", key=VOLUME_KEY, on_change=_number_typed,
+                        help=_help(VOLUME_KEY))
+
+
+# --- sidebar -----------------------------------------------------------------------------------
+
+def _help(key: str) -> str:
+    m = meta(key)
+    text = m["help"]
+    if m["kind"] in ("float", "int", "optional", "optional_int"):
+        text += f"\n\nAllowed: {range_text(key)}."
+    if m["source"]:
+        text += f"\n\nSource: {m['source']}."
+    return text
+
+
+def _label(key: str) -> str:
+    m = meta(key)
+    return f"{m['label']} [{m['unit']}]" if m["unit"] else m["label"]
+
+
+def _number_widget(key: str, container, placeholder: str | None = None) -> None:
+    m = meta(key)
+    kind, unit = m["kind"], m["unit"]
+    default = FIELDS[key].default
+    lo = m["lo"]
+    hi = m["hi"]
+    if kind in ("int", "optional_int"):
+        kw = dict(min_value=int(lo), max_value=int(hi), step=1, format="%d")
+    else:
+        ref = abs(default) if isinstance(default, (int, float)) and default else 1.0
+        if unit.startswith("share"):
+            step, fmt = (0.005, "%.3f") if unit == "share/month" else (0.01, "%.2f")
+        elif unit == "USD/1M tokens":
+            step, fmt = 0.01, "%.3f"
+        else:
+            step = 10 ** math.floor(math.log10(ref)) / (10 if ref < 10 else 1) if ref else 1.0
+            fmt = "%g"
+        kw = dict(min_value=float(lo), max_value=float(hi), step=float(step), format=fmt)
+    if kind.startswith("optional"):
+        kw["value"] = None
+        kw["placeholder"] = placeholder or "empty = catalog"
+    container.number_input(_label(key), key=key, help=_help(key), **kw)
+
+
+def _model_label(ref: str | None, placeholder: str = "") -> str:
+    return placeholder if ref is None else ref
+
+
+def _api_options(current: str | None, refs: tuple[str, ...], first: tuple[str, ...]) -> list:
+    opts = list(dict.fromkeys([*first, *refs]))
+    if current is not None and current not in opts:
+        opts.insert(0, current)
+    return opts
+
+
+def _price_caption(container, ref: str | None, s_in: float, s_out: float) -> None:
+    if ref is None:
+        return
+    try:
+        p = catalog.api_prices(ref, s_in, s_out)
+    except (ValueError, KeyError) as e:
+        container.caption(f"No usable price for {ref}: {e}")
+        return
+    note = f" {p.tier_note}." if p.tier_note else ""
+    container.caption(f"**{p.model_name}**: ${p.input:g} input · ${p.cached_input:g} cached · ${p.output:g} "
+                      f"output per 1M tokens ({p.date}).{note}")
+
+
+@st.cache_resource(show_spinner=False)
+def _refs() -> tuple[str, ...]:
+    return catalog.api_model_refs()
+
+
+def sidebar() -> None:
+    """Every input except the volume, grouped as in the issue; state lives in st.session_state."""
+    state = st.session_state
+    gpus, models = catalog.gpus(), catalog.models()
+    refs = _refs()
+    i_len = state.get("input_tokens_per_request", 2000)
+    o_len = state.get("output_tokens_per_request", 500)
+    sb = st.sidebar
+    sb.title("Inputs")
+    sb.caption("Every input shows its unit; the ⓘ says where its default comes from. "
+               "The address bar always links to this exact scenario.")
+    for group in GROUPS:
+        exp = sb.expander(group, expanded=group in ("Compare against", "Self-hosting"))
+        keys = [k for k, f in FIELDS.items() if f.metadata["group"] == group and k not in MAIN_AREA]
+        for key in keys:
+            if key == "api_model":
+                exp.selectbox(_label(key), _api_options(state.get(key), refs, SHORTLIST_API), key=key,
+                              help=_help(key) + "\n\nType to search all catalog models.")
+                _price_caption(exp, state.get(key), i_len, o_len)
+            elif key == "hosted_model":
+                model = models.get(state.get("open_model"))
+                default_ref = model.hosted_default if model else ""
+                offers = tuple(m.hosted_default for m in models.values() if m.hosted_default)
+                exp.selectbox(_label(key), [None, *_api_options(state.get(key), refs, offers)], key=key,
+                              format_func=lambda r: f"Catalog offer: {default_ref}" if r is None else r,
+                              help=_help(key) + "\n\nType to search all catalog models.")
+                _price_caption(exp, state.get(key) or default_ref or None, i_len, o_len)
+            elif key == "open_model":
+                exp.selectbox(_label(key), list(models), key=key, format_func=lambda i: models[i].name,
+                              help=_help(key))
+            elif key == "gpu":
+                exp.selectbox(_label(key), list(gpus), key=key, format_func=lambda i: gpus[i].name,
+                              help=_help(key))
+            elif key == "precision":
+                exp.selectbox(_label(key), list(PRECISIONS), key=key,
+                              format_func=lambda p: PRECISION_LABELS.get(p, p), help=_help(key))
+            elif key == "acquisition":
+                exp.radio(_label(key), list(ACQUISITIONS), key=key,
+                          format_func=lambda a: ACQUISITION_LABELS.get(a, a), help=_help(key))
+            else:
+                _number_widget(key, exp, _placeholder(key, state, gpus, i_len, o_len))
+
+
+def _placeholder(key: str, state, gpus, i_len, o_len) -> str | None:
+    """Catalog value shown in an empty optional input."""
+    gpu = gpus.get(state.get("gpu"))
+    try:
+        if key == "gpu_hour_usd" and gpu:
+            return f"{gpu.on_demand_usd_per_hour:g} (catalog, empty = catalog)"
+        if key == "gpu_price_usd" and gpu:
+            return f"{gpu.purchase_usd_per_gpu:,.0f} (catalog, empty = catalog)"
+        if key.startswith(("api_", "hosted_")) and key.endswith("_usd_per_mtok"):
+            prefix, cls = key.split("_", 1)
+            cls = cls.removesuffix("_usd_per_mtok")
+            if prefix == "api":
+                ref = state.get("api_model")
+            else:
+                m = catalog.models().get(state.get("open_model"))
+                ref = state.get("hosted_model") or (m.hosted_default if m else None)
+            if ref:
+                return f"{getattr(catalog.api_prices(ref, i_len, o_len), cls):g} (catalog, empty = catalog)"
+    except (ValueError, KeyError):
+        return None
+    if key == "gpus_per_replica":
+        return "empty = smallest that fits"
+    if key == "replica_output_tokens_per_s":
+        return "empty = measured or roofline"
+    return None
+
+
+# --- state -> Scenario -------------------------------------------------------------------------
+
+def current_values(state: Mapping[str, Any]) -> dict[str, Any]:
+    """Every input's value as the widgets hold it (defaults for any not drawn yet)."""
+    return {k: state.get(k, f.default) for k, f in FIELDS.items()}
+
+
+def build_scenario(values: Mapping[str, Any]) -> tuple[Scenario | None, str | None]:
+    """A validated Scenario, or None and the validator's message (names the input and its range)."""
+    try:
+        return Scenario(**values), None
+    except (ValueError, TypeError) as e:
+        return None, str(e)

@@ -1,0 +1,56 @@
+"""One run of the page: URL -> widgets -> Scenario -> engine -> sections -> URL.
+
+:func:`prepare` draws the inputs and evaluates; :func:`render_full` draws the top of the page and
+the sections as tabs (only the open tab runs); :func:`finish` writes the link into the address bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from tco.ui import data, inputs, views
+
+TAB_KEY = "_section"
+
+
+def prepare() -> views.Context:
+    """Seed from the URL (first run), draw the inputs, build the Scenario and evaluate it."""
+    state = st.session_state
+    inputs.seed_from_url(state, inputs.query_mapping(st.query_params))
+    inputs.sidebar()
+    st.title("Self-host an open model, or keep paying the API?")
+    views.render_notices(state.get(inputs.NOTICES_KEY, ()))
+    inputs.volume_controls()
+    values = inputs.current_values(state)
+    s, error = inputs.build_scenario(values)
+    result = None
+    if s is not None:
+        try:
+            result = data.evaluate(s)
+        except ValueError as e:  # incl. capacity.DoesNotFit: the engine's message, as plain text
+            error = str(e)
+    return views.Context(values=values, scenario=s, result=result, error=error,
+                         baseline=state.get(inputs.BASELINE_KEY), view=state.get(inputs.VIEW_KEY))
+
+
+def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[views.Context], None]]]) -> None:
+    """Verdict, headline metrics, then one tab per section (only the open one is computed)."""
+    if ctx.error:
+        st.error(f"This scenario cannot be computed: {ctx.error}", icon="🚫")
+    views.render_verdict(ctx)
+    views.render_headline(ctx)
+    titles = [t for t, _ in sections]
+    tabs = st.tabs(titles, key=TAB_KEY, on_change="rerun")
+    for tab, (_title, render) in zip(tabs, sections):
+        if tab.open is False:
+            continue
+        with tab:
+            render(ctx)
+
+
+def finish(ctx: views.Context) -> None:
+    """Keep the address bar a valid link to the scenario on the page."""
+    if ctx.scenario is not None:
+        inputs.write_url(st.query_params, ctx.scenario, ctx.baseline, ctx.view)

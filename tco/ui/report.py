@@ -1,0 +1,445 @@
+"""Downloads a CFO can forward: the assumptions table, the month-by-month cash flows (CSV), a
+self-contained HTML report and, where a Chromium is installed, the same report as a PDF.
+
+Conventions: every number comes from the engine's :class:`tco.model.Result`; nothing here computes
+a cost. Currency USD; month 0 is the decision month (upfront costs only). Every text that goes into
+HTML is escaped here, because the share link and its notices come from whoever sent the link.
+The HTML loads nothing: plotly.js is embedded once, the CSS is inline, there are no fonts or images
+to fetch, so the report opens offline and makes no network request.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import html
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Iterable, Mapping
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+from tco import catalog
+from tco.explain import tokens, usd
+from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
+
+#: Width of a chart on paper: A4 (210 mm) less 2 × 12 mm margins is 186 mm ≈ 700 CSS px.
+PRINT_CHART_WIDTH_PX = 680
+#: Plotly's options for every embedded chart (no Plotly logo; charts follow their box on screen).
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+#: Where pdf_report looks for a Chromium when none is on PATH (Debian's package).
+CHROMIUM_FALLBACK = "/usr/bin/chromium"
+#: Seconds headless Chromium may take to print one report.
+PDF_TIMEOUT_S = 60
+
+# the cash-flow components of the self-hosted path, in the order of tco.costs.cash_flows
+COMPONENTS = ("rent", "capex", "maintenance", "electricity", "colocation", "staff", "other", "setup")
+
+
+# --- assumptions --------------------------------------------------------------------------------
+
+def _number(x: float) -> str:
+    """A number for people that keeps its precision: 2,000,000,000 / 0.125 / 1,912.12."""
+    x = float(x)
+    if x == int(x) and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.6g}" if abs(x) >= 1e-4 else f"{x:.6g}"
+
+
+def _measured_date(result) -> str:
+    """Newest date of the throughput measurements behind the replica's throughput."""
+    r = result.resolved
+    dates = [m.date for m in catalog.measurements()
+             if m.model == r.model.id and m.gpu == r.gpu.id and m.precision == r.scenario.precision and m.date]
+    return max(dates) if dates else r.gpu.spec_date
+
+
+def _catalog_origin(result, key: str) -> tuple[str, str, str, str] | None:
+    """(resolved value text, tag, source, date) of an input whose value comes from a catalog or from
+    the capacity model; None for a plain assumption."""
+    r = result.resolved
+    p = r.params
+    for prefix, prices in (("api", r.api), ("hosted", r.hosted)):
+        for cls in ("input", "cached_input", "output"):
+            if key == f"{prefix}_{cls}_usd_per_mtok":
+                return _number(getattr(p, key)), "catalog", prices.source, prices.date
+    if key == "api_model":
+        return r.api.model_ref, "catalog", r.api.source, r.api.date
+    if key == "hosted_model":
+        return (r.hosted_ref, "catalog", f"data/models.csv hosted_default of {r.model.name}; prices: "
+                f"{r.hosted.source}", r.model.date)
+    if key == "open_model":
+        return r.model.id, "catalog", r.model.source, r.model.date
+    if key == "gpu":
+        return r.gpu.id, "catalog", r.gpu.spec_source, r.gpu.spec_date
+    if key in ("gpu_hour_usd", "gpu_price_usd"):
+        return _number(getattr(p, key)), "catalog", r.gpu.price_source, r.gpu.price_date
+    if key == "gpus_per_replica":
+        return (str(r.gpus_per_replica), "capacity model",
+                f"capacity model: the smallest count of {r.gpu.name} that holds {r.model.name} "
+                f"at {r.scenario.precision} and a useful KV cache", DEFAULTS_DATE)
+    if key == "replica_output_tokens_per_s":
+        tp = r.throughput
+        date = _measured_date(result) if tp.source == "measured" else DEFAULTS_DATE
+        return _number(round(float(p.replica_output_tokens_per_s), 2)), tp.source, tp.detail, date
+    return None
+
+
+# categorical inputs carry no unit in their metadata; say what kind of value they hold
+_CHOICE_UNITS = {"models": "catalog id", "gpus": "catalog id", "api": "provider:model",
+                 "precisions": "precision", "acquisitions": "option"}
+
+
+def assumptions_table(result) -> pd.DataFrame:
+    """Every input of the scenario, one row per Scenario field, in the Scenario's order.
+
+    Columns: ``key``, ``group``, ``label``, ``value`` (text; an input left empty shows the value
+    the engine resolved, tagged "(catalog)" or with where it came from), ``unit``, ``source``,
+    ``date`` (DEFAULTS_DATE for assumptions; the catalog's date for GPU, model and price values).
+    An input that differs from its default is marked as set in this scenario, with the default's
+    source kept for comparison.
+    """
+    s = result.resolved.scenario
+    default = Scenario()
+    rows = []
+    for key in FIELDS:
+        m = meta(key)
+        value = getattr(s, key)
+        origin = _catalog_origin(result, key)
+        source = m["source"] or "assumption"
+        date = DEFAULTS_DATE
+        if value is None and origin is not None:
+            text, tag, source, date = origin
+            text = f"{text} ({tag})"
+        else:
+            text = _number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                else format_value(key, value)
+            if origin is not None:  # a catalog choice (model, GPU): its catalog source and date
+                source, date = origin[2], origin[3]
+            if value != getattr(default, key):
+                if getattr(default, key) is None and origin is not None:
+                    was = f"catalog value {origin[0]}: {origin[2]}"
+                else:
+                    was = f"default {format_value(key, getattr(default, key))}: {source}"
+                source = f"set in this scenario ({was})"
+                if origin is None or m["kind"] in ("optional", "optional_int"):
+                    date = "this scenario"
+        rows.append({"key": key, "group": m["group"], "label": m["label"], "value": text,
+                     "unit": m["unit"] or _CHOICE_UNITS.get(m["choices"], "text"), "source": source,
+                     "date": date})
+    return pd.DataFrame(rows, columns=["key", "group", "label", "value", "unit", "source", "date"])
+
+
+# --- cash flows --------------------------------------------------------------------------------
+
+def cash_flow_frame(result) -> pd.DataFrame:
+    """The month-by-month cash flows of each path (USD, full precision), month 0 first, then one
+    row ``month = "terminal"`` holding the book value of owned GPUs at the end of the horizon.
+
+    The terminal row counts that value as a negative self-hosted cost (the GPUs could be sold), the
+    way the NPV counts it; the payback month ignores it. In every row
+    ``self_host_usd = sum(components) − terminal_value_usd``.
+    """
+    f = result.flows
+    n = len(f["self_host"])
+    terminal = float(np.asarray(f["terminal_value"]))
+    months = pd.DataFrame({
+        "month": np.arange(n).astype(object),
+        "tokens": f["volume"], "api_usd": f["api"], "hosted_open_usd": f["hosted_open"],
+        "self_host_usd": f["self_host"],
+        **{f"{c}_usd": np.broadcast_to(np.asarray(f[c], dtype=float), (n,)) for c in COMPONENTS},
+        "terminal_value_usd": np.zeros(n),
+        "gpus": f["gpus"], "replicas": f["replicas"],
+        "cumulative_savings_vs_api_usd": np.cumsum(f["api"] - f["self_host"]),
+        "cumulative_savings_vs_hosted_open_usd": np.cumsum(f["hosted_open"] - f["self_host"]),
+    })
+    last = months.iloc[-1]
+    end = {c: 0.0 for c in months.columns}
+    end.update(month="terminal", self_host_usd=0.0 - terminal, terminal_value_usd=terminal,
+               gpus=np.nan, replicas=np.nan,
+               cumulative_savings_vs_api_usd=last["cumulative_savings_vs_api_usd"] + terminal,
+               cumulative_savings_vs_hosted_open_usd=last["cumulative_savings_vs_hosted_open_usd"] + terminal)
+    return pd.concat([months, pd.DataFrame([end])], ignore_index=True)
+
+
+def cash_flows_csv(result) -> bytes:
+    """:func:`cash_flow_frame` as a plain UTF-8 CSV: the first line holds the column names,
+    numbers are unformatted at full precision (``repr`` of the float), USD."""
+    buf = io.StringIO()
+    cash_flow_frame(result).to_csv(buf, index=False, lineterminator="\r\n")
+    return buf.getvalue().encode("utf-8")
+
+
+# --- headline numbers ---------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str   # the number, formatted as tco.explain formats it; "—" when it does not exist
+    note: str    # what it means, or the engine's reason when the number does not exist
+
+
+def headlines(result) -> list[Headline]:
+    """The four numbers a CFO reads first, each with its context or the engine's reason."""
+    s = result.resolved.scenario
+    av = result.at_volume
+    api, own = av["api"]["monthly_usd"], av["self_host"]["monthly_usd"]
+    saving = api - own
+    v = s.tokens_per_month
+    if saving >= 0:
+        note = f"at {tokens(v)} tokens a month: API {usd(api)} against self-hosting {usd(own)}"
+    else:
+        note = (f"self-hosting costs {usd(-saving)} a month more at {tokens(v)} tokens a month: "
+                f"API {usd(api)} against self-hosting {usd(own)}")
+    out = [Headline("Monthly saving vs the API", usd(saving), note)]
+    be = result.breakeven["api"]
+    out.append(Headline("Break-even volume",
+                        f"{tokens(be.tokens_per_month)} tokens/month" if be.tokens_per_month is not None else "—",
+                        be.reason))
+    pb = result.payback["api"]
+    out.append(Headline("Payback month vs the API", f"month {pb.month}" if pb.month is not None else "—",
+                        pb.reason))
+    irr = result.irr.get("api")
+    note = f"savings against the API over {s.horizon_months} months, discounted at {s.discount_rate:.0%}/year"
+    if irr is not None:
+        note += f"; IRR {irr:.0%}/year"
+    out.append(Headline(f"NPV over {s.horizon_months} months", usd(result.npv_usd["api"]), note))
+    return out
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+CSS = f"""
+:root {{ --ink:#1f2933; --muted:#52606d; --line:#d9e2ec; --soft:#f5f7fa; --accent:#1f4e79; }}
+* {{ box-sizing: border-box; }}
+html {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+body {{ margin: 0 auto; max-width: 980px; padding: 28px 32px 48px; color: var(--ink); background: #fff;
+       font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }}
+h1 {{ font-size: 26px; margin: 0 0 2px; }}
+h2 {{ font-size: 18px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }}
+.meta {{ color: var(--muted); margin: 0; }}
+.verdict {{ font-size: 18px; margin: 18px 0; padding: 12px 16px; background: var(--soft);
+           border-left: 4px solid var(--accent); }}
+.notices, .warnings {{ margin: 12px 0; padding: 10px 16px; background: #fff8e6; border: 1px solid #f0d9a0; }}
+.notices ul, .warnings ul {{ margin: 4px 0 0; padding-left: 20px; }}
+.headlines {{ display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin: 18px 0; }}
+.headline {{ border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; break-inside: avoid; }}
+.headline .label {{ color: var(--muted); font-size: 13px; }}
+.headline .value {{ font-size: 22px; font-weight: 600; margin: 2px 0 4px; font-variant-numeric: tabular-nums; }}
+.headline .note {{ color: var(--muted); font-size: 12px; line-height: 1.35; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 13px; }}
+th, td {{ text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }}
+th {{ background: var(--soft); font-weight: 600; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+td.source {{ color: var(--muted); overflow-wrap: anywhere; font-size: 12px; }}
+td code {{ font-size: 12px; }}
+.chart {{ margin: 8px 0 20px; break-inside: avoid; page-break-inside: avoid; }}
+.chart h3 {{ font-size: 15px; margin: 0 0 4px; }}
+.chart-body {{ width: 100%; }}
+ol.steps li {{ margin-bottom: 6px; }}
+.link {{ overflow-wrap: anywhere; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
+        font-size: 12px; background: var(--soft); padding: 8px 10px; }}
+footer {{ margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }}
+@media (max-width: 760px) {{ .headlines {{ grid-template-columns: repeat(2, 1fr); }} }}
+html.pdf body {{ max-width: none; padding: 0; }}
+html.pdf .chart-body {{ width: {PRINT_CHART_WIDTH_PX}px; }}
+@page {{ size: A4; margin: 12mm; }}
+@media print {{
+  body {{ max-width: none; padding: 0; font-size: 12px; }}
+  h2 {{ break-after: avoid; page-break-after: avoid; }}
+  .chart-body {{ width: {PRINT_CHART_WIDTH_PX}px; }}
+  .headline .value {{ font-size: 18px; }}
+  details > summary {{ list-style: none; }}
+  tr {{ break-inside: avoid; }}
+}}
+"""
+
+# Charts are drawn at the width of their box; before a person prints from the browser, redraw them
+# at the paper's width (and back after), so they fit the page instead of being clipped.
+PRINT_SCRIPT = f"""
+<script>
+(function () {{
+  function charts() {{ return document.querySelectorAll('.chart-body .js-plotly-plot'); }}
+  window.addEventListener('beforeprint', function () {{
+    if (window.Plotly) charts().forEach(function (gd) {{ Plotly.relayout(gd, {{width: {PRINT_CHART_WIDTH_PX}}}); }});
+  }});
+  window.addEventListener('afterprint', function () {{
+    if (window.Plotly) charts().forEach(function (gd) {{ Plotly.relayout(gd, {{width: null, autosize: true}}); Plotly.Plots.resize(gd); }});
+  }});
+}})();
+</script>
+"""
+
+
+def _e(x: object) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _safe_href(link: str) -> bool:
+    """Only web links become clickable; anything else (javascript:, data:, file:) stays text."""
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _figure_html(fig, first: bool) -> str:
+    # the figure's own height if it has one, so that its box never overlaps what follows
+    height = f"{int(fig.layout.height or 420)}px"
+    return fig.to_html(full_html=False, include_plotlyjs=True if first else False,
+                       config=PLOTLY_CONFIG, default_width="100%", default_height=height)
+
+
+def _costs_table(result) -> str:
+    av = result.at_volume
+    r = result.resolved
+    sh = av["self_host"]
+    rows = [
+        (f"API ({r.api.model_name})", av["api"]),
+        (f"Hosted open model ({r.hosted.model_name})", av["hosted_open"]),
+        (f"Self-hosted {r.model.name} on {sh['gpus']}× {r.gpu.name}", sh),
+    ]
+    body = "".join(
+        f"<tr><td>{_e(name)}</td><td class='num'>{_e(usd(x['monthly_usd']))}</td>"
+        f"<td class='num'>{_e('—' if x['usd_per_mtok'] != x['usd_per_mtok'] else usd(x['usd_per_mtok']))}</td></tr>"
+        for name, x in rows)
+    return ("<table class='paths'><thead><tr><th>Path</th><th>Monthly cost (month 1)</th>"
+            "<th>Cost per 1M tokens</th></tr></thead><tbody>" + body + "</tbody></table>"
+            f"<p class='meta'>Self-hosting: {sh['replicas']} replica(s) of {sh['gpus_per_replica']} GPUs, "
+            f"running at {sh['utilisation']:.0%} of their max throughput on average; upfront "
+            f"{_e(usd(sh['upfront_usd']))} in month 0.</p>")
+
+
+def _assumptions_html(result) -> str:
+    df = assumptions_table(result)
+    body = "".join(
+        f"<tr><td>{_e(row.label)}<br><code>{_e(row.key)}</code></td><td class='num'>{_e(row.value)}</td>"
+        f"<td>{_e(row.unit)}</td><td class='source'>{_e(row.source)}</td><td>{_e(row.date)}</td></tr>"
+        for row in df.itertuples())
+    return ("<table class='assumptions'><thead><tr><th>Input</th><th>Value</th><th>Unit</th>"
+            "<th>Source</th><th>Date</th></tr></thead><tbody>" + body + "</tbody></table>")
+
+
+def html_report(result, figures: Mapping[str, object], link: str | None, verdict: str,
+                notices: Iterable[str] = (), *, generated: _dt.date | None = None) -> str:
+    """One self-contained HTML page: verdict, four headline numbers, the charts (interactive,
+    plotly.js embedded once), costs at the current volume, assumptions, the arithmetic, the link
+    to the full model, and the warnings. Opens offline; requests nothing from any host.
+
+    ``figures``: title → plotly Figure, shown in that order with their own colours.
+    ``link``: the share link of the scenario (shown as text; clickable only if http(s)).
+    ``notices``: what the share link could not keep (shown as given, escaped).
+    ``generated``: the report's date (default: today).
+    """
+    r = result.resolved
+    s = r.scenario
+    day = (generated or _dt.date.today()).isoformat()
+    sh = result.at_volume["self_host"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(f'LLM self-hosting cost report, {day}')}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        "<h1>LLM self-hosting: total cost of ownership</h1>",
+        f"<p class='meta'>Report of {_e(day)} · {_e(r.model.name)} on {_e(sh['gpus'])}× {_e(r.gpu.name)} "
+        f"({_e(s.acquisition.replace('_', ' '))}) against {_e(r.api.model_name)} and "
+        f"{_e(r.hosted.model_name)} at {_e(tokens(s.tokens_per_month))} tokens a month</p>",
+        "</header>",
+        f"<p class='verdict'>{_e(verdict)}</p>",
+    ]
+    notices = [str(n) for n in notices]
+    if notices:
+        parts.append("<div class='notices'><strong>The link behind this report could not keep "
+                     "everything:</strong><ul>" + "".join(f"<li>{_e(n)}</li>" for n in notices)
+                     + "</ul></div>")
+    parts.append("<section class='headlines'>")
+    for h in headlines(result):
+        parts.append(f"<div class='headline'><div class='label'>{_e(h.label)}</div>"
+                     f"<div class='value'>{_e(h.value)}</div><div class='note'>{_e(h.note)}</div></div>")
+    parts.append("</section>")
+    parts.append("<h2>Cost of each path at the current volume</h2>" + _costs_table(result))
+
+    if figures:
+        parts.append("<h2>Charts</h2>")
+        for i, (title, fig) in enumerate(figures.items()):
+            parts.append(f"<div class='chart'><h3>{_e(title)}</h3><div class='chart-body'>"
+                         f"{_figure_html(fig, first=(i == 0))}</div></div>")
+        parts.append(PRINT_SCRIPT)
+
+    parts.append("<h2>Assumptions</h2>")
+    parts.append(f"<p class='meta'>API and hosted prices: genai-prices catalog as of "
+                 f"{_e(catalog.price_catalog_date())}. Defaults reviewed {_e(DEFAULTS_DATE)}.</p>")
+    parts.append(_assumptions_html(result))
+
+    parts.append("<h2>Show the arithmetic</h2><details open><summary>Every step from the inputs to "
+                 "the headline numbers</summary><ol class='steps'>"
+                 + "".join(f"<li>{_e(step)}</li>" for step in result.steps) + "</ol></details>")
+
+    parts.append("<h2>The full model</h2>")
+    if link:
+        anchor = (f"<p><a href=\"{_e(link)}\">Open this scenario in the full model</a></p>"
+                  if _safe_href(link) else "")
+        parts.append(f"{anchor}<p class='link'>{_e(link)}</p>")
+    else:
+        parts.append("<p class='meta'>No link was given for this report.</p>")
+
+    warnings = list(r.warnings)
+    if warnings:
+        parts.append("<h2>Warnings</h2><div class='warnings'><ul>"
+                     + "".join(f"<li>{_e(w)}</li>" for w in warnings) + "</ul></div>")
+    parts.append(f"<footer>Costs in USD. Month 0 is the decision month (upfront costs only); month 1 "
+                 f"runs at the current volume. Generated {_e(day)} by the LLM self-hosting TCO tool; every "
+                 f"number above comes from its cost engine.</footer>")
+    parts += ["</body>", "</html>"]
+    return "\n".join(parts)
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+def chromium_path() -> str | None:
+    """A Chromium to print with: ``chromium`` on PATH, else Debian's /usr/bin/chromium."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    return CHROMIUM_FALLBACK if os.access(CHROMIUM_FALLBACK, os.X_OK) else None
+
+
+def pdf_report(html_text: str, timeout_s: float = PDF_TIMEOUT_S) -> bytes | None:
+    """The HTML report printed to PDF by headless Chromium (A4, charts at paper width), or None
+    when no Chromium is installed or printing fails. Never raises.
+
+    The report and the browser profile live in a temporary directory that is removed afterwards.
+    """
+    exe = chromium_path()
+    if exe is None:
+        return None
+    # charts are drawn once, when the page loads: draw them at the paper's width
+    page = html_text.replace('<html lang="en">', '<html lang="en" class="pdf">', 1)
+    try:
+        with tempfile.TemporaryDirectory(prefix="tco-report-") as tmp:
+            src, out = Path(tmp) / "r.html", Path(tmp) / "r.pdf"
+            src.write_text(page, encoding="utf-8")
+            cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                   "--disable-component-update", "--disable-sync", "--no-first-run",
+                   "--disable-dev-shm-usage", f"--user-data-dir={Path(tmp) / 'profile'}",
+                   f"--print-to-pdf={out}", "--no-pdf-header-footer", "--virtual-time-budget=5000",
+                   src.as_uri()]
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout_s,
+                           check=False)
+            data = out.read_bytes() if out.exists() else b""
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return data if data.startswith(b"%PDF") else None
