@@ -271,21 +271,30 @@ class Columns:
         out = np.full(self.n, default, dtype=float)
         if name not in self.table.cells.columns:
             return out
-        for i, raw in enumerate(self.text(name)):
+        raw = self.text(name)
+        values = np.full(self.n, np.nan)
+        slow = np.ones(self.n, dtype=bool)
+        if not self.table.decimal_comma and self.n:
+            # fast path: plain numbers; anything else goes through parse_number cell by cell
+            fast = pd.to_numeric(pd.Series(raw, dtype=object).where(raw != "", np.nan), errors="coerce").to_numpy(float)
+            slow = np.isnan(fast) & (raw != "")
+            slow |= ~np.isfinite(fast) & ~np.isnan(fast)
+            values = np.where(slow, np.nan, fast)
+        for i in np.flatnonzero(slow):
             try:
-                value = parse_number(raw, self.table.decimal_comma)
+                values[i] = parse_number(raw[i], self.table.decimal_comma)
             except (ValueError, OverflowError):
-                self._reject(i, f"column `{name}` holds {_show(raw)}; expected a number")
-                continue
-            if np.isnan(value):
-                if required:
-                    self._reject(i, f"column `{name}` is empty; expected a number")
-                continue
-            if nonnegative and value < 0:
-                self._reject(i, f"column `{name}` holds {_show(raw)}; a token or request count cannot be negative")
-                continue
-            out[i] = value
-        return out
+                self._reject(int(i), f"column `{name}` holds {_show(raw[i])}; expected a number")
+                values[i] = np.nan
+                raw[i] = "\x00bad"
+        empty = np.isnan(values)
+        if required:
+            for i in np.flatnonzero(empty & (raw == "")):
+                self._reject(int(i), f"column `{name}` is empty; expected a number")
+        if nonnegative:
+            for i in np.flatnonzero(~empty & (values < 0)):
+                self._reject(int(i), f"column `{name}` holds {_show(raw[i])}; a token or request count cannot be negative")
+        return np.where(empty | (nonnegative & (values < 0)), default, values)
 
     def time(self, name: str) -> np.ndarray:
         out = np.full(self.n, pd.NaT, dtype=object)
@@ -293,15 +302,29 @@ class Columns:
             for i in range(self.n):
                 self._reject(i, f"column `{name}` is missing")
             return out
+        raw = self.text(name)
+        todo = np.ones(self.n, dtype=bool)
+        if self.n:
+            # fast path: ISO dates (the common case), checked against the same bounds as parse_time
+            series = pd.Series(raw, dtype=object).astype(str)
+            iso = series.str.match(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2}| UTC)?$").to_numpy(bool)
+            if iso.any():
+                parsed = pd.to_datetime(series[iso].str.replace(" UTC", "+00:00", regex=False), format="ISO8601",
+                                        utc=True, errors="coerce")
+                good = parsed.notna() & parsed.dt.year.between(1990, 2100)
+                idx = np.flatnonzero(iso)[good.to_numpy(bool)]
+                out[idx] = list(parsed[good])
+                todo[idx] = False
         cache: dict[str, pd.Timestamp] = {}
-        for i, raw in enumerate(self.text(name)):
-            if raw in cache:
-                out[i] = cache[raw]
+        for i in np.flatnonzero(todo):
+            value = raw[i]
+            if value in cache:
+                out[i] = cache[value]
                 continue
             try:
-                out[i] = cache[raw] = parse_time(raw)
+                out[i] = cache[value] = parse_time(value)
             except (ValueError, OverflowError, TypeError):
-                self._reject(i, f"column `{name}` holds {_show(raw)}; expected a date")
+                self._reject(int(i), f"column `{name}` holds {_show(value)}; expected a date")
         return out
 
     def reject_where(self, mask: np.ndarray, message: str) -> None:

@@ -70,7 +70,7 @@ def test_mutated_valid_files(case):
     _parse_or_error(name, data)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(mutated(), max_size=3))
 def test_load_files_never_raises(cases):
     result = load_files(cases)
@@ -82,7 +82,7 @@ def _totals(result):
     return m.groupby(["month", "provider", "model", "currency"])[TOKENS].sum().sort_index()
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(SMALL)), st.randoms(use_true_random=False))
 def test_totals_invariant_to_row_order_and_repeat_upload(name, rnd):
     lines = SMALL[name].rstrip(b"\n").split(b"\n")
