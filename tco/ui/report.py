@@ -14,8 +14,10 @@ import dataclasses
 import datetime as _dt
 import html
 import io
+import math
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -183,6 +185,12 @@ class Headline:
     label: str
     value: str   # the number, formatted as tco.explain formats it; "—" when it does not exist
     note: str    # what it means, or the engine's reason when the number does not exist
+    unit: str = ""
+
+    @property
+    def text(self) -> str:
+        """Value and unit in one line: '4.76B tokens/month'."""
+        return f"{self.value} {self.unit}" if self.unit and self.value != "—" else self.value
 
 
 def headlines(result) -> list[Headline]:
@@ -200,8 +208,8 @@ def headlines(result) -> list[Headline]:
     out = [Headline("Monthly saving vs the API", usd(saving), note)]
     be = result.breakeven["api"]
     out.append(Headline("Break-even volume",
-                        f"{tokens(be.tokens_per_month)} tokens/month" if be.tokens_per_month is not None else "—",
-                        be.reason))
+                        tokens(be.tokens_per_month) if be.tokens_per_month is not None else "—",
+                        be.reason, unit="tokens/month"))
     pb = result.payback["api"]
     out.append(Headline("Payback month vs the API", f"month {pb.month}" if pb.month is not None else "—",
                         pb.reason))
@@ -232,12 +240,17 @@ h2 {{ font-size: 18px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 
 .headline {{ border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; break-inside: avoid; }}
 .headline .label {{ color: var(--muted); font-size: 13px; }}
 .headline .value {{ font-size: 22px; font-weight: 600; margin: 2px 0 4px; font-variant-numeric: tabular-nums; }}
+.headline .unit {{ font-size: 13px; font-weight: 400; color: var(--muted); }}
 .headline .note {{ color: var(--muted); font-size: 12px; line-height: 1.35; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 13px; }}
-th, td {{ text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }}
+th, td {{ text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line);
+          overflow-wrap: anywhere; }}
 th {{ background: var(--soft); font-weight: 600; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
-td.source {{ color: var(--muted); overflow-wrap: anywhere; font-size: 12px; }}
+td.source {{ color: var(--muted); font-size: 12px; }}
+table.assumptions {{ table-layout: fixed; }}
+table.assumptions td.num {{ white-space: normal; }}
+table.assumptions td.date, table.assumptions td.unit {{ font-size: 12px; overflow-wrap: break-word; }}
 td code {{ font-size: 12px; }}
 .chart {{ margin: 8px 0 20px; break-inside: avoid; page-break-inside: avoid; }}
 .chart h3 {{ font-size: 15px; margin: 0 0 4px; }}
@@ -249,11 +262,13 @@ footer {{ margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1p
 @media (max-width: 760px) {{ .headlines {{ grid-template-columns: repeat(2, 1fr); }} }}
 html.pdf body {{ max-width: none; padding: 0; }}
 html.pdf .chart-body {{ width: {PRINT_CHART_WIDTH_PX}px; }}
+html.pdf .modebar-container {{ display: none; }}
 @page {{ size: A4; margin: 12mm; }}
 @media print {{
   body {{ max-width: none; padding: 0; font-size: 12px; }}
   h2 {{ break-after: avoid; page-break-after: avoid; }}
   .chart-body {{ width: {PRINT_CHART_WIDTH_PX}px; }}
+  .modebar-container {{ display: none; }}
   .headline .value {{ font-size: 18px; }}
   details > summary {{ list-style: none; }}
   tr {{ break-inside: avoid; }}
@@ -266,6 +281,10 @@ PRINT_SCRIPT = f"""
 <script>
 (function () {{
   function charts() {{ return document.querySelectorAll('.chart-body .js-plotly-plot'); }}
+  // the PDF is printed from a page that has just loaded: pin the charts to the paper's width
+  if (document.documentElement.classList.contains('pdf') && window.Plotly) {{
+    charts().forEach(function (gd) {{ Plotly.relayout(gd, {{width: {PRINT_CHART_WIDTH_PX}}}); }});
+  }}
   window.addEventListener('beforeprint', function () {{
     if (window.Plotly) charts().forEach(function (gd) {{ Plotly.relayout(gd, {{width: {PRINT_CHART_WIDTH_PX}}}); }});
   }});
@@ -306,9 +325,12 @@ def _costs_table(result) -> str:
         (f"Hosted open model ({r.hosted.model_name})", av["hosted_open"]),
         (f"Self-hosted {r.model.name} on {sh['gpus']}× {r.gpu.name}", sh),
     ]
+    def per_mtok(x: float) -> str:
+        return "—" if math.isnan(x) else f"${x:,.3f}"
+
     body = "".join(
         f"<tr><td>{_e(name)}</td><td class='num'>{_e(usd(x['monthly_usd']))}</td>"
-        f"<td class='num'>{_e('—' if x['usd_per_mtok'] != x['usd_per_mtok'] else usd(x['usd_per_mtok']))}</td></tr>"
+        f"<td class='num'>{_e(per_mtok(x['usd_per_mtok']))}</td></tr>"
         for name, x in rows)
     return ("<table class='paths'><thead><tr><th>Path</th><th>Monthly cost (month 1)</th>"
             "<th>Cost per 1M tokens</th></tr></thead><tbody>" + body + "</tbody></table>"
@@ -321,9 +343,11 @@ def _assumptions_html(result) -> str:
     df = assumptions_table(result)
     body = "".join(
         f"<tr><td>{_e(row.label)}<br><code>{_e(row.key)}</code></td><td class='num'>{_e(row.value)}</td>"
-        f"<td>{_e(row.unit)}</td><td class='source'>{_e(row.source)}</td><td>{_e(row.date)}</td></tr>"
+        f"<td class='unit'>{_e(row.unit)}</td><td class='source'>{_e(row.source)}</td><td class='date'>{_e(row.date)}</td></tr>"
         for row in df.itertuples())
-    return ("<table class='assumptions'><thead><tr><th>Input</th><th>Value</th><th>Unit</th>"
+    return ("<table class='assumptions'><colgroup><col style='width:24%'><col style='width:16%'>"
+            "<col style='width:13%'><col style='width:35%'><col style='width:12%'></colgroup>"
+            "<thead><tr><th>Input</th><th>Value</th><th>Unit</th>"
             "<th>Source</th><th>Date</th></tr></thead><tbody>" + body + "</tbody></table>")
 
 
@@ -368,7 +392,9 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
     parts.append("<section class='headlines'>")
     for h in headlines(result):
         parts.append(f"<div class='headline'><div class='label'>{_e(h.label)}</div>"
-                     f"<div class='value'>{_e(h.value)}</div><div class='note'>{_e(h.note)}</div></div>")
+                     f"<div class='value'>{_e(h.value)}"
+                     + (f" <span class='unit'>{_e(h.unit)}</span>" if h.unit and h.value != "—" else "")
+                     + f"</div><div class='note'>{_e(h.note)}</div></div>")
     parts.append("</section>")
     parts.append("<h2>Cost of each path at the current volume</h2>" + _costs_table(result))
 
@@ -437,9 +463,16 @@ def pdf_report(html_text: str, timeout_s: float = PDF_TIMEOUT_S) -> bytes | None
                    "--disable-dev-shm-usage", f"--user-data-dir={Path(tmp) / 'profile'}",
                    f"--print-to-pdf={out}", "--no-pdf-header-footer", "--virtual-time-budget=5000",
                    src.as_uri()]
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout_s,
-                           check=False)
+            # its own process group, so that a Chromium that hangs goes away with all its helpers
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+            try:
+                proc.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return None
             data = out.read_bytes() if out.exists() else b""
-    except (OSError, subprocess.SubprocessError):
+    except Exception:  # noqa: BLE001 - a missing PDF must never break the page that offers it
         return None
     return data if data.startswith(b"%PDF") else None
