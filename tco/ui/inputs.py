@@ -256,9 +256,9 @@ def _placeholder(key: str, state, gpus, i_len, o_len) -> str | None:
     gpu = gpus.get(state.get("gpu"))
     try:
         if key == "gpu_hour_usd" and gpu:
-            return f"{gpu.on_demand_usd_per_hour:g} (catalog, empty = catalog)"
+            return f"{gpu.on_demand_usd_per_hour:g} (catalog)"
         if key == "gpu_price_usd" and gpu:
-            return f"{gpu.purchase_usd_per_gpu:,.0f} (catalog, empty = catalog)"
+            return f"{gpu.purchase_usd_per_gpu:,.0f} (catalog)"
         if key.startswith(("api_", "hosted_")) and key.endswith("_usd_per_mtok"):
             prefix, cls = key.split("_", 1)
             cls = cls.removesuffix("_usd_per_mtok")
@@ -268,7 +268,7 @@ def _placeholder(key: str, state, gpus, i_len, o_len) -> str | None:
                 m = catalog.models().get(state.get("open_model"))
                 ref = state.get("hosted_model") or (m.hosted_default if m else None)
             if ref:
-                return f"{getattr(catalog.api_prices(ref, i_len, o_len), cls):g} (catalog, empty = catalog)"
+                return f"{getattr(catalog.api_prices(ref, i_len, o_len), cls):g} (catalog)"
     except (ValueError, KeyError):
         return None
     if key == "gpus_per_replica":

@@ -20,7 +20,7 @@ def prepare() -> views.Context:
     state = st.session_state
     inputs.seed_from_url(state, inputs.query_mapping(st.query_params))
     inputs.sidebar()
-    st.title("Self-host an open model, or keep paying the API?")
+    st.markdown("## Self-host an open model, or keep paying the API?")
     views.render_notices(state.get(inputs.NOTICES_KEY, ()))
     inputs.volume_controls()
     values = inputs.current_values(state)

@@ -17,7 +17,7 @@ from tco import catalog
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
 from tco.ui import charts, data, theme
-from tco.ui.fmt import month, pct, per_mtok, tokens, tokens_text, usd
+from tco.ui.fmt import month, pct, per_mtok, tokens, usd
 
 
 @dataclass
@@ -57,7 +57,7 @@ def verdict(r: Result) -> str:
 
 def _crossing_text(r: Result, path: str) -> str:
     c = r.breakeven[path]
-    return tokens_text(c.tokens_per_month) if c.tokens_per_month is not None else "none"
+    return tokens(c.tokens_per_month) if c.tokens_per_month is not None else "none"
 
 
 def headline_values(r: Result) -> dict[str, str]:
@@ -70,7 +70,7 @@ def headline_values(r: Result) -> dict[str, str]:
         "Savings vs API": f"{usd(r.at_volume['api']['monthly_usd'] - sh['monthly_usd'])}/mo",
         "Break-even vs API": _crossing_text(r, "api"),
         "Payback vs API": month(r.payback["api"].month) if r.payback["api"].month is not None
-        else f"not within {r.resolved.scenario.horizon_months} months",
+        else f"> {r.resolved.scenario.horizon_months} months",
         f"NPV over {r.resolved.scenario.horizon_months} months": usd(r.npv_usd["api"]),
         "GPUs": f"{sh['gpus']} GPUs",
     }
@@ -87,7 +87,7 @@ def render_verdict(ctx: Context) -> None:
     r = ctx.result
     if r is None:
         return
-    st.markdown(f"#### {_md(verdict(r))}")
+    st.markdown(f"##### {_md(verdict(r))}")
     for w in r.resolved.warnings:
         st.info(w)
 
@@ -118,7 +118,7 @@ def render_headline(ctx: Context) -> None:
                    delta_color="normal" if saving > 0 else "inverse",
                    help="API monthly cost minus self-hosted monthly cost at this volume (month-1 prices).")
     row2 = st.columns(4, border=True)
-    row2[0].metric("Break-even vs API", hv["Break-even vs API"], help=r.breakeven["api"].reason)
+    row2[0].metric("Break-even vs API [tokens/month]", hv["Break-even vs API"], help=r.breakeven["api"].reason)
     row2[1].metric("Payback vs API", hv["Payback vs API"], help=r.payback["api"].reason)
     npv_label = f"NPV over {res.scenario.horizon_months} months"
     irr = r.irr["api"]
