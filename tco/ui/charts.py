@@ -62,7 +62,7 @@ def breakeven_figure(volumes: np.ndarray, monthly: Mapping[str, np.ndarray],
         if cross is None:
             continue
         vol, cost = cross
-        text = f"break-even vs {labels[path]}:<br>{tokens(vol)} tokens/month"
+        text = f"break-even vs {theme.NAMES[path].lower().replace('commercial ', '')}:<br>{tokens(vol)} tokens/month"
         fig.add_trace(go.Scatter(
             x=np.array([vol]), y=np.array([cost]), mode="markers+text", name=f"Break-even vs {labels[path]}",
             marker=dict(symbol="diamond", size=13, color=theme.COLORS[path], line=dict(color="white", width=1.5)),
@@ -84,11 +84,18 @@ def breakeven_figure(volumes: np.ndarray, monthly: Mapping[str, np.ndarray],
                            showarrow=False, yanchor="bottom", font=dict(size=12, color="#57606a"))
     lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
     tv, tt = log_ticks(lo, hi)
+    ys = np.concatenate([np.asarray(v, dtype=float).ravel() for v in monthly.values()])
+    ys = ys[np.isfinite(ys) & (ys > 0)]
+    y_range = None
+    if ys.size:  # show four decades below the top: cents a month at 1M tokens say nothing
+        top = float(ys.max()) * 1.5
+        y_range = [math.log10(max(float(ys.min()), top / 1e4)), math.log10(top)]
     fig.update_layout(**theme.base_layout(
         xaxis=dict(title="Monthly token volume [tokens/month, log scale]", type="log", tickvals=tv, ticktext=tt,
                    gridcolor=theme.GRID),
-        yaxis=_money_axis("Monthly cost [USD/month, log scale]", type="log"),
-        margin=dict(l=10, r=10, t=60, b=10)))
+        yaxis=_money_axis("Monthly cost [USD/month, log scale]", type="log", range=y_range, dtick=1),
+        legend=dict(orientation="h", yanchor="bottom", y=1.07, xanchor="left", x=0),
+        margin=dict(l=10, r=10, t=70, b=10)))
     return fig
 
 
@@ -200,7 +207,8 @@ def breakdown_figure(totals: Mapping[str, Mapping[str, float]], labels: Mapping[
     totals : path -> {component: USD}; the self-hosted components are keys of
              :data:`theme.COMPONENT_NAMES`; a path with one component ("bill") is one bar
     """
-    labels = {**theme.NAMES, **(labels or {})}
+    full = {**theme.NAMES, **(labels or {})}
+    labels = theme.NAMES  # short bar names; the models are in the hover text
     paths = [p for p in theme.PATHS if p in totals]
     xs = [labels[p] for p in paths]
     fig = go.Figure()
@@ -209,7 +217,7 @@ def breakdown_figure(totals: Mapping[str, Mapping[str, float]], labels: Mapping[
             v = float(totals[p]["bill"])
             fig.add_trace(go.Bar(x=[labels[p]], y=[v], name=labels[p], marker_color=theme.COLORS[p],
                                  text=[usd(v)], textposition="outside", showlegend=False,
-                                 hovertemplate=f"{labels[p]}: {usd(v)}<extra></extra>",
+                                 hovertemplate=f"{full[p]}: {usd(v)}<extra></extra>",
                                  meta={"role": "bar", "path": p}))
     sh = totals.get("self_host", {})
     for comp, name in theme.COMPONENT_NAMES.items():
@@ -217,14 +225,14 @@ def breakdown_figure(totals: Mapping[str, Mapping[str, float]], labels: Mapping[
         if not v:
             continue
         fig.add_trace(go.Bar(x=[labels["self_host"]], y=[v], name=name, marker_color=theme.COMPONENT_COLORS[comp],
-                             hovertemplate=f"{name}: {usd(v)}<extra>{labels['self_host']}</extra>",
+                             hovertemplate=f"{name}: {usd(v)}<extra>{full['self_host']}</extra>",
                              meta={"role": "component", "path": "self_host", "component": comp}))
     if sh:
         total = float(sum(sh.values()))
         fig.add_annotation(x=labels["self_host"], y=total, text=usd(total), showarrow=False, yanchor="bottom")
     title = f"Total over {horizon} months [USD]" if horizon else "Total [USD]"
     fig.update_layout(**theme.base_layout(barmode="stack", xaxis=dict(categoryorder="array", categoryarray=xs),
-                                          yaxis=_money_axis(title), bargap=0.45))
+                                          yaxis=_money_axis(title), bargap=0.45, margin=dict(l=10, r=10, t=60, b=10)))
     return fig
 
 
@@ -261,7 +269,9 @@ def unit_cost_figure(utilisation: np.ndarray, self_usd_per_mtok: np.ndarray, fla
                                  hovertemplate="you: utilisation %{x:.0%}, $%{y:,.3f}/M tokens<extra></extra>",
                                  meta={"role": "current"}))
     fig.update_layout(**theme.base_layout(
-        xaxis=dict(title="Average fleet utilisation [share of max throughput]", tickformat=".0%", range=[0, 1],
+        margin=dict(l=10, r=10, t=80, b=10),
+        xaxis=dict(title="Average fleet utilisation [share of max throughput]", tickformat=".0%", range=[0, 1.02],
                    gridcolor=theme.GRID),
-        yaxis=dict(title="Cost per 1M tokens [USD, log scale]", type="log", tickprefix="$", gridcolor=theme.GRID)))
+        yaxis=dict(title="Cost per 1M tokens [USD, log scale]", type="log", tickprefix="$", dtick=1,
+                   gridcolor=theme.GRID)))
     return fig

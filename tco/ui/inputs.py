@@ -49,6 +49,9 @@ PRECISION_LABELS = {"bf16": "BF16 (16-bit)", "fp8": "FP8 (8-bit)", "int4": "INT4
 
 #: Inputs drawn outside the sidebar groups (the main-area volume controls).
 MAIN_AREA = (VOLUME_KEY,)
+#: Self-hosting inputs shown first; the rest go to a collapsed "Self-hosting: details" group.
+SELF_HOSTING_MAIN = ("open_model", "precision", "gpu", "acquisition", "gpu_hour_usd", "gpu_price_usd",
+                     "gpus_per_replica")
 
 
 # --- URL -> state ------------------------------------------------------------------------------
@@ -219,9 +222,17 @@ def sidebar() -> None:
     sb.title("Inputs")
     sb.caption("Every input shows its unit; the ⓘ says where its default comes from. "
                "The address bar always links to this exact scenario.")
+    panels = []
     for group in GROUPS:
-        exp = sb.expander(group, expanded=group in ("Compare against", "Self-hosting"))
         keys = [k for k, f in FIELDS.items() if f.metadata["group"] == group and k not in MAIN_AREA]
+        if group == "Self-hosting":
+            panels.append((group, [k for k in SELF_HOSTING_MAIN if k in keys], True))
+            panels.append(("Self-hosting: power, depreciation, sizing",
+                           [k for k in keys if k not in SELF_HOSTING_MAIN], False))
+        else:
+            panels.append((group, keys, group == "Compare against"))
+    for title, keys, expanded in panels:
+        exp = sb.expander(title, expanded=expanded)
         for key in keys:
             if key == "api_model":
                 exp.selectbox(_label(key), _api_options(state.get(key), refs, SHORTLIST_API), key=key,
@@ -233,6 +244,7 @@ def sidebar() -> None:
                 offers = tuple(m.hosted_default for m in models.values() if m.hosted_default)
                 exp.selectbox(_label(key), [None, *_api_options(state.get(key), refs, offers)], key=key,
                               format_func=lambda r: f"Catalog offer: {default_ref}" if r is None else r,
+                              placeholder=f"Catalog offer: {default_ref}",
                               help=_help(key) + "\n\nType to search all catalog models.")
                 _price_caption(exp, state.get(key) or default_ref or None, i_len, o_len)
             elif key == "open_model":

@@ -57,7 +57,7 @@ def verdict(r: Result) -> str:
 
 def _crossing_text(r: Result, path: str) -> str:
     c = r.breakeven[path]
-    return tokens(c.tokens_per_month) if c.tokens_per_month is not None else "none"
+    return f"{tokens(c.tokens_per_month)} tokens" if c.tokens_per_month is not None else "none"
 
 
 def headline_values(r: Result) -> dict[str, str]:
@@ -92,6 +92,10 @@ def render_verdict(ctx: Context) -> None:
         st.info(w)
 
 
+def _sentence(text: str) -> str:
+    return _md(text[:1].upper() + text[1:] + ".")
+
+
 def _md(text: str) -> str:
     """Text shown through markdown without turning $...$ into maths or * into emphasis."""
     return text.replace("\\", "\\\\").replace("$", "\\$").replace("*", "\\*").replace("_", "\\_")
@@ -118,8 +122,9 @@ def render_headline(ctx: Context) -> None:
                    delta_color="normal" if saving > 0 else "inverse",
                    help="API monthly cost minus self-hosted monthly cost at this volume (month-1 prices).")
     row2 = st.columns(4, border=True)
-    row2[0].metric("Break-even vs API [tokens/month]", hv["Break-even vs API"], help=r.breakeven["api"].reason)
-    row2[1].metric("Payback vs API", hv["Payback vs API"], help=r.payback["api"].reason)
+    row2[0].metric("Break-even vs API", hv["Break-even vs API"],
+                   help=_sentence(r.breakeven["api"].reason))
+    row2[1].metric("Payback vs API", hv["Payback vs API"], help=_sentence(r.payback["api"].reason))
     npv_label = f"NPV over {res.scenario.horizon_months} months"
     irr = r.irr["api"]
     row2[2].metric(npv_label, hv[npv_label],
