@@ -55,13 +55,20 @@ def no_breakeven_reason(self_usd_per_mtok_full_load: float, other_usd_per_mtok: 
             f"${other_usd_per_mtok:,.3g}/M")
 
 
-def payback_month(savings):
+#: Cumulative savings within a micro-dollar of zero count as paid back (float round-off).
+PAYBACK_TOLERANCE_USD = 1e-6
+
+
+def payback_month(savings, costs=0.0):
     """First month m ≥ 1 at which cumulative savings (month 0 included) reach zero; NaN if never.
 
-    ``savings``: (..., months + 1) with month 0 first. Broadcasts over leading axes.
+    ``savings``: (..., months + 1) with month 0 first. Broadcasts over leading axes. Optional
+    ``costs`` (same convention) are subtracted from the savings; passing the two parts separately
+    lets each be summed in its own (smaller) broadcast shape before they meet.
     """
-    cum = np.cumsum(savings, axis=-1)
-    reached = cum[..., 1:] >= -1e-9 * np.maximum(1.0, np.abs(cum[..., 1:]))
+    gained = np.cumsum(savings, axis=-1)[..., 1:]
+    spent = np.cumsum(costs, axis=-1)[..., 1:] if np.ndim(costs) else np.asarray(costs) * np.arange(1, gained.shape[-1] + 1)
+    reached = gained + PAYBACK_TOLERANCE_USD >= spent
     first = np.argmax(reached, axis=-1) + 1.0
     return np.where(reached.any(axis=-1), first, np.nan)
 
@@ -77,7 +84,8 @@ def npv(flows, annual_rate, terminal_value=0.0):
     the last month."""
     flows = np.asarray(flows, dtype=float)
     df = discount_factors(annual_rate, flows.shape[-1] - 1)
-    return np.sum(flows * df, axis=-1) + np.asarray(terminal_value) * df[..., -1]
+    total = flows @ df if df.ndim == 1 else np.sum(flows * df, axis=-1)
+    return total + np.asarray(terminal_value) * df[..., -1]
 
 
 def irr(flows, terminal_value: float = 0.0) -> float | None:

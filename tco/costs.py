@@ -188,6 +188,12 @@ def steady_state(p: Params, tokens_per_month=None) -> dict[str, object]:
 
 # --- month by month ----------------------------------------------------------------------------
 
+def _compound(rate, periods):
+    """(1 + rate)^periods, rate as a column against the months axis; exp·log1p is several times
+    faster than ``**`` on large arrays and equal to float precision."""
+    return np.exp(np.log1p(_col(rate)) * periods)
+
+
 def _col(x):
     """Scenario parameter as a column against the months axis."""
     return np.asarray(x, dtype=float)[..., None]
@@ -207,27 +213,54 @@ def cash_flows(p: Params, months: int | None = None) -> dict[str, np.ndarray]:
     m = np.arange(h + 1, dtype=float)
     active = (m >= 1) & (m <= _col(p.horizon_months))
     years = np.maximum(m - 1, 0) / 12
-    volume = np.where(active, _col(p.tokens_per_month) * (1 + _col(p.growth_per_month)) ** np.maximum(m - 1, 0), 0.0)
+    volume = _col(p.tokens_per_month) * _compound(p.growth_per_month, np.maximum(m - 1, 0)) * active
 
-    api = volume * _col(api_usd_per_mtok(p)) / 1e6 * (1 + _col(p.api_price_trend_per_year)) ** years
-    hosted = volume * _col(hosted_usd_per_mtok(p)) / 1e6 * (1 + _col(p.hosted_price_trend_per_year)) ** years
+    api = volume * (_col(api_usd_per_mtok(p)) / 1e6 * _compound(p.api_price_trend_per_year, years))
+    hosted = volume * (_col(hosted_usd_per_mtok(p)) / 1e6 * _compound(p.hosted_price_trend_per_year, years))
 
     replicas = np.where(active, replicas_needed(volume, _col(replica_tokens(p)), _col(p.min_replicas)), 0.0)
     gpus = replicas * _col(p.gpus_per_replica)
-    gpu_trend = (1 + _col(p.gpu_price_trend_per_year)) ** years
+    gpu_trend = _compound(p.gpu_price_trend_per_year, years)
     code = _col(p.acquisition_code)
     buy = code == 3
 
     # rent: reserved GPUs stay paid for the term; fleets are monotonic in time (growth has one sign),
     # so the rolling maximum over the term is the fleet now (growth ≥ 0) or `term − 1` months ago.
-    term = np.where(code == 1, 12, np.where(code == 2, 36, 1))
-    back = np.clip(m - term + 1, 1, None).astype(int)
-    earlier = np.take_along_axis(np.broadcast_to(gpus, np.broadcast_shapes(gpus.shape, back.shape)),
-                                 np.broadcast_to(back, np.broadcast_shapes(gpus.shape, back.shape)), -1)
-    paid = np.where(active, np.maximum(gpus, earlier), 0.0)
-    rent = np.where(buy, 0.0, paid * _col(rent_usd_per_gpu_hour(p)) * HOURS_PER_MONTH * gpu_trend)
+    paid = gpus
+    if np.any((code == 1) | (code == 2)):
+        term = np.where(code == 1, 12, np.where(code == 2, 36, 1))
+        back = np.clip(m - term + 1, 1, None).astype(int)
+        shape = np.broadcast_shapes(gpus.shape, back.shape)
+        earlier = np.take_along_axis(np.broadcast_to(gpus, shape), np.broadcast_to(back, shape), -1)
+        paid = np.where(active, np.maximum(gpus, earlier), 0.0)
+    rent = np.where(buy, 0.0, paid * (_col(rent_usd_per_gpu_hour(p)) * HOURS_PER_MONTH * gpu_trend))
 
-    # buy: installed = running max of the fleet; the month-1 fleet is bought in month 0
+    zero = np.zeros(())
+    capex = maintenance = electricity = colocation = terminal = zero
+    if np.any(buy):
+        capex, maintenance, electricity, colocation, terminal = _owned(p, m, gpus, active, buy, gpu_trend, h)
+
+    staff = np.where(active, _col(p.staff_fte * p.staff_cost_usd_per_year / 12), 0.0)
+    other = np.where(active, _col(p.other_monthly_usd), 0.0)
+    setup = np.where(m == 0, _col(p.setup_cost_usd), 0.0)
+    # summed small-to-large: the volume-driven and the fixed parts broadcast separately, so only the
+    # last addition has the full grid's shape
+    variable = rent + capex + maintenance + electricity + colocation
+    fixed = staff + other + setup
+    self_host = variable + fixed
+
+    return {
+        "volume": volume, "api": api, "hosted_open": hosted, "self_host": self_host,
+        "self_host_variable": variable, "self_host_fixed": fixed,
+        "replicas": replicas, "gpus": gpus, "rent": rent, "capex": capex, "maintenance": maintenance,
+        "electricity": electricity, "colocation": colocation, "staff": staff, "other": other,
+        "setup": setup, "terminal_value": terminal,
+    }
+
+
+def _owned(p: Params, m, gpus, active, buy, gpu_trend, h: int):
+    """Capex (purchases and replacements), maintenance, power, colocation and terminal book value
+    of bought GPUs. Installed GPUs = running max of the fleet; the month-1 fleet is bought in month 0."""
     installed = np.maximum.accumulate(gpus, axis=-1)
     if h >= 1:
         installed[..., 0] = installed[..., 1]
@@ -240,10 +273,10 @@ def cash_flows(p: Params, months: int | None = None) -> dict[str, np.ndarray]:
         src = m - k * life                    # month the replaced cohort was bought
         ok = src >= 0
         idx = np.clip(src, 0, h).astype(int)
-        cohort = np.where(ok, np.take_along_axis(np.broadcast_to(new, np.broadcast_shapes(new.shape, idx.shape)),
-                                                 np.broadcast_to(idx, np.broadcast_shapes(new.shape, idx.shape)), -1), 0.0)
-        old_price = np.take_along_axis(np.broadcast_to(price, np.broadcast_shapes(price.shape, idx.shape)),
-                                       np.broadcast_to(idx, np.broadcast_shapes(price.shape, idx.shape)), -1)
+        shape = np.broadcast_shapes(new.shape, idx.shape)
+        cohort = np.where(ok, np.take_along_axis(np.broadcast_to(new, shape), np.broadcast_to(idx, shape), -1), 0.0)
+        shape = np.broadcast_shapes(price.shape, idx.shape)
+        old_price = np.take_along_axis(np.broadcast_to(price, shape), np.broadcast_to(idx, shape), -1)
         capex = capex + cohort * (price - _col(p.residual_value_share) * old_price)
     capex = np.where(buy & (m <= _col(p.horizon_months)), capex, 0.0)
 
@@ -254,11 +287,6 @@ def cash_flows(p: Params, months: int | None = None) -> dict[str, np.ndarray]:
     electricity = kw * _col(p.power_load_factor * p.pue * HOURS_PER_MONTH * p.electricity_usd_per_kwh)
     colocation = kw * _col(p.colocation_usd_per_kw_month)
 
-    staff = np.where(active, _col(p.staff_fte * p.staff_cost_usd_per_year / 12), 0.0)
-    other = np.where(active, _col(p.other_monthly_usd), 0.0)
-    setup = np.where(m == 0, _col(p.setup_cost_usd), 0.0)
-    self_host = rent + capex + maintenance + electricity + colocation + staff + other + setup
-
     # book value of owned GPUs at the horizon: each cohort's latest incarnation, straight-line
     hz = _col(p.horizon_months)
     age = np.mod(hz - m, life)
@@ -266,10 +294,4 @@ def cash_flows(p: Params, months: int | None = None) -> dict[str, np.ndarray]:
     latest_price = _col(p.gpu_price_usd) * (1 + _col(p.gpu_price_trend_per_year)) ** (np.maximum(latest - 1, 0) / 12)
     book = latest_price * (1 - (1 - _col(p.residual_value_share)) * age / life)
     terminal = np.where(buy[..., 0], np.sum(np.where(m <= hz, new * book, 0.0), axis=-1), 0.0)
-
-    return {
-        "volume": volume, "api": api, "hosted_open": hosted, "self_host": self_host,
-        "replicas": replicas, "gpus": gpus, "rent": rent, "capex": capex, "maintenance": maintenance,
-        "electricity": electricity, "colocation": colocation, "staff": staff, "other": other,
-        "setup": setup, "terminal_value": terminal,
-    }
+    return capex, maintenance, electricity, colocation, terminal

@@ -235,8 +235,10 @@ def evaluate(s: Scenario) -> Result:
         npvs[name] = _f(breakeven.npv(savings, s.discount_rate, flows["terminal_value"]))
         irrs[name] = breakeven.irr(savings, _f(flows["terminal_value"]))
 
+    full = {k: (np.broadcast_to(np.asarray(x, dtype=float), (h + 1,)).copy() if k != "terminal_value" else float(x))
+            for k, x in flows.items() if k not in ("self_host_variable", "self_host_fixed")}
     res = Result(resolved=r, at_volume=at_volume, breakeven=crossings, payback=paybacks, npv_usd=npvs,
-                 irr=irrs, flows={k: np.asarray(x) for k, x in flows.items()}, per_gpu_month=per_gpu,
+                 irr=irrs, flows=full, per_gpu_month=per_gpu,
                  fixed_usd_per_month=fixed, replica_usd_per_month=rep_usd, replica_tokens_per_month=v,
                  self_usd_per_mtok_full_load=full_load)
     from tco.explain import steps
@@ -246,7 +248,7 @@ def evaluate(s: Scenario) -> Result:
 # --- sweeps ------------------------------------------------------------------------------------
 
 SCENARIO_TO_PARAM = {"acquisition": "acquisition_code"}
-CHUNK_ELEMENTS = 4_000_000  # scenario x month cells per chunk, ~32 MB per float array
+CHUNK_ELEMENTS = 1_000_000  # scenario x month cells per slab, 8 MB per float array
 
 
 def sweep_params(s: Scenario, grid: dict[str, Any]) -> Params:
@@ -317,19 +319,42 @@ def sweep(s: Scenario, grid: dict[str, Any], what: tuple[str, ...] = ("monthly",
 
 
 def payback_grid(p: Params, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Payback month and NPV against the API for every scenario of a broadcast grid, in chunks."""
+    """Payback month and NPV against the API for every scenario of a broadcast grid.
+
+    The grid is cut into slabs along its longest axis so that no intermediate array holds more
+    than about CHUNK_ELEMENTS scenario-months; inputs keep their broadcast shapes (an input that
+    is not swept stays a scalar), so most intermediates are far smaller than the grid.
+    """
     h = int(np.max(p.horizon_months))
-    flat = Params(**{k: np.broadcast_to(getattr(p, k), shape).reshape(-1) if np.ndim(getattr(p, k)) else getattr(p, k)
-                     for k in costs.PARAM_NAMES})
-    total = int(np.prod(shape))
-    step = max(1, CHUNK_ELEMENTS // (h + 1))
-    pay = np.empty(total)
-    npv_ = np.empty(total)
-    for start in range(0, total, step):
-        sl = slice(start, min(total, start + step))
-        chunk = Params(**{k: (v[sl] if np.ndim(v) else v) for k, v in flat.__dict__.items()})
-        f = costs.cash_flows(chunk, h)
+    pay = np.empty(shape)
+    npv_ = np.empty(shape)
+    if not shape:
+        f = costs.cash_flows(p, h)
         savings = f["api"] - f["self_host"]
-        pay[sl] = breakeven.payback_month(savings)
-        npv_[sl] = breakeven.npv(savings, chunk.discount_rate, f["terminal_value"])
-    return pay.reshape(shape), npv_.reshape(shape)
+        return breakeven.payback_month(savings), breakeven.npv(savings, p.discount_rate, f["terminal_value"])
+    axis = int(np.argmax(shape))
+    per_slice = int(np.prod(shape)) // shape[axis] * (h + 1)
+    step = max(1, CHUNK_ELEMENTS // max(per_slice, 1))
+    for start in range(0, shape[axis], step):
+        sl = slice(start, min(shape[axis], start + step))
+
+        def cut(v):
+            v = np.asarray(v)
+            if v.ndim == len(shape) and v.shape[axis] > 1:
+                index = [slice(None)] * v.ndim
+                index[axis] = sl
+                return v[tuple(index)]
+            return v
+        chunk = Params(**{k: cut(getattr(p, k)) for k in costs.PARAM_NAMES})
+        f = costs.cash_flows(chunk, h)
+        # savings = (API − volume-driven costs) − fixed costs; the two parts keep their own
+        # (small) broadcast shapes through the sums and meet only in the comparison
+        gain, fixed = f["api"] - f["self_host_variable"], f["self_host_fixed"]
+        index = [slice(None)] * len(shape)
+        index[axis] = sl
+        out_shape = pay[tuple(index)].shape
+        pay[tuple(index)] = np.broadcast_to(breakeven.payback_month(gain, fixed), out_shape)
+        value = (breakeven.npv(gain, chunk.discount_rate, f["terminal_value"])
+                 - breakeven.npv(np.broadcast_to(fixed, np.broadcast_shapes(np.shape(fixed), (h + 1,))), chunk.discount_rate))
+        npv_[tuple(index)] = np.broadcast_to(value, out_shape)
+    return pay, npv_

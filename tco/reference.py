@@ -43,9 +43,11 @@ def _replica_tokens(q) -> float:
 
 def _replicas(q, volume: float) -> int:
     v = _replica_tokens(q)
-    n = int(q["min_replicas"])
+    n = max(int(q["min_replicas"]), int(volume / v))   # start near the answer, then walk to it
     while n * v < volume:
         n += 1
+    while n > q["min_replicas"] and (n - 1) * v >= volume:
+        n -= 1
     return n
 
 
@@ -67,6 +69,7 @@ def breakeven(q, prefix: str = "api") -> float:
     if price * v <= c:
         return math.nan
     k = int(q["min_replicas"])
+    k = max(k, int(fixed / (price * v - c)) - 1)   # no step below this can hold the crossing
     while True:
         low = 0.0 if k == int(q["min_replicas"]) else (k - 1) * v
         high = k * v
@@ -134,7 +137,7 @@ def payback(q) -> float:
     cum = 0.0
     for m, (a, s) in enumerate(zip(f["api"], f["self_host"])):
         cum += a - s
-        if m >= 1 and cum >= -1e-9 * max(1.0, abs(cum)):
+        if m >= 1 and cum >= -1e-6:
             return float(m)
     return math.nan
 
