@@ -169,20 +169,22 @@ class Calibration:
 
 @dataclass(frozen=True)
 class MeasuredFit:
-    """Seconds of one GPU per request, τ(I, O) = a·I + b·O + c·I·O, fitted to measured rows.
+    """Seconds of one GPU per request, τ(I, O) = a·I + b·O + c·I·O + d·O², fitted to measured rows.
 
-    a: prefill cost per input token; b: decode cost per output token; c: attention cost growing
-    with context. Fitted by non-negative least squares on relative error (scipy.optimize.nnls).
-    With one measured shape only b is free: τ is then the roofline's shape scaled to the row.
+    a: prefill cost per input token; b: decode cost per output token; c and d: attention and KV
+    pressure growing with the context each decode step reads (I + O/2). Fitted by non-negative
+    least squares on relative error (scipy.optimize.nnls), with as many terms as there are
+    measured shapes (at most four). With one measured shape the roofline's shape is scaled to it.
     """
     a: float
     b: float
     c: float
+    d: float
     rows: tuple[Measurement, ...]
     roofline_shape: bool
 
     def seconds_per_request(self, i, o):
-        return self.a * i + self.b * o + self.c * i * o
+        return self.a * i + self.b * o + self.c * i * o + self.d * o * o
 
 
 def measured_rows(model_id: str, gpu_id: str, precision: str) -> tuple[Measurement, ...]:
@@ -200,13 +202,13 @@ def measured_fit(model_id: str, gpu_id: str, precision: str) -> MeasuredFit | No
     tau = np.array([m.gpus * m.output_tokens / m.output_tokens_per_s for m in rows])  # GPU-s/request
     shapes = {(m.input_tokens, m.output_tokens) for m in rows}
     if len(shapes) >= 2:
-        cols = [i, o, i * o] if len(shapes) >= 3 else [i, o]
+        cols = [i, o, i * o, o * o][:min(len(shapes), 4)]
         design = np.column_stack(cols) / tau[:, None]
         coef, _ = nnls(design, np.ones(len(rows)))
-        coef = np.append(coef, [0.0] * (3 - len(coef)))
+        coef = np.append(coef, [0.0] * (4 - len(coef)))
         if coef[1] > 0:
             return MeasuredFit(*map(float, coef), rows=rows, roofline_shape=False)
-    return MeasuredFit(0.0, 0.0, 0.0, rows=rows, roofline_shape=True)
+    return MeasuredFit(0.0, 0.0, 0.0, 0.0, rows=rows, roofline_shape=True)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,171 @@
+"""The engine on real catalogs: golden values from published prices and specs, capacity, sweeps."""
+
+import math
+
+import numpy as np
+import pytest
+
+from tco import capacity, catalog, model
+from tco.scenario import Scenario
+
+
+def test_default_scenario_golden():
+    r = model.evaluate(Scenario())
+    # GPT-5 list prices $1.25 / $0.125 cached / $10 per 1M (genai-prices 0.2.3, reference §6).
+    # 2e9 tokens: 80% input = 1.6e9, of which 25% cached = 0.4e9; output 0.4e9.
+    # 1.2e9 × 1.25e-6 + 0.4e9 × 0.125e-6 + 0.4e9 × 10e-6 = 1500 + 50 + 4000 = $5,550
+    assert r.at_volume["api"]["monthly_usd"] == pytest.approx(5550.0)
+    # Groq Llama 4 Scout $0.11 in / $0.34 out (no cache discount): 1.6e9 × 0.11e-6 + 0.4e9 × 0.34e-6 = $312
+    assert r.at_volume["hosted_open"]["monthly_usd"] == pytest.approx(312.0)
+    # Scout fp8 = 107.8e9 × 1.03 B = 111.0 GB; + KV 16 seq × 2,500 tok × 98,304 B = 3.9 GB → 115 GB:
+    # one H100 offers 80 × 0.9 = 72 GB, two 144 GB → 2 GPUs per replica.
+    assert r.at_volume["self_host"]["gpus_per_replica"] == 2
+    # self-hosting: 0.5 FTE × $200,000 / 12 + $500 other + 2 GPUs × $3.00/h × 730 h = $13,213.33
+    assert r.at_volume["self_host"]["monthly_usd"] == pytest.approx(8333.333333 + 500 + 4380)
+    # break-even in the first replica step: (8,833.33 + 4,380) / $2.775 per 1M = 4.7616e9 tokens
+    assert r.breakeven["api"].tokens_per_month == pytest.approx(13213.333333 / 2.775e-6)
+    # Groq's $0.156/M is below self-hosting's full-load cost: no crossing, with a reason
+    assert r.breakeven["hosted_open"].tokens_per_month is None
+    assert "at or above the hosted open model's $0.156/M" in r.breakeven["hosted_open"].reason
+
+
+def test_published_price_classes_and_tiers():
+    p = catalog.api_prices("anthropic:claude-sonnet-4-5", 2000, 500)
+    assert (p.input, p.cached_input, p.output) == pytest.approx((3.0, 0.30, 15.0))   # reference §6
+    # a 300k-token prompt crosses Sonnet 4.5's 200k tier: $6 / $0.60 / $22.50 (reference §6)
+    long = catalog.api_prices("anthropic:claude-sonnet-4-5", 300_000, 500)
+    assert (long.input, long.cached_input, long.output) == pytest.approx((6.0, 0.60, 22.5))
+    assert long.tier_note
+    g = catalog.api_prices("openai:gpt-5", 2000, 500)
+    assert (g.batch_input, g.batch_output) == pytest.approx((0.625, 5.0))            # 50% batch
+    with pytest.raises(ValueError, match="not in the bundled price catalog"):
+        catalog.api_prices("openai:no-such-model", 1000, 100)
+
+
+def test_long_context_workload_uses_the_tier_per_request():
+    s = Scenario(api_model="anthropic:claude-sonnet-4-5", input_tokens_per_request=250_000,
+                 output_tokens_per_request=1000, input_share=0.996, open_model="llama-4-scout", gpu="h200")
+    r = model.evaluate(s)
+    assert float(r.resolved.params.api_input_usd_per_mtok) == pytest.approx(6.0)
+
+
+def test_overrides_replace_catalog_prices():
+    r = model.evaluate(Scenario(api_input_usd_per_mtok=2.0, api_cached_input_usd_per_mtok=0.5,
+                                api_output_usd_per_mtok=8.0))
+    # 1.2e9 × 2 + 0.4e9 × 0.5 + 0.4e9 × 8 = 2400 + 200 + 3200 = $5,800
+    assert r.at_volume["api"]["monthly_usd"] == pytest.approx(5800.0)
+
+
+def test_capacity_by_hand():
+    scout, maverick = catalog.models()["llama-4-scout"], catalog.models()["llama-4-maverick"]
+    h100 = catalog.gpus()["h100_sxm"]
+    assert capacity.weight_bytes(scout, "fp8") == pytest.approx(107.8e9 * 1.03, rel=0.01)
+    assert capacity.kv_bytes_per_token(scout, "fp8") == 2 * 48 * 8 * 128 * 2 / 2    # fp8 KV halves bf16
+    assert capacity.gpus_per_replica(scout, h100, "fp8", 2000, 500) == 2
+    # Maverick bf16 ≈ 801 GB: 8 × 72 = 576 GB is too little, two nodes (16 GPUs, 1,152 GB) hold it
+    assert capacity.gpus_per_replica(maverick, h100, "bf16", 2000, 500) == 16
+    with pytest.raises(capacity.DoesNotFit, match="reads at most"):
+        capacity.gpus_per_replica(catalog.models()["qwen3-235b-a22b"], h100, "fp8", 50_000, 1000)
+    with pytest.raises(capacity.DoesNotFit, match="needs"):
+        capacity.gpus_per_replica(catalog.models()["deepseek-v3"], catalog.gpus()["l4"], "bf16", 100_000, 500)
+
+
+def test_measured_table_reproduced():
+    """The fitted per-shape model reproduces TensorRT-LLM's published figures at their own shapes."""
+    errors = []
+    for m in catalog.measurements():
+        t = capacity.replica_throughput(catalog.models()[m.model], catalog.gpus()[m.gpu], m.precision,
+                                        m.gpus, m.input_tokens, m.output_tokens)
+        errors.append(abs(float(t.output_tokens_per_s) / m.output_tokens_per_s - 1))
+    assert np.median(errors) < 0.10
+    assert max(errors) < 0.35
+    # Scout on 4×H100 FP8 at 1000/1000: 12,129 tok/s in the published table
+    scout = capacity.replica_throughput(catalog.models()["llama-4-scout"], catalog.gpus()["h100_sxm"], "fp8", 4, 1000, 1000)
+    assert float(scout.output_tokens_per_s) == pytest.approx(12129, rel=0.15)
+    assert scout.source == "measured"
+
+
+def test_roofline_leave_one_out_error_within_target():
+    cal = capacity.calibration()
+    assert cal.rows >= 100
+    assert cal.loo_median_abs_error <= 0.30           # the issue's target; peers are 255% off on MoE
+
+
+def test_roofline_used_where_nothing_is_measured():
+    t = model.evaluate(Scenario(gpu="l40s", open_model="llama-3.1-8b", precision="fp8"))
+    assert t.at_volume["self_host"]["throughput_source"] == "roofline"
+    assert "calibration" in t.at_volume["self_host"]["throughput_detail"]
+
+
+def test_moe_roofline_touches_more_experts_with_batch():
+    """Under uniform routing a batch of B touches E·(1 − (1 − k/E)^B) experts: 1 token → top-1 of 16,
+    so Scout's roofline per-sequence time must fall as the batch grows (experts are shared)."""
+    scout, h100 = catalog.models()["llama-4-scout"], catalog.gpus()["h100_sxm"]
+    small = capacity.roofline_output_tokens_per_s(scout, h100, "fp8", 2, 2000, 500)
+    big = capacity.roofline_output_tokens_per_s(scout, h100, "fp8", 4, 2000, 500)
+    assert big / 4 > small / 2      # more KV room → bigger batch → more tokens per GPU
+
+
+def test_user_throughput_and_replica_size_overrides():
+    r = model.evaluate(Scenario(replica_output_tokens_per_s=1000.0, gpus_per_replica=4))
+    assert r.at_volume["self_host"]["throughput_source"] == "user"
+    assert r.at_volume["self_host"]["gpus_per_replica"] == 4
+    # 1000 × 2500/500 × 0.6 × 2,628,000 / 2 = 3.942e9 tokens per replica-month
+    assert r.replica_tokens_per_month == pytest.approx(3.942e9)
+    with pytest.raises(ValueError, match="needs at least 2"):
+        model.evaluate(Scenario(gpus_per_replica=1))
+
+
+def test_sweep_agrees_with_evaluate():
+    s = Scenario()
+    vols = np.array([1e6, 5e8, 2e9, 9e9, 4e10])
+    hours = np.array([1.5, 3.0, 6.0])
+    out = model.sweep(s, {"tokens_per_month": vols, "gpu_hour_usd": hours})
+    for i, v in enumerate(vols):
+        for j, h in enumerate(hours):
+            r = model.evaluate(s.replace(tokens_per_month=float(v), gpu_hour_usd=float(h)))
+            assert out["self_host_usd"][i, j] == pytest.approx(r.at_volume["self_host"]["monthly_usd"])
+            assert out["api_usd"][i, j] == pytest.approx(r.at_volume["api"]["monthly_usd"])
+            be = r.breakeven["api"].tokens_per_month
+            assert (be is None and math.isnan(out["breakeven_vs_api_tokens"][i, j])) or \
+                out["breakeven_vs_api_tokens"][i, j] == pytest.approx(be)
+            pay = r.payback["api"].month
+            assert (pay is None and math.isnan(out["payback_vs_api_month"][i, j])) or out["payback_vs_api_month"][i, j] == pay
+            assert out["npv_vs_api_usd"][i, j] == pytest.approx(r.npv_usd["api"])
+
+
+def test_sweep_request_lengths_and_acquisition():
+    s = Scenario()
+    out = model.sweep(s, {"input_tokens_per_request": [500, 2000, 8000], "acquisition": ["on_demand", "buy"]})
+    assert out["self_host_usd"].shape == (3, 2)
+    r = model.evaluate(s.replace(input_tokens_per_request=8000.0, acquisition="buy"))
+    assert out["self_host_usd"][2, 1] == pytest.approx(r.at_volume["self_host"]["monthly_usd"])
+    with pytest.raises(ValueError, match="outside the allowed range"):
+        model.sweep(s, {"gpu_hour_usd": [-1, 2]})
+    with pytest.raises(ValueError, match="cannot be swept"):
+        model.sweep(s, {"gpu": ["h100_sxm"]})
+
+
+def test_payback_and_irr_on_a_buy_case():
+    s = Scenario(tokens_per_month=3e10, acquisition="buy", growth_per_month=0.0, api_model="anthropic:claude-sonnet-4-5")
+    r = model.evaluate(s)
+    month = r.payback["api"].month
+    assert month is not None and 1 <= month <= 36
+    savings = r.flows["api"] - r.flows["self_host"]
+    cum = np.cumsum(savings)
+    assert cum[month] >= 0 > cum[month - 1]          # first month the cumulative turns non-negative
+    irr = r.irr["api"]
+    assert irr is not None
+    # at the IRR the NPV (with the terminal value) is zero: checked with an independent loop
+    monthly = (1 + irr) ** (1 / 12) - 1
+    value = sum(x / (1 + monthly) ** k for k, x in enumerate(savings)) + r.flows["terminal_value"] / (1 + monthly) ** 36
+    assert value == pytest.approx(0.0, abs=1e-6 * abs(savings).sum())
+
+
+def test_impossible_scenarios_raise_value_errors():
+    with pytest.raises(ValueError, match="outside the allowed range"):
+        Scenario(input_share=1.5)
+    with pytest.raises(ValueError, match="fp4"):
+        Scenario(precision="fp4", gpu="h100_sxm")
+    with pytest.raises(ValueError):
+        model.evaluate(Scenario(open_model="deepseek-v3", precision="bf16", gpu="l4", input_tokens_per_request=100_000))
