@@ -17,6 +17,7 @@ import numpy as np
 from tco import breakeven, capacity, catalog, costs
 from tco.catalog import ApiPrices
 from tco.costs import ACQUISITION_CODES, Params
+from tco.explain import tokens
 from tco.scenario import Scenario
 
 #: Volume above which the engine does not search for a crossing (1e14 tokens/month).
@@ -199,16 +200,16 @@ def evaluate(s: Scenario) -> Result:
             crossings[name] = Crossing(None, None, None, breakeven.no_breakeven_reason(full_load, mtok, label))
         elif first > MAX_VOLUME:
             crossings[name] = Crossing(None, None, None,
-                                       f"self-hosting would break even only at {first:.3g} tokens a month, "
+                                       f"self-hosting would break even only at {tokens(first)} tokens a month, "
                                        f"beyond the {MAX_VOLUME:.0e} the model considers")
         else:
             n = _f(capacity.replicas_needed(first, v, s.min_replicas))
             util = _f(capacity.utilisation(first, n, p.replica_output_tokens_per_s, p.input_tokens_per_request,
                                            p.output_tokens_per_request))
-            msg = (f"self-hosting is no dearer than the {label} from {first:.3g} tokens a month "
+            msg = (f"self-hosting is no dearer than the {label} from {tokens(first)} tokens a month "
                    f"({int(n)} replica{'s' if n > 1 else ''}, fleet utilisation {util:.0%})")
             if stays > first * (1 + 1e-9):
-                msg += f"; just after each added replica it is dearer again until {stays:.3g}"
+                msg += f"; just after each added replica it is dearer again, up to {tokens(stays)}"
             crossings[name] = Crossing(first, stays, util, msg)
 
     paybacks, npvs, irrs = {}, {}, {}
