@@ -76,7 +76,7 @@ def breakeven_figure(volumes: np.ndarray, monthly: Mapping[str, np.ndarray],
             y=np.array([current_monthly[p] for p in current_monthly], dtype=float),
             mode="markers", name="Your volume", showlegend=False,
             marker=dict(size=9, color=[theme.COLORS[p] for p in current_monthly], line=dict(color="#1b1f24", width=1.5)),
-            customdata=np.array([[labels[p], usd(current_monthly[p])] for p in current_monthly], dtype=object),
+            customdata=np.array([[labels[p], usd(current_monthly[p])] for p in current_monthly], dtype=str),
             hovertemplate=f"Your volume: {tokens(current_volume)} tokens/month<br>"
                           "%{customdata[0]}: %{customdata[1]}/month<extra></extra>",
             meta={"role": "current", "volume": float(current_volume)}))
@@ -155,7 +155,7 @@ def heatmap_figure(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, kind: str, y_
     """
     x, y, z = (np.asarray(a, dtype=float) for a in (x, y, z))
     y_fmt = y_fmt or (lambda v: f"{v:g}")
-    xt, yt = many(tokens, x), np.array([y_fmt(v) for v in y], dtype=object)
+    xt, yt = many(tokens, x), np.array([y_fmt(v) for v in y], dtype=str)
     if kind == "payback":
         ztext = many(lambda v: month(v), z)
         ztext = np.where(np.isnan(z), f"no payback within {horizon} months" if horizon else "no payback", ztext)
@@ -169,11 +169,12 @@ def heatmap_figure(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, kind: str, y_
         cbar = dict(title=dict(text="Savings vs API<br>[USD/month]", side="top"), tickprefix="$", tickformat="~s",
                     thickness=14)
         zmin, zmax = -lim, lim
-    custom = np.stack([np.broadcast_to(xt, z.shape), np.broadcast_to(yt[:, None], z.shape), ztext], axis=-1)
+    # one hover string per cell (not three customdata channels): a third of the strings to copy
+    hover = np.char.add(np.char.add(np.char.add(xt[None, :], f" tokens/month<br>{y_title}: "),
+                                    np.char.add(yt[:, None], "<br>")), ztext.astype(str))
     fig = go.Figure(go.Heatmap(
         x=x, y=y, z=z, colorscale=colorscale, zmin=zmin, zmax=zmax, colorbar=cbar, hoverongaps=False,
-        customdata=custom, name=kind,
-        hovertemplate="%{customdata[0]} tokens/month<br>" + y_title + ": %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+        text=hover, name=kind, hovertemplate="%{text}<extra></extra>",
         meta={"role": "heatmap", "kind": kind}))
     if frontier_x is not None:
         fx = np.asarray(frontier_x, dtype=float)

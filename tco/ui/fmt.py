@@ -39,7 +39,11 @@ def per_mtok(x: float | None) -> str:
 
 
 def many(fn, values) -> np.ndarray:
-    """``fn`` applied to every element (hover labels); NaN gives an em dash."""
+    """``fn`` applied to every element (hover labels); NaN gives an em dash.
+
+    Returns a fixed-width unicode array, not an object array: Plotly deep-copies trace data, and
+    copying thousands of Python strings was the slowest part of drawing a heatmap.
+    """
     flat = np.asarray(values, dtype=float).ravel()
-    out = np.array(["—" if math.isnan(v) else fn(v) for v in flat], dtype=object)
+    out = np.array(["—" if math.isnan(v) else fn(v) for v in flat], dtype=str)
     return out.reshape(np.shape(values))
