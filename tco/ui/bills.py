@@ -172,14 +172,24 @@ def baseline_inputs(baseline: dict) -> tuple[dict[str, float], list[str]]:
     return values, notes
 
 
+#: Digits kept in the link's bill summary (a summary, so short links beat 16 digits).
+_SUMMARY_ROUNDING = {"tokens_per_month": 0, "input_share": 4, "cached_input_share": 4, "growth_per_month": 4,
+                     "r_squared": 4, "monthly_spend_usd": 2}
+
+
 def baseline_summary(baseline: dict) -> dict[str, Any]:
     """The bill summary that travels in the share link: only :data:`tco.share.BASELINE_KEYS`,
-    None and NaN left out."""
+    None and NaN left out, rounded (volume to a token, shares and growth to 4 decimals, spend to a
+    cent, USD per 1M tokens to 4 significant digits)."""
     out = {}
     for key in share.BASELINE_KEYS:
         v = baseline.get(key)
         if v is None or (isinstance(v, float) and not math.isfinite(v)):
             continue
+        if key in _SUMMARY_ROUNDING:
+            v = float(round(float(v), _SUMMARY_ROUNDING[key]))
+        elif key == "usd_per_mtok":
+            v = float(f"{float(v):.4g}")
         out[key] = v
     return out
 

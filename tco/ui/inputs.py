@@ -220,7 +220,7 @@ def sidebar() -> None:
     o_len = state.get("output_tokens_per_request", 500)
     sb = st.sidebar
     sb.title("Inputs")
-    sb.caption("Every input shows its unit; the ⓘ says where its default comes from. "
+    sb.caption("Every input shows its unit in [brackets]; the ? icon says where its default comes from. "
                "The address bar always links to this exact scenario.")
     panels = []
     for group in GROUPS:

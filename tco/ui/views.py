@@ -51,7 +51,7 @@ def verdict(r: Result) -> str:
             f"costs {usd(sh['monthly_usd'])} a month against {usd(api['monthly_usd'])} for "
             f"{r.resolved.api.model_name}")
     if pay.month is not None:
-        return f"{head}; it pays back in month {pay.month} ({pay.reason})."
+        return f"{head}; it pays back in month {pay.month}: {pay.reason}."
     return f"{head}; it does not pay back within {s.horizon_months} months: {pay.reason}."
 
 
