@@ -152,7 +152,7 @@ class Result:
     payback: dict[str, Payback]
     npv_usd: dict[str, float]
     irr: dict[str, float | None]
-    flows: dict[str, np.ndarray]       # month by month, month 0 first
+    flows: dict[str, np.ndarray]       # month by month, month 0 first; cumulative_savings_vs_* too
     per_gpu_month: dict[str, float]     # cost components of one GPU per month
     fixed_usd_per_month: float
     replica_usd_per_month: float
@@ -238,6 +238,8 @@ def evaluate(s: Scenario) -> Result:
 
     full = {k: (np.broadcast_to(np.asarray(x, dtype=float), (h + 1,)).copy() if k != "terminal_value" else float(x))
             for k, x in flows.items() if k not in ("self_host_variable", "self_host_fixed")}
+    for name in ("api", "hosted_open"):  # what the payback chart draws: cumulative savings, month 0 first
+        full[f"cumulative_savings_vs_{name}"] = np.cumsum(full[name] - full["self_host"])
     res = Result(resolved=r, at_volume=at_volume, breakeven=crossings, payback=paybacks, npv_usd=npvs,
                  irr=irrs, flows=full, per_gpu_month=per_gpu,
                  fixed_usd_per_month=fixed, replica_usd_per_month=rep_usd, replica_tokens_per_month=v,
@@ -297,7 +299,8 @@ def sweep(s: Scenario, grid: dict[str, Any], what: tuple[str, ...] = ("monthly",
     """Evaluate a grid of scenarios around ``s``; every output has the grid's shape.
 
     Outputs: ``api_usd``, ``hosted_open_usd``, ``self_host_usd`` (steady-state monthly costs at
-    month-1 prices), ``gpus``, ``utilisation``, ``savings_usd`` (API − self-host),
+    month-1 prices) and the same per 1M tokens (``*_usd_per_mtok``; NaN at zero volume),
+    ``gpus``, ``utilisation``, ``savings_usd`` (API − self-host),
     ``breakeven_vs_api_tokens``/``breakeven_vs_hosted_open_tokens`` (NaN where none), and with
     "payback": ``payback_vs_api_month`` (NaN where none) and ``npv_vs_api_usd``. Payback is computed
     in chunks of at most CHUNK_ELEMENTS scenario-months, so memory stays bounded.
@@ -307,8 +310,13 @@ def sweep(s: Scenario, grid: dict[str, Any], what: tuple[str, ...] = ("monthly",
     out = {}
     if "monthly" in what:
         st = costs.steady_state(p)
+        volume = np.asarray(p.tokens_per_month, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_mtok = np.where(volume > 0, 1e6 / volume, np.nan)
         out.update(api_usd=st["api"], hosted_open_usd=st["hosted_open"], self_host_usd=st["self_host"],
-                   gpus=st["gpus"], utilisation=st["utilisation"], savings_usd=st["api"] - st["self_host"])
+                   gpus=st["gpus"], utilisation=st["utilisation"], savings_usd=st["api"] - st["self_host"],
+                   api_usd_per_mtok=st["api"] * per_mtok, hosted_open_usd_per_mtok=st["hosted_open"] * per_mtok,
+                   self_host_usd_per_mtok=st["self_host"] * per_mtok)
     if "breakeven" in what:
         fixed, rep, v = costs.fixed_usd_per_month(p), costs.replica_usd_per_month(p), costs.replica_tokens(p)
         out["breakeven_vs_api_tokens"] = breakeven.breakeven_volume(fixed, rep, costs.api_usd_per_mtok(p) / 1e6, v, p.min_replicas)[0]

@@ -162,7 +162,7 @@ def test_breakdown_and_unit_cost_use_the_path_colours():
     assert "capex" in comps and "rent" not in comps  # bought, not rented
     assert sum(comps.values()) == pytest.approx(float(f["self_host"].sum()))
     x, out = data.cost_curves(s, r)
-    u = charts.unit_cost_figure(out["utilisation"], data.per_mtok(out["self_host_usd"], x),
+    u = charts.unit_cost_figure(out["utilisation"], out["self_host_usd_per_mtok"],
                                 {"api": r.at_volume["api"]["usd_per_mtok"]}, (0.5, 1.0))
     assert traces(u, "flat", path="api")[0].line.color == theme.COLORS["api"]
     assert traces(u, "curve", path="self_host")[0].marker.color == theme.COLORS["self_host"]

@@ -103,14 +103,3 @@ def heatmap(s: Scenario, r: model.Result, second: str) -> tuple[str, np.ndarray,
 @st.cache_data(show_spinner=False, max_entries=64)
 def replica_options(s: Scenario) -> list[dict]:
     return model.replica_options(s)
-
-
-def per_mtok(usd_per_month: np.ndarray, tokens_per_month: np.ndarray) -> np.ndarray:
-    """USD per 1M tokens from a monthly cost and volume (NaN at zero volume).
-
-    The engine gives this per scenario (``at_volume[...]["usd_per_mtok"]``) but not per sweep
-    point; this is the same division, kept in one place until ``sweep`` returns it.
-    """
-    v = np.asarray(tokens_per_month, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(v > 0, np.asarray(usd_per_month, dtype=float) / v * 1e6, np.nan)

@@ -174,7 +174,7 @@ def payback(ctx: Context) -> None:
     curves = []
     for label, v, is_current in data.payback_volumes(s):
         f = r.flows if is_current else data.flows_at(s.replace(tokens_per_month=v))
-        curves.append((label, np.cumsum(f["api"] - f["self_host"]), is_current))
+        curves.append((label, f["cumulative_savings_vs_api"], is_current))
     months = np.arange(s.horizon_months + 1)
     _plot(charts.payback_figure(months, curves, r.payback["api"].month), "fig_payback")
     st.caption(f"Payback vs API: {_md(r.payback['api'].reason)}. Month 0 holds the upfront costs "
@@ -224,11 +224,11 @@ def money(ctx: Context) -> None:
     with right:
         st.markdown("**Cost per 1M tokens against utilisation**")
         x, out = data.cost_curves(s, r)
-        per_m = data.per_mtok(out["self_host_usd"], x)
+        per_m = out["self_host_usd_per_mtok"]
         sh = r.at_volume["self_host"]
         flat = {"api": r.at_volume["api"]["usd_per_mtok"], "hosted_open": r.at_volume["hosted_open"]["usd_per_mtok"]}
         if not all(map(math.isfinite, flat.values())):  # volume 0: per-token prices from a 1M-token month
-            flat = {p: float(data.per_mtok(out[f"{p}_usd"][:1], x[:1])[0]) for p in flat}
+            flat = {p: float(out[f"{p}_usd_per_mtok"][0]) for p in flat}
         _plot(charts.unit_cost_figure(out["utilisation"], per_m, flat, (sh["utilisation"], sh["usd_per_mtok"]),
                                       labels(r)), "fig_unit_cost")
     st.markdown("**Replica options** (GPUs per replica; set *GPUs per replica* in the sidebar to choose one)")
