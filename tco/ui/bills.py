@@ -339,15 +339,17 @@ def spend_figure(months: pd.DataFrame) -> go.Figure:
             hovertemplate="%{x}<br>" + label + ": $%{y:,.0f} (%{customdata})<extra></extra>"))
     total = m.assign(t=m[["input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens"]].sum(axis=1)
                      ).groupby("month")["t"].sum().reindex(all_months)
-    fig.add_trace(go.Scatter(x=all_months, y=total.to_numpy(dtype=float), name="Tokens (right axis)", yaxis="y2",
+    total = total.to_numpy(dtype=float)
+    fig.add_trace(go.Scatter(x=all_months, y=total, name="Tokens (right axis)", yaxis="y2",
                              mode="lines+markers", line=dict(color=TOKENS_LINE, width=2),
-                             hovertemplate="%{x}<br>%{y:.3s} tokens<extra></extra>"))
+                             customdata=[_tok(t) for t in total],
+                             hovertemplate="%{x}<br>%{customdata} tokens<extra></extra>"))
     fig.update_layout(**theme.base_layout(
         barmode="stack", height=380, hovermode="x unified",
         xaxis=dict(title="Month", type="category"),
         yaxis=dict(title="Net spend [USD/month]", tickprefix="$", gridcolor=theme.GRID, rangemode="tozero"),
         yaxis2=dict(title="Tokens [tokens/month]", overlaying="y", side="right", showgrid=False,
-                    rangemode="tozero", tickformat=".2s")))
+                    rangemode="tozero", exponentformat="B")))
     return fig
 
 
@@ -497,7 +499,7 @@ def _baseline(b: dict) -> None:
         st.info(_md(b.get("note") or "No token volume could be read, so there is no baseline."))
         return
     cols = st.columns(5, border=True)
-    cols[0].metric("Monthly volume", f"{tokens(b['tokens_per_month'])} tokens",
+    cols[0].metric("Monthly volume [tokens]", tokens(b["tokens_per_month"]),
                    help=f"Latest full month ({b.get('last_month')}), all providers and models.")
     cols[1].metric("Input share", pct(b["input_share"], 1), help="Input tokens (cached and cache writes included) "
                    "over all tokens, pooled over the months used.")
@@ -555,7 +557,7 @@ def _repricing(result: ImportResult, scenario: Scenario | None) -> None:
                    delta_color="normal" if t["saving_self_host_usd"] >= 0 else "inverse",
                    help=f"{a['self_host_name']}: the scenario's steady-state monthly cost at each month's volume "
                         "(replicas added as the volume needs them).")
-    cols[3].metric("Self-hosted incl. one-time setup", _money(t["self_host_usd"] + t["setup_usd"]),
+    cols[3].metric("Self-hosted + setup", _money(t["self_host_usd"] + t["setup_usd"]),
                    help=f"Setup {_money(t['setup_usd'])}, paid once, not spread over the months.")
     _plot(reprice_figure(df, names), "bills_reprice")
     st.dataframe(reprice_table(df), hide_index=True, width="stretch")
