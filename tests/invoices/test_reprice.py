@@ -156,3 +156,30 @@ def test_a_scenario_that_does_not_fit_raises_the_engines_value_error():
     with pytest.raises(ValueError):
         reprice(months_frame([{"month": "2025-01", "input_tokens": 1e9}]), Scenario(gpus_per_replica=1,
                                                                                     precision="bf16"))
+
+
+# --- invariants --------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+_count = hs.floats(0, 5e10, allow_nan=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(tok=hs.lists(hs.tuples(_count, _count, _count, _count), min_size=1, max_size=6),
+       k=hs.floats(0.1, 10), price=hs.tuples(hs.floats(0.01, 20), hs.floats(0.0, 20), hs.floats(0.01, 80)))
+def test_hosted_scales_with_prices_and_self_hosted_never_falls_with_volume(tok, k, price):
+    rows = [{"month": f"2024-{i + 1:02d}", "input_tokens": a, "cached_input_tokens": b, "cache_write_tokens": c,
+             "output_tokens": d, "cost_usd": 1.0} for i, (a, b, c, d) in enumerate(tok)]
+    s = Scenario(hosted_input_usd_per_mtok=price[0], hosted_cached_input_usd_per_mtok=price[1],
+                 hosted_output_usd_per_mtok=price[2])
+    base = reprice(months_frame(rows), s)
+    scaled = reprice(months_frame(rows), s.replace(hosted_input_usd_per_mtok=price[0] * k,
+                                                   hosted_cached_input_usd_per_mtok=price[1] * k,
+                                                   hosted_output_usd_per_mtok=price[2] * k))
+    np.testing.assert_allclose(scaled["hosted_open_usd"], k * base["hosted_open_usd"], rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(base["self_host_usd"], scaled["self_host_usd"])  # hosted prices do not move it
+    order = np.argsort(base["tokens"].to_numpy(), kind="stable")
+    assert np.all(np.diff(base["self_host_usd"].to_numpy()[order]) >= -1e-9)
+    np.testing.assert_allclose(base["tokens"], [sum(t) for t in tok], rtol=1e-12)
