@@ -83,7 +83,15 @@ def test_slider_changes_the_numbers_and_the_exact_volume():
 
 def test_sidebar_input_changes_the_numbers():
     at = run()
+    at.session_state["_group_Team"] = True      # the Team group draws its inputs only while open
+    at.run()
     at.number_input(key="staff_fte").set_value(2.0).run()
+    assert metrics(at) == expected(Scenario(staff_fte=2.0))
+    # closing the group keeps its values: the scenario does not change
+    at.session_state["_group_Team"] = False
+    at.run()
+    assert not at.exception
+    assert "staff_fte" not in [e.key for e in at.number_input]
     assert metrics(at) == expected(Scenario(staff_fte=2.0))
 
 

@@ -214,6 +214,12 @@ def _refs() -> tuple[str, ...]:
 def sidebar() -> None:
     """Every input except the volume, grouped as in the issue; state lives in st.session_state."""
     state = st.session_state
+    # Streamlit drops the state of a widget that is not drawn in a run; the sidebar's groups only
+    # draw their widgets while open (first load draws ~20 widgets instead of ~60), so each input's
+    # value is re-assigned first, which keeps it whether or not its widget is drawn.
+    for key in (*FIELDS, VOLUME_STEP_KEY):
+        if key in state:
+            state[key] = state[key]
     gpus, models = catalog.gpus(), catalog.models()
     refs = _refs()
     i_len = state.get("input_tokens_per_request", 2000)
@@ -232,7 +238,9 @@ def sidebar() -> None:
         else:
             panels.append((group, keys, group == "Compare against"))
     for title, keys, expanded in panels:
-        exp = sb.expander(title, expanded=expanded)
+        exp = sb.expander(title, expanded=expanded, key=f"_group_{title}", on_change="rerun")
+        if exp.open is False:  # closed: its widgets are not drawn (values kept above)
+            continue
         for key in keys:
             if key == "api_model":
                 exp.selectbox(_label(key), _api_options(state.get(key), refs, SHORTLIST_API), key=key,
