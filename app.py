@@ -10,15 +10,15 @@ import time
 
 import streamlit as st
 
-from tco.ui import page, views
+from tco.ui import page, share_view, views
 
 #: The tabs of the full page: (title, render(ctx)). "Import bills" and "Share & report" go here.
-SECTIONS = list(views.SECTIONS)
+SECTIONS = list(views.SECTIONS) + [("Share & report", share_view.render)]
 
 
 def render_cfo(ctx: views.Context) -> None:
-    """The CFO view (``?view=cfo``). For now the full page; replaced by the share/report work."""
-    page.render_full(ctx, SECTIONS)
+    """The CFO view (``?view=cfo``): read-only, one screen (tco/ui/share_view.py)."""
+    share_view.render_cfo(ctx)
 
 
 def main() -> None:

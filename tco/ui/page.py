@@ -16,13 +16,17 @@ TAB_KEY = "_section"
 
 
 def prepare() -> views.Context:
-    """Seed from the URL (first run), draw the inputs, build the Scenario and evaluate it."""
+    """Seed from the URL (first run), draw the inputs, build the Scenario and evaluate it.
+
+    In the CFO view (``?view=cfo``) no input is drawn: the values the link seeded into
+    ``st.session_state`` are read as they are, and the view draws its own heading and notices."""
     state = st.session_state
     inputs.seed_from_url(state, inputs.query_mapping(st.query_params))
-    inputs.sidebar()
-    st.markdown("## Self-host an open model, or keep paying the API?")
-    views.render_notices(state.get(inputs.NOTICES_KEY, ()))
-    inputs.volume_controls()
+    if state.get(inputs.VIEW_KEY) != "cfo":  # the CFO view is read-only: it draws no inputs
+        inputs.sidebar()
+        st.markdown("## Self-host an open model, or keep paying the API?")
+        views.render_notices(state.get(inputs.NOTICES_KEY, ()))
+        inputs.volume_controls()
     values = inputs.current_values(state)
     s, error = inputs.build_scenario(values)
     result = None

@@ -1,0 +1,339 @@
+"""Share it with the CFO: the "Share & report" section of the full page and the read-only CFO view.
+
+* :func:`render` (a section of the full page): the link to this exact scenario (copy button), a
+  second link that opens the CFO view, what a link carries, and the downloads (HTML report, cash
+  flows as CSV, PDF where a Chromium is installed).
+* :func:`render_cfo` (``?view=cfo``): one screen, no inputs: the verdict, the four numbers a CFO
+  reads first, the payback and break-even charts, the key assumptions with sources and dates, what
+  the link could not keep, and the link back to the full model.
+
+Every number shown comes from the engine's :class:`tco.model.Result` (through :mod:`tco.ui.data`,
+cached on the Scenario) and is formatted by :mod:`tco.ui.fmt` / :mod:`tco.ui.report`; nothing here
+computes a cost. Reports are built only when their button is clicked (deferred downloads), so
+moving the volume slider never pays for them. Text that came with a link (notices, model ids) is
+shown through markdown with its markup escaped, never as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from tco import catalog, share
+from tco.model import Result
+from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
+from tco.ui import charts, data, inputs, report, theme, views
+from tco.ui.fmt import pct, tokens, usd
+
+CFO_VIEW = "cfo"
+PDF_KEY = "_share_pdf"  # (query the PDF was made for, PDF bytes or None)
+
+#: Static CSS of the CFO view (no user data ever goes in here): no sidebar, less empty space at
+#: the top, so the whole case fits one 1440x900 screen.
+CFO_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 1rem; padding-bottom: 0.5rem; }
+[data-testid="stMetricValue"] { font-size: 1.9rem; }
+</style>"""
+
+#: Height of each chart in the CFO view [px]: two side by side under the four numbers.
+CFO_CHART_HEIGHT = 280
+#: Row height of the assumptions table in the CFO view [px].
+CFO_ROW_HEIGHT = 30
+
+
+# --- links -------------------------------------------------------------------------------------
+
+def query(ctx: views.Context, view: str | None = None) -> str:
+    """The query string of the scenario on the page (with its bill summary), as the address bar
+    holds it (:func:`tco.ui.inputs.write_url`)."""
+    try:
+        return share.encode(ctx.scenario, ctx.baseline, view=view)
+    except ValueError:  # a malformed bill summary must not cost the link
+        return share.encode(ctx.scenario, view=view)
+
+
+def absolute_link(q: str) -> tuple[str, bool]:
+    """(link, absolute?): the app's own base URL + ``?`` + query, or a relative ``?query`` when
+    the base URL is unknown (``st.context.url`` is None outside a browser session, e.g. AppTest)."""
+    base = st.context.url
+    if base:
+        base = base.rstrip("?")
+        if not urlsplit(base).path:  # http://host:port -> http://host:port/
+            base += "/"
+        return f"{base}?{q}", True
+    return f"?{q}", False
+
+
+# --- figures (the page's own builders, as in views.break_even and views.payback) ----------------
+
+def breakeven_figure(s: Scenario, r: Result) -> go.Figure:
+    """The break-even chart exactly as the "Break-even" tab draws it."""
+    x, out = data.cost_curves(s, r)
+    monthly = {"api": out["api_usd"], "hosted_open": out["hosted_open_usd"], "self_host": out["self_host_usd"]}
+    crossings = {}
+    for path in ("api", "hosted_open"):
+        v = r.breakeven[path].tokens_per_month
+        if v is not None and x.min() <= v <= x.max():
+            i = int(np.argmin(np.abs(x - v)))
+            crossings[path] = (float(x[i]), float(out[f"{path}_usd"][i]))
+    current = {p: r.at_volume[p]["monthly_usd"] for p in theme.PATHS}
+    return charts.breakeven_figure(x, monthly, crossings, s.tokens_per_month, current, views.labels(r))
+
+
+def payback_figure(s: Scenario, r: Result) -> go.Figure:
+    """The payback chart exactly as the "Payback" tab draws it (months 12-18 shaded)."""
+    curves = []
+    for label, v, is_current in data.payback_volumes(s):
+        f = r.flows if is_current else data.flows_at(s.replace(tokens_per_month=v))
+        curves.append((label, f["cumulative_savings_vs_api"], is_current))
+    return charts.payback_figure(np.arange(s.horizon_months + 1), curves, r.payback["api"].month)
+
+
+def report_figures(s: Scenario, r: Result) -> dict[str, go.Figure]:
+    return {"Monthly cost against volume (break-even)": breakeven_figure(s, r),
+            "Cumulative net savings against the API (payback)": payback_figure(s, r)}
+
+
+# --- what a link carries -----------------------------------------------------------------------
+
+def changed_inputs(s: Scenario) -> list[dict[str, str]]:
+    """The inputs a link carries: those that differ from the defaults, with the default beside."""
+    rows = []
+    for key, f in FIELDS.items():
+        value = getattr(s, key)
+        if value == f.default:
+            continue
+        m = meta(key)
+        default = "catalog" if f.default is None else _for_people(key, f.default)
+        rows.append({"Input": m["label"], "Key": key, "In this link": _for_people(key, value), "Default": default})
+    return rows
+
+
+def _for_people(key: str, value: Any) -> str:
+    """An input's value with its unit: '5B tokens/month', '1.5 FTE', 'h200'."""
+    unit = meta(key)["unit"]
+    if key == inputs.VOLUME_KEY:
+        return f"{tokens(value)} tokens/month"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.10g} {unit}".strip()
+    return format_value(key, value)
+
+
+def _month(value: Any) -> str | None:
+    """'2026-06' from a month held as text, a date or a pandas Period/Timestamp."""
+    if value is None:
+        return None
+    return value.strftime("%Y-%m") if hasattr(value, "strftime") else str(value)
+
+
+def baseline_text(baseline: Mapping[str, Any] | None) -> str | None:
+    """One sentence on the bill summary a link carries (never the bills themselves)."""
+    if not baseline:
+        return None
+    parts = []
+    n = baseline.get("months_covered")
+    first, last = _month(baseline.get("first_month")), _month(baseline.get("last_month"))
+    if n is not None:
+        span = f" ({first} to {last})" if first and last else ""
+        parts.append(f"{int(n)} month{'s' if int(n) != 1 else ''} of bills{span}")
+    if baseline.get("tokens_per_month") is not None:
+        parts.append(f"{tokens(float(baseline['tokens_per_month']))} tokens a month")
+    if baseline.get("growth_per_month") is not None:
+        parts.append(f"growing {pct(float(baseline['growth_per_month']), 1)} a month")
+    if baseline.get("monthly_spend_usd") is not None:
+        parts.append(f"{usd(float(baseline['monthly_spend_usd']))} a month of API spend")
+    if not parts:
+        return None
+    return "Summary of the imported bills: " + ", ".join(parts) + "."
+
+
+# --- the "Share & report" section ----------------------------------------------------------------
+
+def render(ctx: views.Context) -> None:
+    """The share links, what they carry, and the downloads."""
+    if ctx.scenario is None:
+        st.info("Fix the inputs above to get a link to this scenario.")
+        return
+    q = query(ctx)
+    link, absolute = absolute_link(q)
+    cfo_link, _ = absolute_link(query(ctx, CFO_VIEW))
+
+    st.markdown("**Link to this exact scenario**: whoever opens it sees the same numbers, to the cent.")
+    st.code(link, language=None, wrap_lines=True)
+    note = (f"{len(link):,} characters ({len(q):,} in the query; links stay under "
+            f"{share.MAX_LINK_CHARS:,}). The address bar holds the same link and follows every change.")
+    if not absolute:
+        note += " The app's own address is unknown here, so this link is relative: put it after the page's address."
+    st.caption(note)
+
+    st.markdown("**CFO view**: the same scenario on one read-only screen (verdict, four numbers, the two "
+                "charts, the key assumptions).")
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    with left:
+        st.code(cfo_link, language=None, wrap_lines=True)
+    with right:
+        st.link_button("Open CFO view", cfo_link, icon=":material/open_in_new:", width="stretch",
+                       help="Opens the CFO view of this scenario in a new tab.")
+
+    st.markdown("**What the link carries**")
+    rows = changed_inputs(ctx.scenario)
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch")
+    else:
+        st.caption("Only the format version: every input is at its default.")
+    bl = baseline_text(ctx.baseline)
+    if bl:
+        st.caption(views._md(bl) + " The bills themselves never go into a link.")
+    else:
+        st.caption("No bill summary (import bills to add their volume, mix and growth); "
+                   "bills themselves never go into a link.")
+
+    st.markdown("**Reports to forward**: built when you click, from the numbers on this page.")
+    if ctx.result is None:
+        st.info("This scenario cannot be computed, so there is no report to download; the link above "
+                "still opens it.")
+        return
+    _downloads(ctx, link, q)
+
+
+def _downloads(ctx: views.Context, link: str, q: str) -> None:
+    s, r = ctx.scenario, ctx.result
+    notices = tuple(st.session_state.get(inputs.NOTICES_KEY, ()))
+    verdict = views.verdict(r)
+
+    def html_bytes() -> bytes:
+        return report.html_report(r, report_figures(s, r), link, verdict, notices).encode("utf-8")
+
+    cols = st.columns(3)
+    cols[0].download_button("HTML report", html_bytes, file_name="tco-report.html",
+                            mime="text/html", on_click="ignore", icon=":material/description:",
+                            width="stretch", key="share_html",
+                            help="One self-contained page (charts, assumptions, the arithmetic, this link); "
+                                 "opens offline.")
+    cols[1].download_button("Cash flows (CSV)", lambda: report.cash_flows_csv(r),
+                            file_name="tco-cash-flows.csv", mime="text/csv", on_click="ignore",
+                            icon=":material/table:", width="stretch", key="share_csv",
+                            help="Month-by-month cash flows of each path in USD, month 0 first, then the "
+                                 "resale value of owned GPUs.")
+    if report.chromium_path() is None:
+        cols[2].caption("PDF report: needs Chromium (`chromium` on PATH or /usr/bin/chromium).")
+        return
+    made = st.session_state.get(PDF_KEY)
+    with cols[2]:
+        if made is not None and made[0] == q:
+            if made[1] is not None:
+                st.download_button("PDF report", made[1], file_name="tco-report.pdf", mime="application/pdf",
+                                   on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
+                                   width="stretch", key="share_pdf_download")
+            else:
+                st.warning("Chromium could not print the report; download the HTML report and print it "
+                           "from a browser.", icon="⚠️")
+        elif st.button("Make the PDF report", icon=":material/picture_as_pdf:", width="stretch",
+                       key="share_pdf_make", help="Prints the HTML report with headless Chromium (a few seconds)."):
+            with st.spinner("Printing the report with Chromium…"):
+                pdf = report.pdf_report(html_bytes().decode("utf-8"))
+            st.session_state[PDF_KEY] = (q, pdf)
+            st.rerun()
+
+
+# --- the CFO view --------------------------------------------------------------------------------
+
+def key_assumptions(r: Result, baseline: Mapping[str, Any] | None = None) -> list[dict[str, str]]:
+    """The assumptions a CFO asks about, as the engine used them, with their sources and dates;
+    ``baseline`` (the bill summary of the link) adds a row saying what the bills showed."""
+    res = r.resolved
+    s, p = res.scenario, res.params
+    sh = r.at_volume["self_host"]
+    table = {row.key: row for row in report.assumptions_table(r).itertuples()}
+
+    def origin(*keys: str) -> tuple[str, str]:
+        """(source, date) of a row: of an input set in this scenario if any, else of the first."""
+        row = next((table[k] for k in keys if table[k].source.startswith("set in this scenario")), table[keys[0]])
+        return row.source, row.date
+    api = res.api
+    rows = [
+        ("Volume", f"{tokens(s.tokens_per_month)} tokens/month, growing {pct(s.growth_per_month, 1)} a month",
+         *origin("tokens_per_month", "growth_per_month")),
+        ("API", f"{api.model_name}: ${p.api_input_usd_per_mtok:g} in · ${p.api_cached_input_usd_per_mtok:g} "
+                f"cached · ${p.api_output_usd_per_mtok:g} out per 1M tokens",
+         *origin("api_input_usd_per_mtok", "api_cached_input_usd_per_mtok", "api_output_usd_per_mtok")),
+        ("Open model", f"{res.model.name} at {s.precision.upper()}", res.model.source, res.model.date),
+    ]
+    fleet = f"{sh['gpus']}× {res.gpu.name}"
+    if s.acquisition == "buy":
+        gpu = f"{fleet}, bought at {usd(float(p.gpu_price_usd))} each, {s.depreciation_years:g}-year depreciation"
+        key = "gpu_price_usd"
+    else:
+        gpu = f"{fleet}, rented at ${float(p.gpu_hour_usd):g}/GPU-hour on demand"
+        if s.acquisition != "on_demand":
+            disc = s.reserved_1y_discount if s.acquisition == "reserved_1y" else s.reserved_3y_discount
+            gpu += f" less {pct(disc)} ({inputs.ACQUISITION_LABELS[s.acquisition].split(', ')[1]})"
+        key = "gpu_hour_usd"
+    rows.append(("GPUs", gpu, *origin(key)))  # the price's source (the catalog's unless typed in)
+    rows.append(("Staff", f"{s.staff_fte:g} FTE at {usd(s.staff_cost_usd_per_year)}/year",
+                 *origin("staff_cost_usd_per_year", "staff_fte")))
+    rows.append(("Horizon", f"{s.horizon_months} months, discounted at {pct(s.discount_rate)}/year",
+                 *origin("horizon_months", "discount_rate")))
+    bills = baseline_text(baseline)
+    if bills:
+        rows.insert(1, ("Bills", bills.removeprefix("Summary of the imported bills: ").rstrip("."),
+                        "your imported API bills (summary carried by the link)",
+                        _month(baseline.get("last_month")) or "this link"))
+    rows.append(("Price catalog", f"genai-prices, newest price change {catalog.price_catalog_date()}",
+                 f"API and hosted prices; the other defaults reviewed {DEFAULTS_DATE}",
+                 catalog.price_catalog_date()))
+    # an input set in this scenario: say so, without the default's long provenance
+    return [{"Assumption": a, "Value": v, "Source": src.split(" (default ")[0], "Date": d} for a, v, src, d in rows]
+
+
+def render_cfo(ctx: views.Context) -> None:
+    """The read-only CFO view: one screen, no inputs, the engine's numbers for the linked scenario."""
+    st.markdown(CFO_CSS, unsafe_allow_html=True)  # static CSS only
+    # the full model opens at the same scenario: the same query without view=cfo
+    full_link = absolute_link(query(ctx) if ctx.scenario is not None else share.encode(Scenario()))[0]
+    head, back = st.columns([5, 1], vertical_alignment="center")
+    head.markdown("#### Self-host an open model, or keep paying the API?")
+    back.link_button("Open the full model", full_link, icon=":material/tune:", width="stretch",
+                     help="This view is read-only. The full model opens the same scenario with every input, "
+                          "the sweeps and the arithmetic.")
+    notices = tuple(st.session_state.get(inputs.NOTICES_KEY, ()))
+    if notices:
+        st.warning(f"**This link could not keep everything** ({len(notices)}):\n\n"
+                   + "\n".join(f"- {n}" for n in notices), icon="⚠️")  # share.decode made them safe
+    r, s = ctx.result, ctx.scenario
+    if r is None:
+        st.error(f"This scenario cannot be computed: {views._md(ctx.error or 'unknown error')}", icon="🚫")
+        return
+    st.markdown(f"##### {views._md(views.verdict(r))}")
+    cols = st.columns(4, border=True)
+    for col, h in zip(cols, report.headlines(r)):
+        col.metric(h.label, h.text, help=views._md(h.note[:1].upper() + h.note[1:] + "."))
+    left, right = st.columns(2)
+    # the page's figures, shorter: one legend line over the payback chart needs less room on top,
+    # and the payback label goes above its star so it never sits on the month axis
+    pay = payback_figure(s, r)
+    pay.update_layout(height=CFO_CHART_HEIGHT, legend=dict(font=dict(size=11)), margin=dict(t=36))
+    pay.update_traces(textposition="top left", selector=lambda tr: (tr.meta or {}).get("role") == "payback")
+    be = breakeven_figure(s, r)
+    be.update_layout(height=CFO_CHART_HEIGHT, legend=dict(font=dict(size=11)))
+    with left:
+        st.caption("**Payback**: cumulative net savings against the API, month by month")
+        st.plotly_chart(pay, width="stretch", config=theme.PLOTLY_CONFIG, key="cfo_payback")
+    with right:
+        st.caption("**Break-even**: monthly cost of each path against monthly volume")
+        st.plotly_chart(be, width="stretch", config=theme.PLOTLY_CONFIG, key="cfo_breakeven")
+    rows = key_assumptions(r, ctx.baseline)
+    st.dataframe(rows, hide_index=True, width="stretch", row_height=CFO_ROW_HEIGHT,
+                 height=CFO_ROW_HEIGHT * (len(rows) + 1) + 3,
+                 column_config={"Assumption": st.column_config.TextColumn(width="small"),
+                                "Value": st.column_config.TextColumn(width="large"),
+                                "Source": st.column_config.TextColumn(width="large"),
+                                "Date": st.column_config.TextColumn(width="medium")})
+    for w in r.resolved.warnings:
+        st.caption(f"⚠️ {views._md(w)}")
