@@ -70,29 +70,10 @@ def absolute_link(q: str) -> tuple[str, bool]:
     return f"?{q}", False
 
 
-# --- figures (the page's own builders, as in views.break_even and views.payback) ----------------
+# --- figures: the page's own builders -------------------------------------------------------
 
-def breakeven_figure(s: Scenario, r: Result) -> go.Figure:
-    """The break-even chart exactly as the "Break-even" tab draws it."""
-    x, out = data.cost_curves(s, r)
-    monthly = {"api": out["api_usd"], "hosted_open": out["hosted_open_usd"], "self_host": out["self_host_usd"]}
-    crossings = {}
-    for path in ("api", "hosted_open"):
-        v = r.breakeven[path].tokens_per_month
-        if v is not None and x.min() <= v <= x.max():
-            i = int(np.argmin(np.abs(x - v)))
-            crossings[path] = (float(x[i]), float(out[f"{path}_usd"][i]))
-    current = {p: r.at_volume[p]["monthly_usd"] for p in theme.PATHS}
-    return charts.breakeven_figure(x, monthly, crossings, s.tokens_per_month, current, views.labels(r))
-
-
-def payback_figure(s: Scenario, r: Result) -> go.Figure:
-    """The payback chart exactly as the "Payback" tab draws it (months 12-18 shaded)."""
-    curves = []
-    for label, v, is_current in data.payback_volumes(s):
-        f = r.flows if is_current else data.flows_at(s.replace(tokens_per_month=v))
-        curves.append((label, f["cumulative_savings_vs_api"], is_current))
-    return charts.payback_figure(np.arange(s.horizon_months + 1), curves, r.payback["api"].month)
+breakeven_figure = views.breakeven_figure
+payback_figure = views.payback_figure
 
 
 def report_figures(s: Scenario, r: Result) -> dict[str, go.Figure]:

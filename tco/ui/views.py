@@ -149,10 +149,9 @@ def _needs_result(ctx: Context) -> bool:
     return True
 
 
-def break_even(ctx: Context) -> None:
-    if not _needs_result(ctx):
-        return
-    s, r = ctx.scenario, ctx.result
+def breakeven_figure(s: Scenario, r: Result):
+    """The break-even chart: each path's monthly cost against volume, crossings at the engine's
+    exact break-even volumes (they are points of the swept grid), the current volume marked."""
     x, out = data.cost_curves(s, r)
     monthly = {"api": out["api_usd"], "hosted_open": out["hosted_open_usd"], "self_host": out["self_host_usd"]}
     crossings = {}
@@ -162,7 +161,23 @@ def break_even(ctx: Context) -> None:
             i = int(np.argmin(np.abs(x - v)))
             crossings[path] = (float(x[i]), float(out[f"{path}_usd"][i]))
     current = {p: r.at_volume[p]["monthly_usd"] for p in theme.PATHS}
-    _plot(charts.breakeven_figure(x, monthly, crossings, s.tokens_per_month, current, labels(r)), "fig_breakeven")
+    return charts.breakeven_figure(x, monthly, crossings, s.tokens_per_month, current, labels(r))
+
+
+def payback_figure(s: Scenario, r: Result):
+    """The payback chart: cumulative savings vs the API at the current volume, ÷2 and ×2."""
+    curves = []
+    for label, v, is_current in data.payback_volumes(s):
+        f = r.flows if is_current else data.flows_at(s.replace(tokens_per_month=v))
+        curves.append((label, f["cumulative_savings_vs_api"], is_current))
+    return charts.payback_figure(np.arange(s.horizon_months + 1), curves, r.payback["api"].month)
+
+
+def break_even(ctx: Context) -> None:
+    if not _needs_result(ctx):
+        return
+    r = ctx.result
+    _plot(breakeven_figure(ctx.scenario, r), "fig_breakeven")
     for path, name in (("api", "the API"), ("hosted_open", "the hosted open model")):
         st.caption(f"Break-even vs {name}: {_md(r.breakeven[path].reason)}.")
 
@@ -171,12 +186,7 @@ def payback(ctx: Context) -> None:
     if not _needs_result(ctx):
         return
     s, r = ctx.scenario, ctx.result
-    curves = []
-    for label, v, is_current in data.payback_volumes(s):
-        f = r.flows if is_current else data.flows_at(s.replace(tokens_per_month=v))
-        curves.append((label, f["cumulative_savings_vs_api"], is_current))
-    months = np.arange(s.horizon_months + 1)
-    _plot(charts.payback_figure(months, curves, r.payback["api"].month), "fig_payback")
+    _plot(payback_figure(s, r), "fig_payback")
     st.caption(f"Payback vs API: {_md(r.payback['api'].reason)}. Month 0 holds the upfront costs "
                f"({usd(r.at_volume['self_host']['upfront_usd'])}); volume grows {s.growth_per_month:.1%} a month. "
                f"Against the hosted open model: {_md(r.payback['hosted_open'].reason)}.")
