@@ -10,10 +10,16 @@ import time
 
 import streamlit as st
 
-from tco.ui import page, share_view, views
+from tco.ui import bills, page, share_view, views
 
-#: The tabs of the full page: (title, render(ctx)). "Import bills" and "Share & report" go here.
-SECTIONS = list(views.SECTIONS) + [("Share & report", share_view.render)]
+
+def import_bills(ctx: views.Context) -> None:
+    """The "Import bills" tab: uploads, monthly table, baseline, repricing (tco/ui/bills.py)."""
+    bills.render(ctx.scenario)
+
+
+#: The tabs of the full page: (title, render(ctx)).
+SECTIONS = list(views.SECTIONS) + [("Import bills", import_bills), ("Share & report", share_view.render)]
 
 
 def render_cfo(ctx: views.Context) -> None:
