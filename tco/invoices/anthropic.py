@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tco.invoices.common import Columns, Table, frame, granularity, keys, period_end
+from tco.invoices.common import api_pages, api_results, Columns, Table, frame, granularity, keys, period_end
 from tco.invoices.prices import canonical_model
 
 USAGE_COLUMNS = {"usage_date_utc", "model_version", "usage_output_tokens"}
@@ -101,43 +101,26 @@ def _cost_rows(cost, currency, token_type, cost_type, model, usage_type, start, 
 
 # ---- Admin API JSON ---------------------------------------------------------------------------
 
-def _pages(doc) -> list[dict]:
-    if isinstance(doc, dict):
-        return [doc]
-    if isinstance(doc, list) and all(isinstance(p, dict) for p in doc):
-        return doc
-    return []
 
-
-def _results(doc):
-    i = 0
-    for page in _pages(doc):
-        for bucket in page.get("data") or []:
-            if not isinstance(bucket, dict):
-                continue
-            for result in bucket.get("results") or []:
-                i += 1
-                if isinstance(result, dict):
-                    yield i, bucket, result
 
 
 def _is_report(doc) -> bool:
-    pages = _pages(doc)
+    pages = api_pages(doc)
     return bool(pages) and all(isinstance(p.get("data"), list) for p in pages) and any(
         isinstance(b, dict) and "starting_at" in b for p in pages for b in p["data"])
 
 
 def is_usage_json(doc) -> bool:
-    return _is_report(doc) and any("uncached_input_tokens" in r or "cache_creation" in r for _, _, r in _results(doc))
+    return _is_report(doc) and any("uncached_input_tokens" in r or "cache_creation" in r for _, _, r in api_results(doc))
 
 
 def is_cost_json(doc) -> bool:
-    return _is_report(doc) and any("amount" in r and not isinstance(r.get("amount"), dict) for _, _, r in _results(doc))
+    return _is_report(doc) and any("amount" in r and not isinstance(r.get("amount"), dict) for _, _, r in api_results(doc))
 
 
 def _flat(doc, fields) -> Table:
     records, lines = [], []
-    for i, bucket, result in _results(doc):
+    for i, bucket, result in api_results(doc):
         flat = {"starting_at": bucket.get("starting_at"), "ending_at": bucket.get("ending_at")}
         for name, value in result.items():
             if isinstance(value, dict):

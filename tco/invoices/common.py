@@ -167,6 +167,34 @@ def read_json(text: str) -> object | None:
 _NUMBER_JUNK = re.compile(r"[\s\u00a0$€£¥_']")
 
 
+def api_pages(doc) -> list[dict]:
+    """The pages of an API JSON document: one page object, or a list of page objects."""
+    if isinstance(doc, dict):
+        return [doc]
+    if isinstance(doc, list) and all(isinstance(p, dict) for p in doc):
+        return doc
+    return []
+
+
+def api_results(doc):
+    """Yield (index, bucket, result) over every result of bucketed API JSON pages.
+
+    OpenAI's Usage/Costs API and Anthropic's Admin API share this shape: a page (or a list of
+    pages) ``{"data": [{<bucket times>, "results": [{...}, ...]}, ...]}``. ``index`` is the
+    1-based result number (the "line" of a rejected row); buckets and results that are not objects
+    are skipped.
+    """
+    i = 0
+    for page in api_pages(doc):
+        for bucket in page.get("data") or []:
+            if not isinstance(bucket, dict):
+                continue
+            for result in bucket.get("results") or []:
+                i += 1
+                if isinstance(result, dict):
+                    yield i, bucket, result
+
+
 def parse_number(raw: object, decimal_comma: bool = False) -> float:
     """One cell to float; ``nan`` when empty; raises ``ValueError`` when it is not a number.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tco.invoices.common import Columns, Table, frame, keys, sci_notation_warning
+from tco.invoices.common import api_pages, api_results, Columns, Table, frame, keys, sci_notation_warning
 from tco.invoices.prices import canonical_model
 
 TIME_COLUMNS = ["start_time", "end_time", "start_time_iso", "end_time_iso"]
@@ -145,35 +145,18 @@ def _cost_rows(amount, currency, line_item, quantity, unit, project, api_key, us
 
 # ---- API JSON pages --------------------------------------------------------------------------
 
-def _pages(doc) -> list[dict]:
-    if isinstance(doc, dict):
-        return [doc]
-    if isinstance(doc, list) and all(isinstance(p, dict) for p in doc):
-        return doc
-    return []
 
-
-def _results(doc):
-    """Yield (line, bucket, result) over every page; line is the 1-based result index."""
-    i = 0
-    for page in _pages(doc):
-        for bucket in page.get("data") or []:
-            if not isinstance(bucket, dict):
-                continue
-            for result in bucket.get("results") or []:
-                i += 1
-                yield i, bucket, result
 
 
 def _first_result(doc) -> dict | None:
-    for _, _, result in _results(doc):
+    for _, _, result in api_results(doc):
         if isinstance(result, dict):
             return result
     return None
 
 
 def _is_openai_page(doc) -> bool:
-    pages = _pages(doc)
+    pages = api_pages(doc)
     return bool(pages) and all(p.get("object") == "page" for p in pages) and any(
         isinstance(b, dict) and b.get("object") == "bucket" for p in pages for b in (p.get("data") or []))
 
@@ -188,7 +171,7 @@ def is_usage_json(doc) -> bool:
 
 
 def _all_buckets_empty(doc) -> bool:
-    return all(not (b.get("results") or []) for p in _pages(doc) for b in (p.get("data") or []) if isinstance(b, dict))
+    return all(not (b.get("results") or []) for p in api_pages(doc) for b in (p.get("data") or []) if isinstance(b, dict))
 
 
 def is_cost_json(doc) -> bool:
@@ -204,7 +187,7 @@ def _json_table(doc, fields: list[str]) -> Table:
     import pandas as pd
 
     records, lines = [], []
-    for i, bucket, result in _results(doc):
+    for i, bucket, result in api_results(doc):
         if not isinstance(result, dict):
             continue
         flat = {"start_time": bucket.get("start_time"), "end_time": bucket.get("end_time")}
