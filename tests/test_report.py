@@ -20,13 +20,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from chromium import CHROMIUM, require_chromium
 from tco import catalog, model
 from tco.explain import tokens, usd
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario
 from tco.ui import report
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 HOSTILE_NOTICE = "<script>alert(1)</script>"
 HOSTILE_LINK = 'https://tco.example/?v=1&gpu=h100_sxm&x="><script>alert(2)</script>&y=\'q\''
 VERDICT = "At 2B tokens a month, self-hosting costs more than the API <for now> & \"really\"."
@@ -285,44 +285,31 @@ def test_html_report_non_web_link_is_text_only(result, link):
 
 # --- browser: the report makes no network request ------------------------------------------------
 
-def _need_chromium():
-    if not os.access(CHROMIUM, os.X_OK):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium)")
-
-
 @pytest.mark.browser
-def test_html_report_opens_offline_in_chromium(tmp_path, result):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_html_report_opens_offline_in_chromium(tmp_path, result, browser):
     figs = figures(result)
     path = tmp_path / "report.html"
     path.write_text(report.html_report(result, figs, HOSTILE_LINK, VERDICT, notices=[HOSTILE_NOTICE]),
                     encoding="utf-8")
     requests: list[str] = []
     dialogs: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("request", lambda req: requests.append(req.url))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(path.as_uri())
-            page.wait_for_function(f"document.querySelectorAll('.plot-container').length === {len(figs)}",
-                                   timeout=15_000)
-            page.wait_for_load_state("networkidle")
-            assert page.locator(".headline").count() == 4
-            assert page.locator(".chart .main-svg").count() >= len(figs)
-            assert page.locator("a").get_attribute("href") == HOSTILE_LINK
-            shots = ROOT / "docs" / "screenshots"
-            shots.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shots / "report.png"), full_page=True)
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.on("request", lambda req: requests.append(req.url))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_function(f"document.querySelectorAll('.plot-container').length === {len(figs)}",
+                               timeout=15_000)
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".headline").count() == 4
+        assert page.locator(".chart .main-svg").count() >= len(figs)
+        assert page.locator("a").get_attribute("href") == HOSTILE_LINK
+        shots = ROOT / "docs" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "report.png"), full_page=True)
+    finally:
+        context.close()
     assert dialogs == []                               # no injected script ran
     assert requests and all(u.startswith(("file:", "data:", "blob:")) for u in requests), requests
 
@@ -331,7 +318,7 @@ def test_html_report_opens_offline_in_chromium(tmp_path, result):
 
 @pytest.mark.browser
 def test_pdf_report_prints_and_cleans_up(monkeypatch, result, report_html):
-    _need_chromium()
+    require_chromium()
     made = []
     real = report.tempfile.TemporaryDirectory
 

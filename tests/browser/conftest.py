@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium  # noqa: F401 (re-exported)
+
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
@@ -31,12 +30,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _require_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        msg = f"{CHROMIUM} not found (install Debian's chromium package)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
+_require_chromium = require_chromium
 
 
 @pytest.fixture(scope="session")
@@ -71,16 +65,6 @@ def app_url():
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

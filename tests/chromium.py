@@ -1,0 +1,20 @@
+"""Debian's Chromium for the browser tests: where it is, how to launch it, and what to do without it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def require_chromium() -> None:
+    """Skip without Chromium, or fail when REQUIRE_BROWSER=1 (CI: browser tests must run)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        msg = f"{CHROMIUM} not found (install Debian's chromium package)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
