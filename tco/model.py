@@ -337,6 +337,14 @@ def payback_grid(p: Params, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndar
     h = int(np.max(p.horizon_months))
     pay = np.empty(shape)
     npv_ = np.empty(shape)
+    code = np.asarray(p.acquisition_code)
+    if len(shape) == 1 and code.shape == shape and 0 < np.count_nonzero(code == 3) < shape[0]:
+        # a list of scenarios mixing rent and buy: the buy path's extra work only where it applies
+        for rows in (np.flatnonzero(code == 3), np.flatnonzero(code != 3)):
+            sub = Params(**{k: (v[rows] if np.shape(v) == shape else v) for k, v in
+                            ((k, np.asarray(getattr(p, k))) for k in costs.PARAM_NAMES)})
+            pay[rows], npv_[rows] = payback_grid(sub, (rows.size,))
+        return pay, npv_
     if not shape:
         f = costs.cash_flows(p, h)
         savings = f["api"] - f["self_host"]

@@ -169,3 +169,19 @@ def test_impossible_scenarios_raise_value_errors():
         Scenario(precision="fp4", gpu="h100_sxm")
     with pytest.raises(ValueError):
         model.evaluate(Scenario(open_model="deepseek-v3", precision="bf16", gpu="l4", input_tokens_per_request=100_000))
+
+
+def test_payback_for_a_list_of_mixed_scenarios_matches_one_by_one():
+    """1-D lists mixing rent and buy are split internally; the results must not change."""
+    s = Scenario(tokens_per_month=1e10)
+    rng = np.random.default_rng(1)
+    n = 40
+    vols, codes = 10 ** rng.uniform(8, 11, n), rng.integers(0, 4, n)
+    p = model.resolve(s).params.arrays().replace(tokens_per_month=vols, acquisition_code=codes.astype(float))
+    pay, npv = model.payback_grid(p, (n,))
+    names = ["on_demand", "reserved_1y", "reserved_3y", "buy"]
+    for i in range(n):
+        r = model.evaluate(s.replace(tokens_per_month=float(vols[i]), acquisition=names[codes[i]]))
+        want = r.payback["api"].month
+        assert (want is None and math.isnan(pay[i])) or pay[i] == want
+        assert npv[i] == pytest.approx(r.npv_usd["api"])
