@@ -101,6 +101,14 @@ def blended_usd_per_mtok(input_share, cached_input_share, batch_share, input_usd
             + (1 - input_share) * p_out)
 
 
+def usd_for_tokens(input_tokens, cached_input_tokens, cache_write_tokens, output_tokens,
+                   input_usd, cached_usd, output_usd):
+    """USD for token counts by class at per-1M-token prices; cache writes pay the input price
+    (the hosted open offers in the catalog have no separate cache-write price). Broadcasts."""
+    return ((np.asarray(input_tokens) + cache_write_tokens) * input_usd + np.asarray(cached_input_tokens) * cached_usd
+            + np.asarray(output_tokens) * output_usd) / 1e6
+
+
 def api_usd_per_mtok(p: Params):
     return blended_usd_per_mtok(p.input_share, p.cached_input_share, p.batch_share,
                                 p.api_input_usd_per_mtok, p.api_cached_input_usd_per_mtok,

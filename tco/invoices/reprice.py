@@ -97,9 +97,8 @@ def reprice(months: pd.DataFrame, s: Scenario) -> pd.DataFrame:
     tok = {c: per[c].to_numpy(dtype=float) for c in TOKEN_CLASSES}
     volume = sum(tok.values())
 
-    hosted = ((tok["input_tokens"] + tok["cache_write_tokens"]) * prices["input"]
-              + tok["cached_input_tokens"] * prices["cached_input"]
-              + tok["output_tokens"] * prices["output"]) / 1e6
+    hosted = costs.usd_for_tokens(tok["input_tokens"], tok["cached_input_tokens"], tok["cache_write_tokens"],
+                                  tok["output_tokens"], prices["input"], prices["cached_input"], prices["output"])
     steady = costs.steady_state(p, volume)
     self_host = np.broadcast_to(np.asarray(steady["self_host"], dtype=float), volume.shape)
     actual = per["actual_usd"].to_numpy(dtype=float)
