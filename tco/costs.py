@@ -85,6 +85,16 @@ class Params:
 PARAM_NAMES = tuple(f.name for f in fields(Params))
 
 
+TOKENS_PER_MTOK = 1e6
+
+
+def usd_per_mtok(usd, tokens):
+    """USD per 1M tokens of a cost and a token count; NaN where there are no tokens. Broadcasts."""
+    t = np.asarray(tokens, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(t > 0, np.asarray(usd, dtype=float) / np.where(t > 0, t, 1.0) * TOKENS_PER_MTOK, np.nan)
+
+
 # --- per-token prices --------------------------------------------------------------------------
 
 def blended_usd_per_mtok(input_share, cached_input_share, batch_share, input_usd, cached_usd, output_usd,

@@ -123,7 +123,7 @@ def replica_options(s: Scenario) -> list[dict[str, float]]:
         p = r.params.replace(gpus_per_replica=g, replica_output_tokens_per_s=tp).arrays()
         v, cost = _f(costs.replica_tokens(p)), _f(costs.replica_usd_per_month(p))
         out.append({"gpus_per_replica": g, "output_tokens_per_s": tp, "tokens_per_month": v,
-                    "replica_usd_per_month": cost, "usd_per_mtok_full_load": cost / v * 1e6,
+                    "replica_usd_per_month": cost, "usd_per_mtok_full_load": _f(costs.usd_per_mtok(cost, v)),
                     "chosen": g == r.gpus_per_replica})
     return out
 
@@ -172,14 +172,14 @@ def evaluate(s: Scenario) -> Result:
     st = costs.steady_state(p)
     api_mtok, hosted_mtok = _f(costs.api_usd_per_mtok(p)), _f(costs.hosted_usd_per_mtok(p))
     fixed, rep_usd, v = _f(costs.fixed_usd_per_month(p)), _f(costs.replica_usd_per_month(p)), _f(costs.replica_tokens(p))
-    full_load = rep_usd / v * 1e6
+    full_load = _f(costs.usd_per_mtok(rep_usd, v))
     per_gpu = {k: _f(x) for k, x in costs.per_gpu_month(p).items()}
     flows = costs.cash_flows(p)
     upfront = _f(flows["self_host"][0])
     v0 = s.tokens_per_month
 
     def path(monthly: float) -> dict[str, float]:
-        return {"monthly_usd": monthly, "usd_per_mtok": monthly / v0 * 1e6 if v0 else math.nan}
+        return {"monthly_usd": monthly, "usd_per_mtok": _f(costs.usd_per_mtok(monthly, v0))}
 
     at_volume = {
         "api": path(_f(st["api"])),
@@ -310,13 +310,10 @@ def sweep(s: Scenario, grid: dict[str, Any], what: tuple[str, ...] = ("monthly",
     out = {}
     if "monthly" in what:
         st = costs.steady_state(p)
-        volume = np.asarray(p.tokens_per_month, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per_mtok = np.where(volume > 0, 1e6 / volume, np.nan)
         out.update(api_usd=st["api"], hosted_open_usd=st["hosted_open"], self_host_usd=st["self_host"],
                    gpus=st["gpus"], utilisation=st["utilisation"], savings_usd=st["api"] - st["self_host"],
-                   api_usd_per_mtok=st["api"] * per_mtok, hosted_open_usd_per_mtok=st["hosted_open"] * per_mtok,
-                   self_host_usd_per_mtok=st["self_host"] * per_mtok)
+                   **{f"{k}_usd_per_mtok": costs.usd_per_mtok(st[k], p.tokens_per_month)
+                      for k in ("api", "hosted_open", "self_host")})
     if "breakeven" in what:
         fixed, rep, v = costs.fixed_usd_per_month(p), costs.replica_usd_per_month(p), costs.replica_tokens(p)
         out["breakeven_vs_api_tokens"] = breakeven.breakeven_volume(fixed, rep, costs.api_usd_per_mtok(p) / 1e6, v, p.min_replicas)[0]

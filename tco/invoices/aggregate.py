@@ -28,6 +28,7 @@ import calendar
 import numpy as np
 import pandas as pd
 
+from tco.costs import usd_per_mtok
 from tco.invoices.common import MONEY_COLUMNS, TOKEN_COLUMNS
 from tco.invoices.prices import ASSUMED_INPUT_SHARE, BATCH_DISCOUNT, list_prices
 
@@ -212,7 +213,7 @@ def aggregate(parsed: list) -> tuple[pd.DataFrame, list[str], int]:
     months["days_covered"] = ((last - first).dt.total_seconds() / 86400.0).clip(lower=0.0).to_numpy()
     months["days_in_month"] = days_in_month
     total = months[TOKEN_COLUMNS].sum(axis=1)
-    months["usd_per_mtok"] = np.where(total > 0, months["cost_usd"] / total.where(total > 0, 1.0) * 1e6, np.nan)
+    months["usd_per_mtok"] = usd_per_mtok(months["cost_usd"], total)
     months.loc[months["currency"] == "USD", "cost"] = np.nan  # `cost` is for non-USD amounts only
     months = months[MONTH_COLUMNS].sort_values(["month", "provider", "model", "currency"]).reset_index(drop=True)
     return months, _warnings(notes, months), duplicates

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from tco.costs import usd_per_mtok
 from tco.invoices.common import TOKEN_COLUMNS
 
 #: Fewest full months for which a growth trend is fitted.
@@ -88,7 +89,7 @@ def fit_baseline(months: pd.DataFrame) -> tuple[dict, list[str]]:
         "first_month": str(used.index[0]),
         "last_month": str(used.index[-1]),
         "monthly_spend_usd": float(latest["cost_usd"]),
-        "usd_per_mtok": float(latest["cost_usd"] / latest["tokens"] * 1e6),
+        "usd_per_mtok": float(usd_per_mtok(latest["cost_usd"], latest["tokens"])),
     }
     if len(used) < MIN_MONTHS_FOR_TREND:
         out["method"] = (f"volume and mix from the {len(used)} full month(s) available; no trend fitted")
