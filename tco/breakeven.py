@@ -100,7 +100,8 @@ def irr(flows, terminal_value: float = 0.0) -> float | None:
         return None
 
     def value(rate: float) -> float:
-        return sum(x / (1 + rate) ** k for k, x in enumerate(f))
+        # x·(1 + r)^−k as exp(−k·log1p(r)): underflows to 0 instead of overflowing for huge rates
+        return sum(x * math.exp(-k * math.log1p(rate)) for k, x in enumerate(f))
 
     lo, hi = -0.99, 1.0
     while value(hi) > 0 and hi < 1e6:

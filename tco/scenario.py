@@ -189,10 +189,10 @@ class Scenario:
              "weights and a useful KV cache. Larger replicas batch more and can cost less per token.",
         source="capacity model", kind="optional_int"))
     replica_output_tokens_per_s: float | None = field(default=None, metadata=spec(
-        "output tokens/s", 0, 1e8, group="Self-hosting", label="Measured replica throughput",
+        "output tokens/s", 0.1, 1e8, group="Self-hosting", label="Measured replica throughput",
         help="Your own benchmark of one replica's max output tokens/s at your lengths; "
              "empty = the measured table or the calibrated roofline.",
-        source="data/throughput.csv unless set", kind="optional", lo_open=True))
+        source="data/throughput.csv unless set", kind="optional"))
     gpu_price_trend_per_year: float = field(default=-0.10, metadata=spec(
         "share/year", -0.95, 1, group="Finance", label="GPU price trend per year",
         help="Annual change of GPU rent and purchase prices for capacity added later.",

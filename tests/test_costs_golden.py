@@ -160,3 +160,12 @@ def test_vectorised_matches_reference_on_the_golden_scenario():
             assert f["self_host"] == pytest.approx(np.array(r["self_host"]))
             assert f["api"] == pytest.approx(np.array(r["api"]))
             assert float(f["terminal_value"]) == pytest.approx(r["terminal_value"])
+
+
+def test_irr_by_hand_and_at_extremes():
+    # −100 now, +110 in one month: 10% a month → (1.1)^12 − 1 = 213.8% a year
+    assert breakeven.irr([-100.0, 110.0]) == pytest.approx(1.1 ** 12 - 1)
+    # a tiny upfront against large savings: the rate is astronomically high; no overflow, no crash
+    value = breakeven.irr([-0.004] + [500.0] * 52)
+    assert value is None or (math.isfinite(value) and value > 1e6)
+    assert breakeven.irr([100.0, 10.0]) is None          # never negative: undefined

@@ -34,7 +34,7 @@ def evaluate(s: Scenario) -> model.Result:
 
 def volume_range(current: float, extra: tuple[float, ...] = ()) -> tuple[float, float]:
     """Whole decades from 1M to 100B tokens/month, widened to show the current volume and crossings."""
-    pts = [v for v in (current, *extra) if v and v > 0 and math.isfinite(v)]
+    pts = [v for v in (current, *extra) if v and v >= 1 and math.isfinite(v)]  # below 1 token: no decade to show
     lo = min([VOLUME_LO, *(v / 2 for v in pts)])
     hi = max([VOLUME_HI, *(v * 2 for v in pts)])
     return 10.0 ** math.floor(math.log10(lo)), min(10.0 ** math.ceil(math.log10(hi)), model.MAX_VOLUME)
