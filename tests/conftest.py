@@ -12,6 +12,14 @@ import pytest
 from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 
+@pytest.fixture(autouse=True)
+def _clear_streamlit_cache():
+    """st.cache_data survives across AppTest instances in one process: start each test clean."""
+    import streamlit as st
+    st.cache_data.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser():
     require_chromium()

@@ -3,39 +3,16 @@ edge or hostile scenarios give a message instead of a traceback."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
+from pages import metrics
+from pages import run_page as run
 from tco.model import evaluate
 from tco.scenario import Scenario
 from tco.ui import views
 from tco.ui.inputs import VOLUME_KEY, VOLUME_STEP_KEY
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    st.cache_data.clear()  # st.cache_data survives across AppTest instances in one process
-    yield
-
-
-def run(query: dict[str, str] | None = None, section: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    if section:
-        at.session_state["_section"] = section
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def expected(s: Scenario) -> dict[str, str]:

@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from chromium import CHROMIUM, require_chromium
+from chromium import require_chromium
 from tco import catalog, model
 from tco.explain import tokens, usd
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario

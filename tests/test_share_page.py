@@ -10,22 +10,20 @@ the callables the page hands to Streamlit's media file manager and call them, as
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from unittest import mock
 from urllib.parse import parse_qsl
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.testing.v1 import AppTest
 
+from pages import metrics
+from pages import run_page as run
 from tco import share
 from tco.model import evaluate
 from tco.scenario import Scenario
 from tco.ui import report, views
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SECTION = "Share & report"
 
 LINKS = [
@@ -33,27 +31,6 @@ LINKS = [
     "v=1&gpu=h200&staff_fte=1.5",
     "v=1&tokens_per_month=7.3e9&horizon_months=24&discount_rate=0.08&growth_per_month=0",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    st.cache_data.clear()  # st.cache_data survives across AppTest instances in one process
-    yield
-
-
-def run(query: str = "", section: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for k, v in parse_qsl(query, keep_blank_values=True):
-        at.query_params[k] = v
-    if section:
-        at.session_state["_section"] = section
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 @pytest.fixture()

@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from tco.invoices.common import Columns, Table, frame, keys, optional_times, parse_number, period_end
+from tco.invoices.common import Columns, Table, frame, keys, optional_times, period_end
 from tco.invoices.prices import canonical_model
 
 AI_SERVICES = {"gemini api", "vertex ai", "generative language api", "vertex ai gemini api"}

@@ -20,14 +20,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
 from tco import catalog, share
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
-from tco.ui import charts, data, inputs, report, theme, views
+from tco.ui import inputs, report, theme, views
 from tco.ui.fmt import pct, tokens, usd
 
 CFO_VIEW = "cfo"

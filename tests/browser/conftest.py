@@ -7,7 +7,6 @@ app to be connected and a known element to render. Never runs ``playwright insta
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium  # noqa: F401 (re-exported)
+from chromium import require_chromium
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import load, month_row, parse
+from helpers import load, month_row
 from tco.invoices import InvoiceError, MAX_FILE_BYTES, parse_file
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,30 @@
+"""Running the page headless (streamlit.testing AppTest) the same way in every page test."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def run_page(query: str | Mapping[str, str] | None = None, section: str | None = None,
+             timeout: float = 30) -> AppTest:
+    """Open app.py with a link's query (``"v=1&…"`` or a mapping) on a tab; no exception allowed."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    pairs = parse_qsl(query, keep_blank_values=True) if isinstance(query, str) else (query or {}).items()
+    for k, v in pairs:
+        at.query_params[k] = v
+    if section:
+        at.session_state["_section"] = section
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """The headline metrics shown, label -> value."""
+    return {m.label: m.value for m in at.metric}
