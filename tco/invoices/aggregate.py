@@ -15,7 +15,11 @@ Three rules keep a month from being counted twice:
    tokens) of the same provider describe the same traffic. Per month x provider x model, tokens
    come from the first of usage, combined (tokens and cost), cost-export rows that has tokens;
    cost from the first of cost-export, combined rows that has cost. Nothing is added twice.
-3. **Estimates only when needed.** Tokens are estimated from spend at list price (genai-prices)
+3. **Granularity.** A daily and an hourly (or per-minute) export of the same traffic have
+   different row identities. For the time-bucketed usage formats (OpenAI and Anthropic usage, CSV
+   or API), rows from different files whose identity matches but for the bucket times, on the
+   same UTC day, are the same traffic: the coarsest buckets are kept and the finer ones dropped.
+4. **Estimates only when needed.** Tokens are estimated from spend at list price (genai-prices)
    only when no row of the group has token counts; cost is estimated from tokens only when no
    row has a cost. Spend without a model (an ungrouped cost export) is shared across the models
    of the usage export of that month in proportion to their list-price cost.
@@ -177,6 +181,30 @@ def _allocate_unnamed(months: pd.DataFrame, notes: dict) -> pd.DataFrame:
     return months.drop(index=drop)
 
 
+#: Row identities that start with these tags read ``tag|start|end|<the rest of the identity>``.
+TIME_BUCKETED = ("openai_usage", "anthropic_usage", "anthropic_usage_api")
+
+
+def drop_finer_buckets(rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Drop rows that another file covers in coarser buckets on the same day (rule 3)."""
+    if rows.empty:
+        return rows, 0
+    parts = rows["key"].astype(str).str.split("|", n=3)
+    tag, rest = parts.str[0], parts.str[3].fillna("")
+    eligible = tag.isin(TIME_BUCKETED) & rows["start"].notna() & rows["end"].notna()
+    if not eligible.any():
+        return rows, 0
+    seconds = (rows["end"] - rows["start"]).dt.total_seconds()
+    day = rows["start"].dt.floor("D").astype(str)
+    coarse = (tag + "|" + rest + "|" + day).where(eligible)
+    groups = rows.assign(_coarse=coarse, _seconds=seconds)[eligible].groupby("_coarse")
+    files = groups["file"].transform("nunique")
+    longest = groups["_seconds"].transform("max")
+    finer = pd.Series(False, index=rows.index)
+    finer.loc[files.index] = (files > 1) & (seconds.loc[files.index] < longest)
+    return rows[~finer].reset_index(drop=True), int(finer.sum())
+
+
 def aggregate(parsed: list) -> tuple[pd.DataFrame, list[str], int]:
     """Monthly table from parsed files; returns ``(months, warnings, duplicates_dropped)``."""
     frames = [p.rows.assign(file=p.name, format=p.format) for p in parsed if len(p.rows)]
@@ -185,6 +213,8 @@ def aggregate(parsed: list) -> tuple[pd.DataFrame, list[str], int]:
     rows = pd.concat(frames, ignore_index=True)
     rows = rows[rows["start"].notna()]
     rows, duplicates = deduplicate(rows)
+    rows, finer = drop_finer_buckets(rows)
+    duplicates += finer
     if rows.empty:
         return empty_months(), [], duplicates
     rows["month"] = rows["start"].dt.strftime("%Y-%m")

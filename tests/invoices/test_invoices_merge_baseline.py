@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import load
+from helpers import load, month_row
 from test_invoices_anthropic import USAGE as ANTHROPIC_USAGE
 from test_invoices_openai import USAGE as OPENAI_USAGE
 from tco.invoices.aggregate import MONTH_COLUMNS
@@ -134,3 +134,31 @@ def test_cli_failures(tmp_path, capsys):
     captured = capsys.readouterr()
     assert json.loads(captured.out)["format"]["bad.csv"].startswith("error:")
     assert main([]) == 1
+
+
+def test_daily_and_hourly_exports_of_the_same_traffic_count_once():
+    """A daily export and an hourly export of the same two days: the hourly rows are the same
+    traffic in finer buckets, so the month holds the daily totals, not twice them."""
+    header = ("start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,"
+              "model,batch,service_tier,input_tokens,output_tokens,input_cached_tokens")
+    day0 = 1761955200  # 2025-11-01T00:00:00Z
+    daily = [header]
+    hourly = [header]
+    for d in range(2):
+        start = day0 + d * 86400
+        # per day: 24,000 input (2,400 cached), 4,800 output, 240 requests
+        daily.append(f"{start},{start + 86400},,,proj_A,240.0,,key_1,gpt-4o-2024-08-06,False,default,24000.0,4800.0,2400.0")
+        for h in range(24):  # the same day as 24 hours of 1,000 input (100 cached), 200 output, 10 requests
+            t = start + h * 3600
+            hourly.append(f"{t},{t + 3600},,,proj_A,10.0,,key_1,gpt-4o-2024-08-06,False,default,1000.0,200.0,100.0")
+    r = load(("completions_usage_daily.csv", "\n".join(daily)), ("completions_usage_hourly.csv", "\n".join(hourly)))
+    row = month_row(r, "2025-11", "openai", "gpt-4o")
+    # two days: input excl. cached = 2 × (24,000 − 2,400) = 43,200; cached 4,800; output 9,600
+    assert (row["input_tokens"], row["cached_input_tokens"], row["output_tokens"]) == (43200, 4800, 9600)
+    assert row["requests"] == 480
+    assert r.duplicates_dropped == 48
+    # another project's hourly traffic on the same days is different traffic and stays
+    other = [header] + [f"{day0 + h * 3600},{day0 + h * 3600 + 3600},,,proj_B,1.0,,key_2,gpt-4o-2024-08-06,False,"
+                        f"default,100.0,10.0,0.0" for h in range(24)]
+    r2 = load(("completions_usage_daily.csv", "\n".join(daily)), ("completions_usage_b.csv", "\n".join(other)))
+    assert month_row(r2, "2025-11", "openai", "gpt-4o")["output_tokens"] == 9600 + 240
