@@ -190,7 +190,7 @@ def drop_finer_buckets(rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     if rows.empty:
         return rows, 0
     parts = rows["key"].astype(str).str.split("|", n=3)
-    tag, rest = parts.str[0], parts.str[3].fillna("")
+    tag, rest = parts.str[0], parts.str[3].astype(object).fillna("")
     eligible = tag.isin(TIME_BUCKETED) & rows["start"].notna() & rows["end"].notna()
     if not eligible.any():
         return rows, 0
