@@ -124,3 +124,17 @@ def test_html_report_download_opens_offline(app_url, page, browser, tmp_path):
         assert not outside, outside
     finally:
         offline.close()
+
+
+def test_pdf_report_is_made_on_click_and_downloads(app_url, page):
+    """The PDF button prints the report with headless Chromium, then offers the file."""
+    page.goto(f"{app_url}/?v=1&tokens_per_month=5e9")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Share & report").click()
+    page.get_by_role("button", name="Make the PDF report").click()
+    download = page.get_by_role("button", name="PDF report", exact=True)
+    download.wait_for(timeout=90_000)
+    with page.expect_download(timeout=60_000) as info:
+        download.click()
+    data = open(info.value.path(), "rb").read()
+    assert data.startswith(b"%PDF") and len(data) > 20_000
