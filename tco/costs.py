@@ -221,7 +221,8 @@ def cash_flows(p: Params, months: int | None = None) -> dict[str, np.ndarray]:
     """Month-by-month cash flows of each path, shape (..., months + 1) with month 0 first.
 
     Self-hosted rent is paid on the fleet each month needs (reserved: GPUs committed in the last
-    12 or 36 months stay paid). Bought GPUs are kept once installed, purchased in the month they
+    12 or 36 months stay paid, at the rate locked when the term began; added GPUs join the
+    current term's rate). Bought GPUs are kept once installed, purchased in the month they
     are first needed (the initial fleet in month 0) at the trended price, replaced at the end of
     their life (old ones sold at the residual share). ``terminal_value`` is the book value of the
     GPUs owned at the end of the horizon (paid back in the NPV, not counted in the payback month).
@@ -244,14 +245,17 @@ def cash_flows(p: Params, months: int | None = None) -> dict[str, np.ndarray]:
 
     # rent: reserved GPUs stay paid for the term; fleets are monotonic in time (growth has one sign),
     # so the rolling maximum over the term is the fleet now (growth ≥ 0) or `term − 1` months ago.
-    paid = gpus
+    # A reserved rate is locked for its term: it follows the price trend only at each renewal
+    # (months 1, 1 + term, ...); on-demand rent follows it every month.
+    paid, rent_trend = gpus, gpu_trend
     if np.any((code == 1) | (code == 2)):
         term = np.where(code == 1, 12, np.where(code == 2, 36, 1))
         back = np.clip(m - term + 1, 1, None).astype(int)
         shape = np.broadcast_shapes(gpus.shape, back.shape)
         earlier = np.take_along_axis(np.broadcast_to(gpus, shape), np.broadcast_to(back, shape), -1)
         paid = np.where(active, np.maximum(gpus, earlier), 0.0)
-    rent = np.where(buy, 0.0, paid * (_col(rent_usd_per_gpu_hour(p)) * HOURS_PER_MONTH * gpu_trend))
+        rent_trend = _compound(p.gpu_price_trend_per_year, np.floor(np.maximum(m - 1, 0) / term) * term / 12)
+    rent = np.where(buy, 0.0, paid * (_col(rent_usd_per_gpu_hour(p)) * HOURS_PER_MONTH * rent_trend))
 
     zero = np.zeros(())
     capex = maintenance = electricity = colocation = terminal = zero

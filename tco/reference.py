@@ -109,7 +109,6 @@ def flows(q) -> dict[str, list[float]]:
         vol = q["tokens_per_month"] * (1 + q["growth_per_month"]) ** (m - 1)
         api[m] = vol * api_p * (1 + q["api_price_trend_per_year"]) ** ((m - 1) / 12)
         hosted[m] = vol * hosted_p * (1 + q["hosted_price_trend_per_year"]) ** ((m - 1) / 12)
-        trend = (1 + q["gpu_price_trend_per_year"]) ** ((m - 1) / 12)
         if code == 3:
             kw = installed * q["tdp_w"] * q["host_power_factor"] / 1000
             self_host[m] += (value * q["maintenance_share_per_year"] / 12
@@ -118,7 +117,9 @@ def flows(q) -> dict[str, list[float]]:
         else:
             term = {0: 1, 1: 12, 2: 36}[code]
             paid = max(fleet[max(1, m - term + 1):m + 1])
-            self_host[m] += paid * _per_gpu(q) * trend
+            term_start = 1 + ((m - 1) // term) * term          # the rate was locked then
+            locked = (1 + q["gpu_price_trend_per_year"]) ** ((term_start - 1) / 12)
+            self_host[m] += paid * _per_gpu(q) * locked
         self_host[m] += q["staff_fte"] * q["staff_cost_usd_per_year"] / 12 + q["other_monthly_usd"]
     terminal = 0.0
     if code == 3:

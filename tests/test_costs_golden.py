@@ -169,3 +169,17 @@ def test_irr_by_hand_and_at_extremes():
     value = breakeven.irr([-0.004] + [500.0] * 52)
     assert value is None or (math.isfinite(value) and value > 1e6)
     assert breakeven.irr([100.0, 10.0]) is None          # never negative: undefined
+
+
+def test_reserved_rate_is_locked_for_its_term():
+    # GPU prices fall 10% a year. On demand follows every month: month 13 pays 0.9^(12/12) = 0.9.
+    # A 1-year reservation pays the month-1 rate for months 1-12 and renews at 0.9 in month 13.
+    od = costs.cash_flows(params(acquisition_code=0, gpu_price_trend_per_year=-0.1, horizon_months=13))
+    r1 = costs.cash_flows(params(acquisition_code=1, gpu_price_trend_per_year=-0.1, horizon_months=13))
+    assert od["rent"][7] == pytest.approx(2 * 1460 * 0.9 ** (6 / 12))
+    assert r1["rent"][7] == pytest.approx(2 * 949)                     # locked: $2 × 0.65 × 730 × 2 GPUs
+    assert r1["rent"][12] == pytest.approx(2 * 949)
+    assert r1["rent"][13] == pytest.approx(2 * 949 * 0.9)
+    # a 3-year reservation stays at the month-1 rate over a 36-month horizon
+    r3 = costs.cash_flows(params(acquisition_code=2, gpu_price_trend_per_year=-0.1, horizon_months=36))
+    assert r3["rent"][1:] == pytest.approx(np.full(36, 2 * 730.0))
