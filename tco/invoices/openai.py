@@ -49,10 +49,15 @@ def _non_time_empty(table: Table) -> np.ndarray:
     return (table.cells[others] == "").all(axis=1).to_numpy()
 
 
-def parse_usage_csv(table: Table):
+def _without_empty_buckets(table: Table) -> Table:
+    """The table less its empty buckets (rows with only the four time columns filled)."""
     empty = _non_time_empty(table)
-    table = Table(table.header, table.cells[~empty].reset_index(drop=True), table.lines[~empty],
-                  table.delimiter, table.decimal_comma, table.overlong)
+    return Table(table.header, table.cells[~empty].reset_index(drop=True), table.lines[~empty],
+                 table.delimiter, table.decimal_comma, table.overlong)
+
+
+def parse_usage_csv(table: Table):
+    table = _without_empty_buckets(table)
     cols = Columns(table)
     start, end = _times(cols)
     rows = _usage_rows(
@@ -103,9 +108,7 @@ def split_line_item(item: str) -> tuple[str, str]:
 
 
 def parse_cost_csv(table: Table):
-    empty = _non_time_empty(table)
-    table = Table(table.header, table.cells[~empty].reset_index(drop=True), table.lines[~empty],
-                  table.delimiter, table.decimal_comma, table.overlong)
+    table = _without_empty_buckets(table)
     cols = Columns(table)
     start, end = _times(cols)
     amount = cols.number("amount_value", required=True)
