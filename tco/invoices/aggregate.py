@@ -19,7 +19,11 @@ Three rules keep a month from being counted twice:
    different row identities. For the time-bucketed usage formats (OpenAI and Anthropic usage, CSV
    or API), rows from different files whose identity matches but for the bucket times, on the
    same UTC day, are the same traffic: the coarsest buckets are kept and the finer ones dropped.
-4. **Estimates only when needed.** Tokens are estimated from spend at list price (genai-prices)
+4. **Two shapes of one provider's usage.** A provider's console CSV and its API report for the
+   same days (Anthropic's name their API keys differently: names vs ids) are the same traffic:
+   per provider, model and UTC day, only the usage format with the larger token total is kept,
+   and a warning names the files.
+5. **Estimates only when needed.** Tokens are estimated from spend at list price (genai-prices)
    only when no row of the group has token counts; cost is estimated from tokens only when no
    row has a cost. Spend without a model (an ungrouped cost export) is shared across the models
    of the usage export of that month in proportion to their list-price cost.
@@ -205,6 +209,29 @@ def drop_finer_buckets(rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return rows[~finer].reset_index(drop=True), int(finer.sum())
 
 
+def drop_other_usage_formats(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, list[str]]:
+    """Keep one usage format per provider, model and day (rule 4); returns rows, count, warnings."""
+    usage = (rows["role"] == "usage") & rows["has_tokens"].astype(bool)
+    if usage.sum() == 0 or rows.loc[usage, "format"].nunique() < 2:
+        return rows, 0, []
+    u = rows[usage].assign(_day=rows.loc[usage, "start"].dt.floor("D"),
+                           _tokens=rows.loc[usage, TOKEN_COLUMNS].sum(axis=1))
+    by = ["provider", "model", "_day"]
+    totals = u.groupby(by + ["format"], sort=True)["_tokens"].sum().reset_index()
+    totals = totals.sort_values(by + ["_tokens", "format"], ascending=[True, True, True, False, True])
+    keep = totals.drop_duplicates(by, keep="first").rename(columns={"format": "_keep"})[by + ["_keep"]]
+    u = u.reset_index().merge(keep, on=by, how="left").set_index("index")
+    drop = u.index[u["format"] != u["_keep"]]
+    if len(drop) == 0:
+        return rows, 0, []
+    clash = u.loc[drop].groupby("provider")["file"].unique()
+    kept = u.loc[u.index.difference(drop)].groupby("provider")["file"].unique()
+    warnings = [f"{provider}: {', '.join(sorted(files))} and {', '.join(sorted(kept.get(provider, [])))} "
+                "report the same days in two usage formats; each day and model is counted once, from "
+                "the format with more tokens" for provider, files in clash.items()]
+    return rows.drop(index=drop).reset_index(drop=True), len(drop), warnings
+
+
 def aggregate(parsed: list) -> tuple[pd.DataFrame, list[str], int]:
     """Monthly table from parsed files; returns ``(months, warnings, duplicates_dropped)``."""
     frames = [p.rows.assign(file=p.name, format=p.format) for p in parsed if len(p.rows)]
@@ -214,7 +241,8 @@ def aggregate(parsed: list) -> tuple[pd.DataFrame, list[str], int]:
     rows = rows[rows["start"].notna()]
     rows, duplicates = deduplicate(rows)
     rows, finer = drop_finer_buckets(rows)
-    duplicates += finer
+    rows, shapes, shape_warnings = drop_other_usage_formats(rows)
+    duplicates += finer + shapes
     if rows.empty:
         return empty_months(), [], duplicates
     rows["month"] = rows["start"].dt.strftime("%Y-%m")
@@ -246,7 +274,7 @@ def aggregate(parsed: list) -> tuple[pd.DataFrame, list[str], int]:
     months["usd_per_mtok"] = usd_per_mtok(months["cost_usd"], total)
     months.loc[months["currency"] == "USD", "cost"] = np.nan  # `cost` is for non-USD amounts only
     months = months[MONTH_COLUMNS].sort_values(["month", "provider", "model", "currency"]).reset_index(drop=True)
-    return months, _warnings(notes, months), duplicates
+    return months, shape_warnings + _warnings(notes, months), duplicates
 
 
 def _warnings(notes: dict, months: pd.DataFrame) -> list[str]:

@@ -162,3 +162,26 @@ def test_daily_and_hourly_exports_of_the_same_traffic_count_once():
                         f"default,100.0,10.0,0.0" for h in range(24)]
     r2 = load(("completions_usage_daily.csv", "\n".join(daily)), ("completions_usage_b.csv", "\n".join(other)))
     assert month_row(r2, "2025-11", "openai", "gpt-4o")["output_tokens"] == 9600 + 240
+
+
+def test_anthropic_console_csv_and_admin_api_report_of_the_same_day_count_once():
+    """The Console export names keys and workspaces, the Admin API gives their ids: different row
+    identities, same traffic. Each day and model is counted once, with a warning."""
+    csv_text = ("usage_date_utc,model_version,api_key,workspace,usage_type,context_window,"
+                "usage_input_tokens_no_cache,usage_input_tokens_cache_write_5m,usage_input_tokens_cache_write_1h,"
+                "usage_input_tokens_cache_read,usage_output_tokens,web_search_count,inference_geo,speed\n"
+                "2025-11-03,claude-sonnet-4-5-20250929,prod-backend,Default,standard,≤ 200k,2450310,184220,0,"
+                "9120400,512877,14,not_available,\n")
+    api_json = ('{"data":[{"starting_at":"2025-11-03T00:00:00Z","ending_at":"2025-11-04T00:00:00Z","results":[{'
+                '"api_key_id":"apikey_01","workspace_id":"wrkspc_01","model":"claude-sonnet-4-5-20250929",'
+                '"service_tier":"standard","context_window":"0-200k","uncached_input_tokens":2450310,'
+                '"cache_read_input_tokens":9120400,"cache_creation":{"ephemeral_1h_input_tokens":0,'
+                '"ephemeral_5m_input_tokens":184220},"output_tokens":512877}]}],"has_more":false}')
+    alone = load(("claude_api_tokens_2025_11.csv", csv_text))
+    both = load(("claude_api_tokens_2025_11.csv", csv_text), ("usage_report.json", api_json))
+    cols = ["input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens"]
+    a = alone.months[cols].sum()
+    b = both.months[cols].sum()
+    # input 2,450,310; cached 9,120,400; cache writes 184,220; output 512,877 - once, not twice
+    assert list(b) == list(a) == [2450310, 9120400, 184220, 512877]
+    assert any("two usage formats" in w for w in both.warnings)
