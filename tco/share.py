@@ -322,13 +322,20 @@ def _migrate(values: dict[str, list[str | None]], version: int,
     return values
 
 
-def _read_input(key: str, text: str | None, typed: dict[str, Any], notices: list[str]) -> None:
+def _readable(key: str, text: str | None, notices: list[str]) -> bool:
+    """False (with a notice) for a value that is not UTF-8 or longer than MAX_VALUE_CHARS."""
     if text is None:
         notices.append(f"Ignored {_key(key)}: its value is not valid UTF-8 text.")
-        return
+        return False
     if len(text) > MAX_VALUE_CHARS:
         notices.append(f"Ignored {_key(key)}={_show(text)}: the value is {len(text):,} characters "
                        f"long; at most {MAX_VALUE_CHARS} are read.")
+        return False
+    return True
+
+
+def _read_input(key: str, text: str | None, typed: dict[str, Any], notices: list[str]) -> None:
+    if not _readable(key, text, notices):
         return
     try:
         value = scenario.parse_value(key, text)
@@ -347,12 +354,7 @@ def _read_baseline(link_key: str, text: str | None, baseline: dict[str, Any],
                    notices: list[str]) -> None:
     name = _BASELINE_BY_LINK[link_key]
     _, kind, lo, hi = BASELINE_KEYS[name]
-    if text is None:
-        notices.append(f"Ignored {_key(link_key)}: its value is not valid UTF-8 text.")
-        return
-    if len(text) > MAX_VALUE_CHARS:
-        notices.append(f"Ignored {_key(link_key)}={_show(text)}: the value is {len(text):,} "
-                       f"characters long; at most {MAX_VALUE_CHARS} are read.")
+    if not _readable(link_key, text, notices):
         return
     text = text.strip()
     if kind == "month":

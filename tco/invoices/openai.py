@@ -56,17 +56,22 @@ def _without_empty_buckets(table: Table) -> Table:
                  table.delimiter, table.decimal_comma, table.overlong)
 
 
-def parse_usage_csv(table: Table):
-    table = _without_empty_buckets(table)
-    cols = Columns(table)
-    start, end = _times(cols)
-    rows = _usage_rows(
+def _usage_columns(cols: Columns, start, end, lines):
+    """Usage rows from the columns the dashboard CSV and the Usage API share (same names)."""
+    return _usage_rows(
         cols.text("model"), cols.number("input_tokens", required=True, nonnegative=True),
         cols.number("input_cached_tokens", nonnegative=True), cols.number("input_cache_write_tokens", nonnegative=True),
         cols.number("output_tokens", required=True, nonnegative=True), cols.number("num_model_requests", nonnegative=True),
         cols.text("batch"), cols.text("service_tier"), cols.text("project_id"), cols.text("user_id"),
-        cols.text("api_key_id"), start, end, table.lines,
+        cols.text("api_key_id"), start, end, lines,
     )
+
+
+def parse_usage_csv(table: Table):
+    table = _without_empty_buckets(table)
+    cols = Columns(table)
+    start, end = _times(cols)
+    rows = _usage_columns(cols, start, end, table.lines)
     ok = cols.ok()
     warnings = sci_notation_warning(table, ["project_id", "api_key_id", "user_id"])
     return rows[ok].reset_index(drop=True), cols.rejected(), warnings
@@ -212,13 +217,7 @@ def parse_usage_json(doc):
     table = _json_table(doc, fields)
     cols = Columns(table)
     start, end = cols.time("start_time"), cols.time("end_time")
-    rows = _usage_rows(
-        cols.text("model"), cols.number("input_tokens", required=True, nonnegative=True),
-        cols.number("input_cached_tokens", nonnegative=True), cols.number("input_cache_write_tokens", nonnegative=True),
-        cols.number("output_tokens", required=True, nonnegative=True), cols.number("num_model_requests", nonnegative=True),
-        cols.text("batch"), cols.text("service_tier"), cols.text("project_id"), cols.text("user_id"),
-        cols.text("api_key_id"), start, end, table.lines,
-    )
+    rows = _usage_columns(cols, start, end, table.lines)
     rejected = [(line, reason.replace("line ", "result ", 1)) for line, reason in cols.rejected()]
     return rows[cols.ok()].reset_index(drop=True), rejected, []
 
