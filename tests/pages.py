@@ -8,13 +8,20 @@ from urllib.parse import parse_qsl
 
 from streamlit.testing.v1 import AppTest
 
+from tco.ui import firstpaint
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def run_page(query: str | Mapping[str, str] | None = None, section: str | None = None,
-             timeout: float = 30) -> AppTest:
-    """Open app.py with a link's query (``"v=1&…"`` or a mapping) on a tab; no exception allowed."""
+             timeout: float = 30, painted: bool = True) -> AppTest:
+    """Open app.py with a link's query (``"v=1&…"`` or a mapping) on a tab; no exception allowed.
+
+    ``painted``: as after the browser's first paint, charts are drawn in the first run (a real
+    browser's first run shows placeholders instead: tco/ui/firstpaint.py)."""
     at = AppTest.from_file(APP, default_timeout=timeout)
+    if painted:
+        at.session_state[firstpaint.PAINTED_KEY] = True
     pairs = parse_qsl(query, keep_blank_values=True) if isinstance(query, str) else (query or {}).items()
     for k, v in pairs:
         at.query_params[k] = v

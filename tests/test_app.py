@@ -111,6 +111,8 @@ def test_a_model_that_does_not_fit_is_a_message_not_a_traceback():
 
 def test_fp4_on_a_gpu_without_fp4_is_a_message():
     at = run()
+    at.session_state["_group_Self-hosting"] = True
+    at.run()
     at.selectbox(key="precision").select("fp4").run()
     assert not at.exception
     assert any("fp4" in e.value and "B200" in e.value for e in at.error)

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from tco import share
 from tco.invoices import MAX_FILE_BYTES, load_files
 from tco.scenario import Scenario
-from tco.ui import bills, inputs, theme
+from tco.ui import bills, firstpaint, inputs, theme
 from tco.ui.fmt import tokens
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +44,7 @@ def _section_app(scenario_kwargs=None, none=False):
 
 def section(**kwargs) -> AppTest:
     at = AppTest.from_function(_section_app, kwargs=kwargs or None, default_timeout=60)
+    at.session_state[firstpaint.PAINTED_KEY] = True  # as the browser does after its first paint
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -4,10 +4,11 @@ Run: ``python -m tco.ui.bench_page [runs]``. Prints the median and quartiles in 
 script's own run (widgets, engine, figures, serialisation to protobuf), not the browser's drawing.
 
 ``python -m tco.ui.bench_page --first-load [loads]`` measures the first load in a browser: the real
-server and Debian's headless Chromium (Playwright), time from navigation to the first headline
-metric, and the renderer's JavaScript time (Chrome's Performance.getMetrics), for this page and, in
-the same run, for a one-metric Streamlit page as the floor of what any Streamlit page costs here.
-Numbers go to the terminal, never into a timed test.
+server and Debian's headless Chromium (Playwright), a fresh browser context per load (nothing
+cached), time from navigation start to the first headline metric on screen and to the first chart
+drawn, for this page, its CFO view and, in the same run and taking turns with them, a one-metric
+Streamlit page: the floor of what any Streamlit page costs on the machine. Numbers go to the
+terminal, never into a timed test.
 """
 
 from __future__ import annotations
@@ -46,17 +47,22 @@ def run(n: int = 30, section: str | None = None) -> tuple[list[float], list[floa
 
 TRIVIAL_PAGE = 'import streamlit as st\nst.markdown("## Floor")\nst.metric("One metric", "1")\n'
 
+# Marks, in ms since navigation start, when an element first appears in the page.
+MARKS_JS = """
+window.__marks = {};
+new MutationObserver(() => {
+  const t = performance.now(), m = window.__marks;
+  if (!m.metric && document.querySelector('[data-testid=stMetricValue]')) m.metric = t;
+  if (!m.chart && document.querySelector('.js-plotly-plot .main-svg')) m.chart = t;
+  if (!m.inputs && document.querySelector('[data-testid=stSidebar] [data-testid=stSelectbox]')) m.inputs = t;
+}).observe(document, {subtree: true, childList: true});
+"""
 
-def first_load(app: Path, loads: int = 5, chromium: str = "/usr/bin/chromium") -> list[dict[str, float]]:
-    """Load ``app`` ``loads`` times, each in a fresh browser context; the first load also warms
-    the server's caches. Returns per load: seconds to the first metric and the renderer's
-    JavaScript (ScriptDuration) and total task time (TaskDuration), in seconds."""
+
+def _serve(app: Path):
     import socket
     import subprocess
     import urllib.request
-
-    from playwright.sync_api import sync_playwright
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -65,48 +71,77 @@ def first_load(app: Path, loads: int = 5, chromium: str = "/usr/bin/chromium") -
          "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=str(APP.parent), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    return server, url
+
+
+def first_load(apps: dict[str, tuple[Path, str]], loads: int = 6, chromium: str = "/usr/bin/chromium"
+               ) -> dict[str, list[dict[str, float]]]:
+    """Open each app ``loads`` times in a fresh browser context (cold browser cache), the apps taking
+    turns so that a slower minute of the machine hits them alike. ``apps`` maps a name to (script,
+    query). One load per app first warms its server. Per load: seconds from navigation start to the
+    first headline metric and to the first drawn chart (NaN if none within 20 s), and the renderer's
+    JavaScript time (Chrome's Performance.getMetrics ScriptDuration)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    servers = {name: _serve(app) for name, (app, _q) in apps.items()}
+    out: dict[str, list[dict[str, float]]] = {name: [] for name in apps}
     try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        out = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"])
-            for _ in range(loads):
-                context = browser.new_context(viewport={"width": 1440, "height": 900})
-                page = context.new_page()
-                cdp = context.new_cdp_session(page)
-                cdp.send("Performance.enable")
-                t = time.perf_counter()
-                page.goto(url)
-                page.get_by_test_id("stMetricValue").first.wait_for(timeout=120_000)
-                wall = time.perf_counter() - t
-                m = {x["name"]: x["value"] for x in cdp.send("Performance.getMetrics")["metrics"]}
-                out.append({"seconds": wall, "script_s": m["ScriptDuration"], "task_s": m["TaskDuration"]})
-                context.close()
+            for i in range(loads + 1):
+                for name, (_app, query) in apps.items():
+                    context = browser.new_context(viewport={"width": 1440, "height": 900})
+                    context.add_init_script(MARKS_JS)
+                    page = context.new_page()
+                    cdp = context.new_cdp_session(page)
+                    cdp.send("Performance.enable")
+                    page.goto(servers[name][1] + query)
+                    page.get_by_test_id("stMetricValue").first.wait_for(timeout=120_000)
+                    try:
+                        page.wait_for_function("window.__marks.chart", timeout=20_000)
+                        page.wait_for_function("window.__marks.inputs", timeout=5_000)
+                    except PlaywrightTimeout:
+                        pass
+                    marks = page.evaluate("window.__marks")
+                    m = {x["name"]: x["value"] for x in cdp.send("Performance.getMetrics")["metrics"]}
+                    if i:  # the first round warms the servers
+                        out[name].append({"metric_s": marks["metric"] / 1e3,
+                                          "chart_s": marks.get("chart", float("nan")) / 1e3,
+                                          "inputs_s": marks.get("inputs", float("nan")) / 1e3,
+                                          "script_s": m["ScriptDuration"]})
+                    context.close()
             browser.close()
         return out
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server, _url in servers.values():
+            server.terminate()
+            server.wait(timeout=10)
 
 
 def main_first_load(loads: int) -> None:
+    import math
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
         floor_app = Path(tmp) / "floor.py"
         floor_app.write_text(TRIVIAL_PAGE)
-        for name, app in (("this page", APP), ("one-metric Streamlit page", floor_app)):
-            runs = first_load(app, loads)[1:]  # the first load warms the server
-            med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-            print(f"first load, {name:26} median {med['seconds']:.2f} s to the first metric "
-                  f"(browser JavaScript {med['script_s']:.2f} s, all renderer tasks {med['task_s']:.2f} s) "
-                  f"[{len(runs)} warm loads]")
+        apps = {"this page": (APP, ""), "its CFO view (?view=cfo)": (APP, "/?v=1&view=cfo"),
+                "one-metric Streamlit page": (floor_app, "")}
+        results = first_load(apps, loads)
+    for name, runs in results.items():
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        spread = f"{min(r['metric_s'] for r in runs):.2f}-{max(r['metric_s'] for r in runs):.2f}"
+        chart = "" if math.isnan(med["chart_s"]) else f", first chart drawn at {med['chart_s']:.2f} s"
+        print(f"first load, {name:26} headline numbers at {med['metric_s']:.2f} s (range {spread}){chart}; "
+              f"browser JavaScript {med['script_s']:.2f} s  [median of {len(runs)} cold-cache loads]")
 
 
 def main(argv: list[str]) -> None:

@@ -33,7 +33,7 @@ from tco import share
 from tco.invoices import MAX_FILE_BYTES, ImportResult, InvoiceError, generic, load_files
 from tco.invoices.reprice import reprice, reprice_totals
 from tco.scenario import Scenario, meta
-from tco.ui import inputs, theme
+from tco.ui import inputs, theme, views
 from tco.ui.fmt import pct, per_mtok, tokens, usd
 
 UPLOAD_KEY = "bills_upload"
@@ -384,7 +384,7 @@ def _md(text: str) -> str:
 
 
 def _plot(fig: go.Figure, key: str) -> None:
-    st.plotly_chart(fig, width="stretch", config=theme.PLOTLY_CONFIG, key=key)
+    views.plot(fig, key)
 
 
 def _template_download(key: str) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from tco.explain import tokens, usd
 
-__all__ = ["usd", "tokens", "tokens_text", "pct", "month", "per_mtok", "many"]
+__all__ = ["usd", "tokens", "tokens_text", "pct", "month", "per_mtok", "many", "md"]
 
 
 def tokens_text(x: float | None) -> str:
@@ -47,3 +47,8 @@ def many(fn, values) -> np.ndarray:
     flat = np.asarray(values, dtype=float).ravel()
     out = np.array(["—" if math.isnan(v) else fn(v) for v in flat], dtype=str)
     return out.reshape(np.shape(values))
+
+
+def md(text: str) -> str:
+    """Text shown through markdown without turning $...$ into maths or * and _ into emphasis."""
+    return text.replace("\\", "\\\\").replace("$", "\\$").replace("*", "\\*").replace("_", "\\_")

@@ -27,8 +27,9 @@ import streamlit as st
 
 from tco import catalog, share
 from tco.scenario import ACQUISITIONS, FIELDS, GROUPS, PRECISIONS, Scenario, meta, range_text
+from tco.ui.fmt import md
 
-#: Current frontier APIs offered first; every other catalog id is a search away in the same box.
+#: Current frontier APIs offered in the box; every other catalog id is behind its "search all" toggle.
 SHORTLIST_API = ("openai:gpt-5", "openai:gpt-5-mini", "openai:gpt-4.1", "anthropic:claude-sonnet-4-5",
                  "anthropic:claude-haiku-4-5", "google:gemini-2.5-pro", "google:gemini-2.5-flash")
 
@@ -38,6 +39,7 @@ SEEDED_KEY = "_seeded_from_url"
 NOTICES_KEY = "_link_notices"
 BASELINE_KEY = "_baseline"         # bill summary that travels in the link (bl_* keys)
 VIEW_KEY = "_view"
+SEARCH_ALL_PREFIX = "_search_all_"  # + "api_model" / "hosted_model": the box offers the whole catalog
 
 #: Slider stops: 1, 1.5, 2, 3, 5, 7 per decade from 1M to 100B tokens a month.
 VOLUME_STEPS = tuple(float(f"{m}e{e}") for e in range(6, 11) for m in (1, 1.5, 2, 3, 5, 7)) + (1e11,)
@@ -193,6 +195,21 @@ def _api_options(current: str | None, refs: tuple[str, ...], first: tuple[str, .
     return opts
 
 
+def _catalog_options(key: str, current: str | None, refs: tuple[str, ...],
+                     first: tuple[str, ...]) -> list:
+    """The shortlist (and the current value), or every catalog id while the "search all" toggle
+    under the box is on. All ~2,300 ids in two boxes were 165 kB of the first page load and held
+    back its first paint by about 0.4 s on a 2-core machine, so they are sent only on request."""
+    full = bool(st.session_state.get(SEARCH_ALL_PREFIX + key))
+    return _api_options(current, refs if full else (), first)
+
+
+def _search_all_toggle(container, key: str, refs: tuple[str, ...]) -> None:
+    container.toggle(f"Search all {len(refs):,} catalog models", key=SEARCH_ALL_PREFIX + key,
+                     help="Offer every model in the bundled price catalog (genai-prices) in the box above; "
+                          "type to search.")
+
+
 def _price_caption(container, ref: str | None, s_in: float, s_out: float) -> None:
     if ref is None:
         return
@@ -226,34 +243,38 @@ def sidebar() -> None:
     o_len = state.get("output_tokens_per_request", 500)
     sb = st.sidebar
     sb.title("Inputs")
-    sb.caption("Every input shows its unit in [brackets]; the ? icon says where its default comes from. "
-               "The address bar always links to this exact scenario.")
+    sb.caption("Open a group to edit it. Every input shows its unit in [brackets]; the ? icon says where its "
+               "default comes from. The address bar always links to this exact scenario.")
     panels = []
     for group in GROUPS:
         keys = [k for k, f in FIELDS.items() if f.metadata["group"] == group and k not in MAIN_AREA]
         if group == "Self-hosting":
-            panels.append((group, [k for k in SELF_HOSTING_MAIN if k in keys], True))
-            panels.append(("Self-hosting: power, depreciation, sizing",
-                           [k for k in keys if k not in SELF_HOSTING_MAIN], False))
+            panels.append((group, [k for k in SELF_HOSTING_MAIN if k in keys]))
+            panels.append((SELF_HOSTING_MORE, [k for k in keys if k not in SELF_HOSTING_MAIN]))
         else:
-            panels.append((group, keys, group == "Compare against"))
-    for title, keys, expanded in panels:
-        exp = sb.expander(title, expanded=expanded, key=f"_group_{title}", on_change="rerun")
+            panels.append((group, keys))
+    for title, keys in panels:
+        # closed on first load: every open group's widgets held back the first paint of the page
+        # (~0.45 s on a 2-core machine, tco/ui/bench_page.py); a caption shows the group's values
+        # (the label is part of the expander's identity, so the values go in a caption, not in it)
+        exp = sb.expander(title, expanded=False, key=f"_group_{title}", on_change="rerun")
         if exp.open is False:  # closed: its widgets are not drawn (values kept above)
+            sb.caption(md(group_summary(title, state, models, gpus)))
             continue
         for key in keys:
             if key == "api_model":
-                exp.selectbox(_label(key), _api_options(state.get(key), refs, SHORTLIST_API), key=key,
-                              help=_help(key) + "\n\nType to search all catalog models.")
+                exp.selectbox(_label(key), _catalog_options(key, state.get(key), refs, SHORTLIST_API),
+                              key=key, help=_help(key))
+                _search_all_toggle(exp, key, refs)
                 _price_caption(exp, state.get(key), i_len, o_len)
             elif key == "hosted_model":
                 model = models.get(state.get("open_model"))
                 default_ref = model.hosted_default if model else ""
                 offers = tuple(m.hosted_default for m in models.values() if m.hosted_default)
-                exp.selectbox(_label(key), [None, *_api_options(state.get(key), refs, offers)], key=key,
-                              format_func=lambda r: f"Catalog offer: {default_ref}" if r is None else r,
-                              placeholder=f"Catalog offer: {default_ref}",
-                              help=_help(key) + "\n\nType to search all catalog models.")
+                exp.selectbox(_label(key), [None, *_catalog_options(key, state.get(key), refs, offers)],
+                              key=key, format_func=lambda r: f"Catalog offer: {default_ref}" if r is None else r,
+                              placeholder=f"Catalog offer: {default_ref}", help=_help(key))
+                _search_all_toggle(exp, key, refs)
                 _price_caption(exp, state.get(key) or default_ref or None, i_len, o_len)
             elif key == "open_model":
                 exp.selectbox(_label(key), list(models), key=key, format_func=lambda i: models[i].name,
@@ -269,6 +290,37 @@ def sidebar() -> None:
                           format_func=lambda a: ACQUISITION_LABELS.get(a, a), help=_help(key))
             else:
                 _number_widget(key, exp, _placeholder(key, state, gpus, i_len, o_len))
+
+
+SELF_HOSTING_MORE = "Self-hosting: power, depreciation, sizing"
+
+
+def group_summary(title: str, state: Mapping[str, Any], models, gpus) -> str:
+    """The few values shown under a closed group, e.g. 'Llama 4 Scout 17B-16E on NVIDIA B200 (HGX,
+    1 kW), FP8, buy'."""
+    v = {k: state.get(k, f.default) for k, f in FIELDS.items()}
+    try:
+        if title == "Workload":
+            return (f"{v['input_tokens_per_request']:,} in / {v['output_tokens_per_request']:,} out tokens "
+                    f"per request, peak {v['peak_to_average']:g}×")
+        if title == "Compare against":
+            model = models.get(v["open_model"])
+            hosted = v["hosted_model"] or (model.hosted_default if model else None) or "none"
+            return f"{v['api_model']} vs {hosted}"
+        if title == "Self-hosting":
+            model, gpu = models.get(v["open_model"]), gpus.get(v["gpu"])
+            how = ACQUISITION_LABELS.get(v["acquisition"], v["acquisition"]).split(" (")[0]
+            return (f"{model.name if model else v['open_model']} on {gpu.name if gpu else v['gpu']}, "
+                    f"{str(v['precision']).upper()}, {how[:1].lower() + how[1:]}")
+        if title == SELF_HOSTING_MORE:
+            return f"target {v['target_utilisation']:.0%} utilised, PUE {v['pue']:g}"
+        if title == "Team":
+            return f"{v['staff_fte']:g} FTE at ${v['staff_cost_usd_per_year']:,.0f}/year"
+        if title == "Finance":
+            return f"{v['horizon_months']} months, {v['discount_rate']:.0%}/year discount"
+    except (TypeError, ValueError, AttributeError):  # a value mid-edit: the title alone says enough
+        pass
+    return "open to edit"
 
 
 def _placeholder(key: str, state, gpus, i_len, o_len) -> str | None:

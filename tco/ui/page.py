@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from tco.ui import data, inputs, views
+from tco.ui import data, firstpaint, inputs, views
 
 TAB_KEY = "_section"
 
@@ -55,6 +55,8 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
 
 
 def finish(ctx: views.Context) -> None:
-    """Keep the address bar a valid link to the scenario on the page."""
+    """Keep the address bar a valid link to the scenario on the page; count the run (charts wait
+    for the first paint: tco/ui/firstpaint.py)."""
     if ctx.scenario is not None:
         inputs.write_url(st.query_params, ctx.scenario, ctx.baseline, ctx.view)
+    firstpaint.finish_run()

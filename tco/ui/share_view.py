@@ -26,7 +26,7 @@ import streamlit as st
 from tco import catalog, share
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
-from tco.ui import inputs, report, theme, views
+from tco.ui import firstpaint, inputs, report, theme, views
 from tco.ui.fmt import pct, tokens, usd
 
 CFO_VIEW = "cfo"
@@ -304,16 +304,19 @@ def render_cfo(ctx: views.Context) -> None:
     be.update_layout(height=CFO_CHART_HEIGHT, legend=dict(font=dict(size=11)))
     with left:
         st.caption("**Payback**: cumulative net savings against the API, month by month")
-        st.plotly_chart(pay, width="stretch", config=theme.PLOTLY_CONFIG, key="cfo_payback")
+        views.plot(pay, "cfo_payback")
     with right:
         st.caption("**Break-even**: monthly cost of each path against monthly volume")
-        st.plotly_chart(be, width="stretch", config=theme.PLOTLY_CONFIG, key="cfo_breakeven")
+        views.plot(be, "cfo_breakeven")
     rows = key_assumptions(r, ctx.baseline)
-    st.dataframe(rows, hide_index=True, width="stretch", row_height=CFO_ROW_HEIGHT,
-                 height=CFO_ROW_HEIGHT * (len(rows) + 1) + 3,
-                 column_config={"Assumption": st.column_config.TextColumn(width="small"),
-                                "Value": st.column_config.TextColumn(width="large"),
-                                "Source": st.column_config.TextColumn(width="large"),
-                                "Date": st.column_config.TextColumn(width="medium")})
+    table_height = CFO_ROW_HEIGHT * (len(rows) + 1) + 3
+    if firstpaint.ready():
+        st.dataframe(rows, hide_index=True, width="stretch", row_height=CFO_ROW_HEIGHT, height=table_height,
+                     column_config={"Assumption": st.column_config.TextColumn(width="small"),
+                                    "Value": st.column_config.TextColumn(width="large"),
+                                    "Source": st.column_config.TextColumn(width="large"),
+                                    "Date": st.column_config.TextColumn(width="medium")})
+    else:  # the table's code, like the charts', would hold back the numbers of the first paint
+        firstpaint.placeholder(table_height, "Loading the assumptions…")
     for w in r.resolved.warnings:
         st.caption(f"⚠️ {views._md(w)}")

@@ -26,6 +26,7 @@ WINDOW = (12, 18)  # months finance teams expect a payback in
 WINDOW_FILL = "rgba(46, 160, 67, 0.12)"
 GRID = "#e6e9ef"
 FONT = "Source Sans Pro, sans-serif"
+CHART_HEIGHT = 420  # [px] every figure unless it says otherwise
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
@@ -36,7 +37,7 @@ def base_layout(**overrides) -> dict:
     layout = dict(
         template="none", paper_bgcolor="white", plot_bgcolor="white",
         font=dict(family=FONT, size=13, color="#1b1f24"),
-        margin=dict(l=10, r=10, t=40, b=10), height=420, hovermode="closest",
+        margin=dict(l=10, r=10, t=40, b=10), height=CHART_HEIGHT, hovermode="closest",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
     )
     layout.update(overrides)

@@ -16,8 +16,8 @@ import streamlit as st
 from tco import catalog
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
-from tco.ui import charts, data, theme
-from tco.ui.fmt import month, pct, per_mtok, tokens, usd
+from tco.ui import charts, data, firstpaint, theme
+from tco.ui.fmt import md, month, pct, per_mtok, tokens, usd
 
 
 @dataclass
@@ -96,9 +96,7 @@ def _sentence(text: str) -> str:
     return _md(text[:1].upper() + text[1:] + ".")
 
 
-def _md(text: str) -> str:
-    """Text shown through markdown without turning $...$ into maths or * into emphasis."""
-    return text.replace("\\", "\\\\").replace("$", "\\$").replace("*", "\\*").replace("_", "\\_")
+_md = md  # escaped for markdown (tco/ui/fmt.py)
 
 
 def render_headline(ctx: Context) -> None:
@@ -138,8 +136,13 @@ def render_headline(ctx: Context) -> None:
 
 # --- sections ----------------------------------------------------------------------------------
 
-def _plot(fig, key: str | None = None) -> None:
-    st.plotly_chart(fig, width="stretch", config=theme.PLOTLY_CONFIG, key=key)
+def plot(fig, key: str | None = None) -> None:
+    """A Plotly figure at full width, or its placeholder until the browser's first paint
+    (tco/ui/firstpaint.py says why)."""
+    if firstpaint.ready():
+        st.plotly_chart(fig, width="stretch", config=theme.PLOTLY_CONFIG, key=key)
+    else:
+        firstpaint.placeholder(fig.layout.height or theme.CHART_HEIGHT)
 
 
 def _needs_result(ctx: Context) -> bool:
@@ -177,7 +180,7 @@ def break_even(ctx: Context) -> None:
     if not _needs_result(ctx):
         return
     r = ctx.result
-    _plot(breakeven_figure(ctx.scenario, r), "fig_breakeven")
+    plot(breakeven_figure(ctx.scenario, r), "fig_breakeven")
     for path, name in (("api", "the API"), ("hosted_open", "the hosted open model")):
         st.caption(f"Break-even vs {name}: {_md(r.breakeven[path].reason)}.")
 
@@ -186,7 +189,7 @@ def payback(ctx: Context) -> None:
     if not _needs_result(ctx):
         return
     s, r = ctx.scenario, ctx.result
-    _plot(payback_figure(s, r), "fig_payback")
+    plot(payback_figure(s, r), "fig_payback")
     st.caption(f"Payback vs API: {_md(r.payback['api'].reason)}. Month 0 holds the upfront costs "
                f"({usd(r.at_volume['self_host']['upfront_usd'])}); volume grows {s.growth_per_month:.1%} a month. "
                f"Against the hosted open model: {_md(r.payback['hosted_open'].reason)}.")
@@ -211,7 +214,7 @@ def sweeps(ctx: Context) -> None:
         with col:
             st.markdown(f"**{'Payback month' if kind == 'payback' else 'Monthly savings'} by volume and "
                         f"{meta(key)['label'].lower()}**")
-            _plot(fig, f"fig_heat_{second}")
+            plot(fig, f"fig_heat_{second}")
     st.caption("Dashed line: the engine's break-even volume against the API for each row; right of it "
                "self-hosting is no dearer per month. Blank cells: no payback within the horizon.")
 
@@ -226,7 +229,7 @@ def money(ctx: Context) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**Total cost over {s.horizon_months} months, by component**")
-        _plot(charts.breakdown_figure(totals, labels(r), s.horizon_months), "fig_breakdown")
+        plot(charts.breakdown_figure(totals, labels(r), s.horizon_months), "fig_breakdown")
         tv = float(f["terminal_value"])
         if tv:
             st.caption(f"Not shown: resale value of the owned GPUs at the end of the horizon, {usd(tv)}, "
@@ -239,7 +242,7 @@ def money(ctx: Context) -> None:
         flat = {"api": r.at_volume["api"]["usd_per_mtok"], "hosted_open": r.at_volume["hosted_open"]["usd_per_mtok"]}
         if not all(map(math.isfinite, flat.values())):  # volume 0: per-token prices from a 1M-token month
             flat = {p: float(out[f"{p}_usd_per_mtok"][0]) for p in flat}
-        _plot(charts.unit_cost_figure(out["utilisation"], per_m, flat, (sh["utilisation"], sh["usd_per_mtok"]),
+        plot(charts.unit_cost_figure(out["utilisation"], per_m, flat, (sh["utilisation"], sh["usd_per_mtok"]),
                                       labels(r)), "fig_unit_cost")
     st.markdown("**Replica options** (GPUs per replica; set *GPUs per replica* in the sidebar to choose one)")
     opts = data.replica_options(s)

@@ -1,0 +1,110 @@
+"""What the first run of a session sends, kept light so the numbers paint first
+(tco/ui/firstpaint.py, tco/ui/bench_page.py --first-load): charts wait for the browser's first
+paint, sidebar groups start closed with their values in the label, and the model boxes offer the
+whole price catalog only on request."""
+
+from __future__ import annotations
+
+import pytest
+
+from pages import metrics
+from pages import run_page as run
+from tco import catalog
+from tco.model import evaluate
+from tco.scenario import Scenario
+from tco.ui import firstpaint, inputs, views
+
+
+def charts(at) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def probes(at) -> int:
+    return len(at.get("bidi_component"))
+
+
+def placeholders(at) -> int:
+    return sum(c.value == firstpaint.PLACEHOLDER_TEXT for c in at.caption)
+
+
+def test_first_run_draws_the_numbers_and_placeholders_then_the_charts():
+    at = run(painted=False)
+    assert metrics(at) == views.headline_values(evaluate(Scenario()))  # the numbers are all there
+    assert charts(at) == 0 and placeholders(at) == 1 and probes(at) == 1
+    at.run()  # what the probe's trigger (or any interaction) causes
+    assert not at.exception
+    assert charts(at) == 1 and placeholders(at) == 0 and probes(at) == 0
+
+
+def test_cfo_view_first_run_waits_for_the_paint_too():
+    at = run("v=1&view=cfo&tokens_per_month=5e9", painted=False)
+    assert len(at.metric) == 4 and charts(at) == 0 and placeholders(at) == 2 and probes(at) == 1
+    assert not at.dataframe and any(c.value == "Loading the assumptions…" for c in at.caption)
+    at.run()
+    assert charts(at) == 2 and placeholders(at) == 0 and probes(at) == 0 and len(at.dataframe) == 1
+
+
+def test_the_probe_marks_the_session_painted():
+    state: dict = {}
+    assert not firstpaint.ready(state)
+    firstpaint.mark_painted(state)  # the probe's on_painted_change callback
+    assert firstpaint.ready(state)
+    assert firstpaint.ready({firstpaint.RUNS_KEY: 1})  # any later run draws the charts
+
+
+def test_probe_prefetches_streamlits_own_plotly_chunk():
+    # the chunk name is Streamlit's; if a Streamlit upgrade renames it, the prefetch is skipped
+    # (charts still come) - this test says so instead of a silent slowdown
+    chunk = firstpaint._plotly_chunk()
+    assert chunk is not None and chunk.startswith("static/js/PlotlyChart.") and chunk.endswith(".js")
+
+
+def test_sidebar_groups_start_closed_and_show_their_values():
+    at = run("v=1&gpu=b200&acquisition=buy&staff_fte=2&horizon_months=48")
+    assert [e.label for e in at.sidebar.expander] == ["Workload", "Compare against", "Self-hosting",
+                                                      inputs.SELF_HOSTING_MORE, "Team", "Finance"]
+    summaries = [c.value for c in at.sidebar.caption][1:]  # [0] says how inputs work
+    assert summaries == [
+        "2,000 in / 500 out tokens per request, peak 2×",
+        "openai:gpt-5 vs groq:meta-llama/llama-4-scout-17b-16e-instruct",
+        "Llama 4 Scout 17B-16E on NVIDIA B200 (HGX, 1 kW), FP8, buy",
+        "target 60% utilised, PUE 1.3",
+        "2 FTE at \\$200,000/year",   # markdown-escaped dollar
+        "48 months, 10%/year discount"]
+    assert not at.sidebar.selectbox and not at.sidebar.number_input  # closed groups draw no widget
+
+
+def test_an_open_group_stays_open_while_its_values_change():
+    at = run()
+    at.session_state["_group_Team"] = True
+    at.run()
+    at.number_input(key="staff_fte").set_value(2.0).run()
+    assert at.session_state["_group_Team"] and at.number_input(key="staff_fte").value == 2.0
+    assert "2 FTE at" not in " ".join(c.value for c in at.sidebar.caption)  # open: no summary
+
+
+def test_group_summary_of_a_value_mid_edit_is_still_text():
+    models, gpus = catalog.models(), catalog.gpus()
+    for title in ("Workload", "Self-hosting", "Team", "Finance"):
+        text = inputs.group_summary(title, {"staff_fte": None, "peak_to_average": None, "open_model": None,
+                                            "horizon_months": None}, models, gpus)
+        assert isinstance(text, str) and text
+
+
+@pytest.mark.parametrize("key", ["api_model", "hosted_model"])
+def test_model_box_offers_the_shortlist_and_the_whole_catalog_on_request(key):
+    refs = catalog.api_model_refs()
+    at = run()
+    at.session_state["_group_Compare against"] = True
+    at.run()
+    box = at.selectbox(key=key)
+    assert 3 <= len(box.options) <= 20  # the shortlist (and, for hosted, the empty "catalog offer")
+    at.toggle(key=inputs.SEARCH_ALL_PREFIX + key).set_value(True).run()
+    assert len(at.selectbox(key=key).options) >= len(refs)
+    pick = "openai:gpt-4o-mini"
+    assert pick in refs and pick not in box.options
+    at.selectbox(key=key).set_value(pick).run()
+    at.toggle(key=inputs.SEARCH_ALL_PREFIX + key).set_value(False).run()
+    assert not at.exception
+    assert at.selectbox(key=key).value == pick  # kept, and offered, after the toggle goes off
+    assert metrics(at) == views.headline_values(evaluate(Scenario(**{key: pick})))
