@@ -17,11 +17,11 @@ def run_page(query: str | Mapping[str, str] | None = None, section: str | None =
              timeout: float = 30, painted: bool = True) -> AppTest:
     """Open app.py with a link's query (``"v=1&…"`` or a mapping) on a tab; no exception allowed.
 
-    ``painted``: as after the browser's first paint, charts are drawn in the first run (a real
-    browser's first run shows placeholders instead: tco/ui/firstpaint.py)."""
+    ``painted``: as after the browser's paints, the first run draws everything (a real browser's
+    first run draws the top of the page only: tco/ui/firstpaint.py)."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     if painted:
-        at.session_state[firstpaint.PAINTED_KEY] = True
+        firstpaint.mark_painted(firstpaint.FULL, at.session_state)
     pairs = parse_qsl(query, keep_blank_values=True) if isinstance(query, str) else (query or {}).items()
     for k, v in pairs:
         at.query_params[k] = v

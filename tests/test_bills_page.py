@@ -44,7 +44,7 @@ def _section_app(scenario_kwargs=None, none=False):
 
 def section(**kwargs) -> AppTest:
     at = AppTest.from_function(_section_app, kwargs=kwargs or None, default_timeout=60)
-    at.session_state[firstpaint.PAINTED_KEY] = True  # as the browser does after its first paint
+    firstpaint.mark_painted(firstpaint.FULL, at.session_state)  # as the browser does after its first paint
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -278,6 +278,7 @@ APP = ROOT / "app.py"
 def test_use_as_baseline_moves_the_real_pages_headline():
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.session_state["_section"] = "Import bills"
+    firstpaint.mark_painted(firstpaint.FULL, at.session_state)  # as the browser does after its paints
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     before = metrics(at)["Commercial API"]

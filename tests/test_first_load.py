@@ -1,7 +1,7 @@
-"""What the first run of a session sends, kept light so the numbers paint first
-(tco/ui/firstpaint.py, tco/ui/bench_page.py --first-load): charts wait for the browser's first
-paint, sidebar groups start closed with their values in the label, and the model boxes offer the
-whole price catalog only on request."""
+"""A session's first load, kept light so the numbers paint first (tco/ui/firstpaint.py,
+``python -m tco.ui.bench_page --first-load``): numbers, then sidebar and tabs, then charts, each
+stage asked for by the browser once it has painted the last; sidebar groups start closed with their
+values in a caption; the model boxes offer the whole price catalog only on request."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from tco import catalog
 from tco.model import evaluate
 from tco.scenario import Scenario
 from tco.ui import firstpaint, inputs, views
+
+TABS = [t for t, _ in views.SECTIONS] + ["Import bills", "Share & report"]  # app.py's
 
 
 def charts(at) -> int:
@@ -27,29 +29,64 @@ def placeholders(at) -> int:
     return sum(c.value == firstpaint.PLACEHOLDER_TEXT for c in at.caption)
 
 
-def test_first_run_draws_the_numbers_and_placeholders_then_the_charts():
+def probe_keys(at) -> list[str]:
+    return [e.key for e in at.get("bidi_component")]
+
+
+def test_first_load_paints_the_numbers_then_the_page_then_the_charts():
     at = run(painted=False)
-    assert metrics(at) == views.headline_values(evaluate(Scenario()))  # the numbers are all there
-    assert charts(at) == 0 and placeholders(at) == 1 and probes(at) == 1
-    at.run()  # what the probe's trigger (or any interaction) causes
+    # first run: the numbers alone, and the probe asking for the next stage
+    assert metrics(at) == views.headline_values(evaluate(Scenario()))
+    assert not at.select_slider and not at.number_input  # the volume controls come with the next paint
+    assert not at.tabs and not at.sidebar.expander and charts(at) == 0
+    assert probe_keys(at) == [f"{firstpaint.PROBE_KEY}_{firstpaint.TOP}"]
+    # the browser painted it: its probe reports, the rerun adds sidebar and tabs, charts as placeholders
+    firstpaint.mark_painted(firstpaint.PAGE, at.session_state)
+    at.run()
+    assert [t.label for t in at.tabs] == TABS and len(at.sidebar.expander) == 6
+    assert at.number_input(key=inputs.VOLUME_KEY).value == Scenario().tokens_per_month
+    assert charts(at) == 0 and placeholders(at) == 1
+    assert probe_keys(at) == [f"{firstpaint.PROBE_KEY}_{firstpaint.PAGE}"]
+    # painted again: the charts
+    firstpaint.mark_painted(firstpaint.FULL, at.session_state)
+    at.run()
     assert not at.exception
     assert charts(at) == 1 and placeholders(at) == 0 and probes(at) == 0
+    assert metrics(at) == views.headline_values(evaluate(Scenario()))
 
 
-def test_cfo_view_first_run_waits_for_the_paint_too():
+def test_the_first_run_arms_the_fallback_timer():
+    # if the probe never reports, Streamlit's own fragment timer reruns the page whole
+    # (tests/browser/test_first_load_browser.py runs it in Chromium with the probe switched off)
+    at = run(painted=False)
+    assert at.session_state[firstpaint.RUNS_KEY] == 1 and firstpaint.stage(at.session_state) == firstpaint.FULL
+
+
+def test_cfo_view_paints_the_numbers_first_too():
     at = run("v=1&view=cfo&tokens_per_month=5e9", painted=False)
-    assert len(at.metric) == 4 and charts(at) == 0 and placeholders(at) == 2 and probes(at) == 1
-    assert not at.dataframe and any(c.value == "Loading the assumptions…" for c in at.caption)
+    assert len(at.metric) == 4 and charts(at) == 0 and not at.dataframe and probes(at) == 1
+    firstpaint.mark_painted(firstpaint.PAGE, at.session_state)
+    at.run()
+    assert charts(at) == 0 and placeholders(at) == 2 and probes(at) == 1
+    assert any(c.value == "Loading the assumptions…" for c in at.caption)
+    firstpaint.mark_painted(firstpaint.FULL, at.session_state)
     at.run()
     assert charts(at) == 2 and placeholders(at) == 0 and probes(at) == 0 and len(at.dataframe) == 1
 
 
-def test_the_probe_marks_the_session_painted():
+def test_stages_follow_the_paint_reports_and_runs():
+    TOP, PAGE, FULL = firstpaint.TOP, firstpaint.PAGE, firstpaint.FULL
+    P, R = firstpaint.PAINTS_KEY, firstpaint.RUNS_KEY
+    assert firstpaint.stage({}) == TOP                      # a session's first run
+    assert firstpaint.stage({P: 1, R: 1}) == PAGE           # the rerun the first report caused
+    assert firstpaint.stage({P: 2, R: 2}) == FULL
+    assert firstpaint.stage({P: 0, R: 1}) == FULL           # a rerun no report caused (a slider move)
+    assert firstpaint.stage({P: 1, R: 2}) == FULL
+    assert firstpaint.stage({P: 2, R: 9}) == FULL
     state: dict = {}
-    assert not firstpaint.ready(state)
-    firstpaint.mark_painted(state)  # the probe's on_painted_change callback
-    assert firstpaint.ready(state)
-    assert firstpaint.ready({firstpaint.RUNS_KEY: 1})  # any later run draws the charts
+    firstpaint.mark_painted(PAGE, state)
+    firstpaint.mark_painted(TOP, state)                     # a late report never goes back
+    assert state[P] == PAGE and not firstpaint.ready({P: 1, R: 1})
 
 
 def test_probe_prefetches_streamlits_own_plotly_chunk():

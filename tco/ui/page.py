@@ -13,20 +13,26 @@ import streamlit as st
 from tco.ui import data, firstpaint, inputs, views
 
 TAB_KEY = "_section"
+VOLUME_ROW_HEIGHT = 68  # [px] the volume slider's row at 1440 px wide (measured in Chromium)
 
 
 def prepare() -> views.Context:
-    """Seed from the URL (first run), draw the inputs, build the Scenario and evaluate it.
+    """Seed from the URL (first run), draw the inputs (the sidebar from the second paint on),
+    build the Scenario and evaluate it.
 
     In the CFO view (``?view=cfo``) no input is drawn: the values the link seeded into
     ``st.session_state`` are read as they are, and the view draws its own heading and notices."""
     state = st.session_state
     inputs.seed_from_url(state, inputs.query_mapping(st.query_params))
     if state.get(inputs.VIEW_KEY) != "cfo":  # the CFO view is read-only: it draws no inputs
-        inputs.sidebar()
+        if firstpaint.stage() >= firstpaint.PAGE:  # the first run paints the numbers alone
+            inputs.sidebar()
         st.markdown("## Self-host an open model, or keep paying the API?")
         views.render_notices(state.get(inputs.NOTICES_KEY, ()))
-        inputs.volume_controls()
+        if firstpaint.stage() >= firstpaint.PAGE:
+            inputs.volume_controls()
+        else:  # the slider's code held back the first paint by ~0.25 s: its row's room until then
+            firstpaint.placeholder(VOLUME_ROW_HEIGHT, None)
     values = inputs.current_values(state)
     s, error = inputs.build_scenario(values)
     result = None
@@ -40,11 +46,14 @@ def prepare() -> views.Context:
 
 
 def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[views.Context], None]]]) -> None:
-    """Verdict, headline metrics, then one tab per section (only the open one is computed)."""
+    """Verdict, headline metrics, then one tab per section (only the open one is computed; none
+    in a session's first run: tco/ui/firstpaint.py)."""
     if ctx.error:
         st.error(f"This scenario cannot be computed: {ctx.error}", icon="🚫")
     views.render_verdict(ctx)
     views.render_headline(ctx)
+    if firstpaint.stage() < firstpaint.PAGE:  # the first run paints the numbers alone
+        return
     titles = [t for t, _ in sections]
     tabs = st.tabs(titles, key=TAB_KEY, on_change="rerun")
     for tab, (_title, render) in zip(tabs, sections):

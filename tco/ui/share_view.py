@@ -294,6 +294,11 @@ def render_cfo(ctx: views.Context) -> None:
     cols = st.columns(4, border=True)
     for col, h in zip(cols, report.headlines(r)):
         col.metric(h.label, h.text, help=views._md(h.note[:1].upper() + h.note[1:] + "."))
+    rows = key_assumptions(r, ctx.baseline)
+    table_height = CFO_ROW_HEIGHT * (len(rows) + 1) + 3
+    if firstpaint.stage() < firstpaint.PAGE:  # the first run paints the numbers alone
+        firstpaint.placeholder(CFO_CHART_HEIGHT + 40 + table_height, "Drawing the charts…")
+        return
     left, right = st.columns(2)
     # the page's figures, shorter: one legend line over the payback chart needs less room on top,
     # and the payback label goes above its star so it never sits on the month axis
@@ -308,8 +313,6 @@ def render_cfo(ctx: views.Context) -> None:
     with right:
         st.caption("**Break-even**: monthly cost of each path against monthly volume")
         views.plot(be, "cfo_breakeven")
-    rows = key_assumptions(r, ctx.baseline)
-    table_height = CFO_ROW_HEIGHT * (len(rows) + 1) + 3
     if firstpaint.ready():
         st.dataframe(rows, hide_index=True, width="stretch", row_height=CFO_ROW_HEIGHT, height=table_height,
                      column_config={"Assumption": st.column_config.TextColumn(width="small"),

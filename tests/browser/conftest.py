@@ -32,16 +32,16 @@ def _free_port() -> int:
 _require_chromium = require_chromium
 
 
-@pytest.fixture(scope="session")
-def app_url():
+def serve(script: Path, env: dict | None = None):
+    """``streamlit run script`` on a free port until the generator is closed; yields its URL."""
     _require_chromium()
     port = _free_port()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -64,6 +64,11 @@ def app_url():
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    yield from serve(ROOT / "app.py")
 
 
 @pytest.fixture()
