@@ -145,3 +145,11 @@ def test_model_box_offers_the_shortlist_and_the_whole_catalog_on_request(key):
     assert not at.exception
     assert at.selectbox(key=key).value == pick  # kept, and offered, after the toggle goes off
     assert metrics(at) == views.headline_values(evaluate(Scenario(**{key: pick})))
+
+
+def test_slider_benchmark_runs_on_the_drawn_page():
+    # `python -m tco.ui.bench_page` times slider moves on a page the browser has drawn; its
+    # numbers go to the terminal, this only checks that it still measures the real page
+    from tco.ui import bench_page
+    script, round_trips = bench_page.run(2, "Payback")
+    assert len(script) == len(round_trips) == 2 and all(0 < t < 60_000 for t in script + round_trips)
