@@ -116,7 +116,7 @@ def usd_for_tokens(input_tokens, cached_input_tokens, cache_write_tokens, output
     """USD for token counts by class at per-1M-token prices; cache writes pay the input price
     (the hosted open offers in the catalog have no separate cache-write price). Broadcasts."""
     return ((np.asarray(input_tokens) + cache_write_tokens) * input_usd + np.asarray(cached_input_tokens) * cached_usd
-            + np.asarray(output_tokens) * output_usd) / 1e6
+            + np.asarray(output_tokens) * output_usd) / TOKENS_PER_MTOK
 
 
 def api_usd_per_mtok(p: Params):

@@ -23,6 +23,7 @@ from tco import share
 from tco.model import evaluate
 from tco.scenario import Scenario
 from tco.ui import report, views
+from tco.ui.fmt import md
 
 SECTION = "Share & report"
 
@@ -97,7 +98,7 @@ def test_cfo_view_shows_the_four_numbers_and_no_input(query):
         assert len(at.get(kind)) == 0, kind
     assert len(at.sidebar) == 0
     shown = " ".join(m.value for m in at.markdown)
-    assert views._md(views.verdict(r)) in shown
+    assert md(views.verdict(r)) in shown
     assert len(at.get("plotly_chart")) == 2
     # the assumptions table: engine values, a source and a date on every row
     table = at.dataframe[0].value

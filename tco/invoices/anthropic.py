@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tco.invoices.common import api_pages, api_results, Columns, Table, frame, granularity, keys, period_end
+from tco.invoices.common import Columns, Table, api_pages, api_results, frame, granularity, keys, period_end
 from tco.invoices.prices import canonical_model
 
 USAGE_COLUMNS = {"usage_date_utc", "model_version", "usage_output_tokens"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tco.invoices.common import api_pages, api_results, Columns, Table, frame, keys, sci_notation_warning
+from tco.invoices.common import Columns, Table, api_pages, api_results, frame, keys, sci_notation_warning
 from tco.invoices.prices import canonical_model
 
 TIME_COLUMNS = ["start_time", "end_time", "start_time_iso", "end_time_iso"]
@@ -153,13 +153,9 @@ def _cost_rows(amount, currency, line_item, quantity, unit, project, api_key, us
 
 # ---- API JSON pages --------------------------------------------------------------------------
 
-
-
-
 def _first_result(doc) -> dict | None:
     for _, _, result in api_results(doc):
-        if isinstance(result, dict):
-            return result
+        return result
     return None
 
 
@@ -196,8 +192,6 @@ def _json_table(doc, fields: list[str]) -> Table:
 
     records, lines = [], []
     for i, bucket, result in api_results(doc):
-        if not isinstance(result, dict):
-            continue
         flat = {"start_time": bucket.get("start_time"), "end_time": bucket.get("end_time")}
         for name, value in result.items():
             if isinstance(value, dict):

@@ -188,20 +188,16 @@ def _model_label(ref: str | None, placeholder: str = "") -> str:
     return placeholder if ref is None else ref
 
 
-def _api_options(current: str | None, refs: tuple[str, ...], first: tuple[str, ...]) -> list:
-    opts = list(dict.fromkeys([*first, *refs]))
-    if current is not None and current not in opts:
-        opts.insert(0, current)
-    return opts
-
-
 def _catalog_options(key: str, current: str | None, refs: tuple[str, ...],
                      first: tuple[str, ...]) -> list:
     """The shortlist (and the current value), or every catalog id while the "search all" toggle
     under the box is on. All ~2,300 ids in two boxes were 165 kB of the first page load and held
     back its first paint by about 0.4 s on a 2-core machine, so they are sent only on request."""
     full = bool(st.session_state.get(SEARCH_ALL_PREFIX + key))
-    return _api_options(current, refs if full else (), first)
+    opts = list(dict.fromkeys([*first, *(refs if full else ())]))
+    if current is not None and current not in opts:
+        opts.insert(0, current)
+    return opts
 
 
 def _search_all_toggle(container, key: str, refs: tuple[str, ...]) -> None:
@@ -232,8 +228,8 @@ def sidebar() -> None:
     """Every input except the volume, grouped as in the issue; state lives in st.session_state."""
     state = st.session_state
     # Streamlit drops the state of a widget that is not drawn in a run; the sidebar's groups only
-    # draw their widgets while open (first load draws ~20 widgets instead of ~60), so each input's
-    # value is re-assigned first, which keeps it whether or not its widget is drawn.
+    # draw their widgets while open (all start closed), so each input's value is re-assigned
+    # first, which keeps it whether or not its widget is drawn.
     for key in (*FIELDS, VOLUME_STEP_KEY):
         if key in state:
             state[key] = state[key]

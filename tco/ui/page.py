@@ -25,11 +25,12 @@ def prepare() -> views.Context:
     state = st.session_state
     inputs.seed_from_url(state, inputs.query_mapping(st.query_params))
     if state.get(inputs.VIEW_KEY) != "cfo":  # the CFO view is read-only: it draws no inputs
-        if firstpaint.stage() >= firstpaint.PAGE:  # the first run paints the numbers alone
+        controls = firstpaint.stage() >= firstpaint.PAGE  # the first run paints the numbers alone
+        if controls:
             inputs.sidebar()
         st.markdown("## Self-host an open model, or keep paying the API?")
         views.render_notices(state.get(inputs.NOTICES_KEY, ()))
-        if firstpaint.stage() >= firstpaint.PAGE:
+        if controls:
             inputs.volume_controls()
         else:  # the slider's code held back the first paint by ~0.25 s: its row's room until then
             firstpaint.placeholder(VOLUME_ROW_HEIGHT, None)

@@ -27,7 +27,7 @@ from tco import catalog, share
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
 from tco.ui import firstpaint, inputs, report, theme, views
-from tco.ui.fmt import pct, tokens, usd
+from tco.ui.fmt import md, pct, tokens, usd
 
 CFO_VIEW = "cfo"
 PDF_KEY = "_share_pdf"  # (query the PDF was made for, PDF bytes or None)
@@ -169,7 +169,7 @@ def render(ctx: views.Context) -> None:
         st.caption("Only the format version: every input is at its default.")
     bl = baseline_text(ctx.baseline)
     if bl:
-        st.caption(views._md(bl) + " The bills themselves never go into a link.")
+        st.caption(md(bl) + " The bills themselves never go into a link.")
     else:
         st.caption("No bill summary (import bills to add their volume, mix and growth); "
                    "bills themselves never go into a link.")
@@ -288,12 +288,12 @@ def render_cfo(ctx: views.Context) -> None:
                    + "\n".join(f"- {n}" for n in notices), icon="⚠️")  # share.decode made them safe
     r, s = ctx.result, ctx.scenario
     if r is None:
-        st.error(f"This scenario cannot be computed: {views._md(ctx.error or 'unknown error')}", icon="🚫")
+        st.error(f"This scenario cannot be computed: {md(ctx.error or 'unknown error')}", icon="🚫")
         return
-    st.markdown(f"##### {views._md(views.verdict(r))}")
+    st.markdown(f"##### {md(views.verdict(r))}")
     cols = st.columns(4, border=True)
     for col, h in zip(cols, report.headlines(r)):
-        col.metric(h.label, h.text, help=views._md(h.note[:1].upper() + h.note[1:] + "."))
+        col.metric(h.label, h.text, help=md(h.note[:1].upper() + h.note[1:] + "."))
     rows = key_assumptions(r, ctx.baseline)
     table_height = CFO_ROW_HEIGHT * (len(rows) + 1) + 3
     if firstpaint.stage() < firstpaint.PAGE:  # the first run paints the numbers alone
@@ -322,4 +322,4 @@ def render_cfo(ctx: views.Context) -> None:
     else:  # the table's code, like the charts', would hold back the numbers of the first paint
         firstpaint.placeholder(table_height, "Loading the assumptions…")
     for w in r.resolved.warnings:
-        st.caption(f"⚠️ {views._md(w)}")
+        st.caption(f"⚠️ {md(w)}")

@@ -87,16 +87,14 @@ def render_verdict(ctx: Context) -> None:
     r = ctx.result
     if r is None:
         return
-    st.markdown(f"##### {_md(verdict(r))}")
+    st.markdown(f"##### {md(verdict(r))}")
     for w in r.resolved.warnings:
         st.info(w)
 
 
 def _sentence(text: str) -> str:
-    return _md(text[:1].upper() + text[1:] + ".")
+    return md(text[:1].upper() + text[1:] + ".")
 
-
-_md = md  # escaped for markdown (tco/ui/fmt.py)
 
 
 def render_headline(ctx: Context) -> None:
@@ -182,7 +180,7 @@ def break_even(ctx: Context) -> None:
     r = ctx.result
     plot(breakeven_figure(ctx.scenario, r), "fig_breakeven")
     for path, name in (("api", "the API"), ("hosted_open", "the hosted open model")):
-        st.caption(f"Break-even vs {name}: {_md(r.breakeven[path].reason)}.")
+        st.caption(f"Break-even vs {name}: {md(r.breakeven[path].reason)}.")
 
 
 def payback(ctx: Context) -> None:
@@ -190,9 +188,9 @@ def payback(ctx: Context) -> None:
         return
     s, r = ctx.scenario, ctx.result
     plot(payback_figure(s, r), "fig_payback")
-    st.caption(f"Payback vs API: {_md(r.payback['api'].reason)}. Month 0 holds the upfront costs "
+    st.caption(f"Payback vs API: {md(r.payback['api'].reason)}. Month 0 holds the upfront costs "
                f"({usd(r.at_volume['self_host']['upfront_usd'])}); volume grows {s.growth_per_month:.1%} a month. "
-               f"Against the hosted open model: {_md(r.payback['hosted_open'].reason)}.")
+               f"Against the hosted open model: {md(r.payback['hosted_open'].reason)}.")
 
 
 def sweeps(ctx: Context) -> None:
@@ -259,7 +257,7 @@ def arithmetic(ctx: Context) -> None:
         return
     r = ctx.result
     st.markdown("Every step from the inputs to the headline numbers; each can be redone with a calculator.")
-    st.markdown("\n".join(f"{i}. {_md(step)}" for i, step in enumerate(r.steps, 1)))
+    st.markdown("\n".join(f"{i}. {md(step)}" for i, step in enumerate(r.steps, 1)))
     p = r.resolved.params
     rows = []
     for name in p.__dataclass_fields__:
