@@ -56,9 +56,12 @@ def run(n: int = 1_000_000, scalar_sample: int = 2_000, seed: int = 0) -> dict:
             q[key] = float(values[j])
         return q
 
-    qs = [scalar_params(ix) for ix in sample]
+    # the replica size is chosen per scenario (cheapest at its volume and GPU price), as the sweep does
+    r = model.resolve(s)
+    cands = [(o.gpus_per_replica, o.output_tokens_per_s) for o in r.options]
+    qs = [reference.choose_size(scalar_params(ix), cands) for ix in sample]
     t0 = time.perf_counter()
-    ref_mon = [(reference.monthly(q)["self_host"], reference.breakeven(q)) for q in qs]
+    ref_mon = [(reference.monthly(q)["self_host"], reference.breakeven_envelope(q, cands)) for q in qs]
     t_ref_mon = time.perf_counter() - t0
     t0 = time.perf_counter()
     ref_pay = [reference.payback(q) for q in qs]

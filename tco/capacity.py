@@ -1,12 +1,28 @@
-"""How many GPUs: memory fit, replica throughput (measured or calibrated roofline), fleet size.
+"""How many GPUs: memory fit, replica throughput at a latency target, fleet size.
 
-Conventions: throughput is the *maximum sustained output tokens per second of one replica* under
-offline max load at the workload's request shape (input tokens ``I``, output tokens ``O`` per
-request), the same quantity the TensorRT-LLM perf tables report. A replica's capacity in *total*
-tokens (input + output) per second is that times ``(I + O) / O``. The fleet is sized so that at the
-peak hour each replica runs at ``target_utilisation`` of that maximum.
+Conventions: a replica's *max-load* throughput is the most output tokens per second it sustains at
+the workload's request shape (input tokens ``I``, output tokens ``O`` per request), the quantity the
+TensorRT-LLM perf tables report; its *operating point* is the largest concurrency (sequences in
+flight) that meets the latency targets (time to first token, output tokens/s per user) and fits the
+KV cache, and the throughput there. A replica's capacity in *total* tokens (input + output) per
+second is its output tokens/s times ``(I + O) / O``. The fleet is sized so that at the peak hour
+each replica runs at ``target_utilisation`` of its operating-point throughput.
 
-Functions broadcast over numpy arrays of ``I`` and ``O``; catalog records (model, GPU) are scalars.
+The step-time model (:func:`decode_step_s`, :func:`prefill_s`, :func:`curve`) gives, for ``B``
+concurrent sequences, the time of one decode step (weights read once per step, the KV cache read
+per sequence, compute per token, the MoE experts a batch touches, fixed costs per layer and per
+sequence) and the prefill time of one request (its uncached input tokens). With prefill chunks
+interleaved into the decode steps, one request lives ``B·t_prefill + O·t_step(B)`` seconds, so
+
+    per-user speed = O / (B·t_prefill + O·t_step(B))        [output tokens/s per user]
+    throughput     = B · per-user speed                      [output tokens/s per replica]
+
+Its constants are fitted (:func:`fit_step_constants`) on the measured latency curves
+(``data/latency_curves.csv``) and max-load rows (``data/throughput.csv``) together; where a
+max-load figure is measured for the configuration, the curve is scaled to pass through it.
+
+Every function broadcasts over numpy arrays of lengths, concurrency, cached shares and targets;
+catalog records (model, GPU) and GPU counts are scalars.
 """
 
 from __future__ import annotations
@@ -32,14 +48,26 @@ KV_BYTES_FACTOR = {"bf16": 1.0, "fp8": 0.5, "int4": 0.5, "fp4": 0.5}
 USABLE_MEMORY_SHARE = 0.90
 #: A replica must hold the KV cache of at least this many full-length sequences to be useful.
 MIN_USEFUL_BATCH = 16
-#: Most sequences a serving engine batches (TensorRT-LLM max batch for offline runs is larger).
-MAX_BATCH = 512
-#: Achieved fractions of peak bandwidth and compute (aiconfigurator 0.8; llm-analysis 0.54-0.72).
-BANDWIDTH_EFFICIENCY = 0.80
-COMPUTE_EFFICIENCY = 0.60
-#: Efficiency kept per doubling of tensor-parallel GPUs (all-reduce cost), an engineering assumption.
-TP_EFFICIENCY_PER_DOUBLING = 0.92
+#: Most sequences a replica batches: trtllm-bench's default max batch size (2,048).
+MAX_BATCH = 2048
 MAX_GPUS_PER_REPLICA = 64
+#: Tokens of a prompt prefilled per decode step with chunked prefill: 5000-token prompts reach
+#: their first token after about 7 decode steps in NIM 1.8.0 (Llama 3.3 70B, 2x H100, TTFT −
+#: TTFT at concurrency 1 ≈ 7 × ITL at concurrencies 25 and 50; data/latency_curves.csv).
+PREFILL_CHUNK_TOKENS = 768
+#: GPUs whose servers have no fast inter-node link (PCIe cards in Ethernet-connected servers, no
+#: NVLink/InfiniBand scale-out in a typical rental): a replica spanning servers pipelines its layers
+#: over the network. NVIDIA product briefs: L4, L40S and H100 PCIe are PCIe cards (NVLink bridge at
+#: most between pairs).
+NO_FAST_INTERNODE_LINK = frozenset({"l4", "l40s", "h100_pcie"})
+#: Network between such servers: 100 Gb/s Ethernet (12.5 GB/s) with 30 µs per transfer, an
+#: engineering assumption for a rented PCIe server (RoCE latency 2-10 µs, TCP 20-50 µs).
+INTERNODE_BYTES_PER_S = 12.5e9
+INTERNODE_LATENCY_S = 30e-6
+#: A replica of such GPUs spans at most this many servers (pipeline stages over Ethernet); beyond
+#: it does not fit. vLLM's multi-node guide runs pipeline parallelism across nodes without
+#: InfiniBand but warns of the slowdown; 4 stages is the limit this model stands behind.
+MAX_SERVERS_WITHOUT_FAST_LINK = 4
 
 
 class DoesNotFit(ValueError):
@@ -65,6 +93,25 @@ def replica_sizes(gpu: Gpu) -> list[int]:
     return sorted(set(sizes))
 
 
+def servers_spanned(gpu: Gpu, gpus: int) -> int:
+    """Servers a replica of ``gpus`` GPUs occupies (``gpus_per_node`` GPUs per server)."""
+    return -(-int(gpus) // gpu.gpus_per_node)
+
+
+def slow_link_servers(gpu: Gpu, gpus: int) -> int:
+    """Servers a replica spans over a slow (Ethernet) link: 0 when it has a fast link or one server."""
+    n = servers_spanned(gpu, gpus)
+    return n if gpu.id in NO_FAST_INTERNODE_LINK and n > 1 else 0
+
+
+def fits(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens: float, output_tokens: float) -> bool:
+    """The weights plus the KV cache of ``MIN_USEFUL_BATCH`` full sequences fit in usable memory, and
+    the replica does not span more servers than its interconnect allows."""
+    need = weight_bytes(model, precision) + MIN_USEFUL_BATCH * (input_tokens + output_tokens) * kv_bytes_per_token(model, precision)
+    return (gpus * gpu.memory_gb * 1e9 * USABLE_MEMORY_SHARE >= need
+            and slow_link_servers(gpu, gpus) <= MAX_SERVERS_WITHOUT_FAST_LINK)
+
+
 def gpus_per_replica(model: Model, gpu: Gpu, precision: str, input_tokens: float,
                      output_tokens: float) -> int:
     """Smallest GPU count whose usable memory holds the weights plus the KV cache of
@@ -76,6 +123,11 @@ def gpus_per_replica(model: Model, gpu: Gpu, precision: str, input_tokens: float
     need = weight_bytes(model, precision) + MIN_USEFUL_BATCH * context * kv_bytes_per_token(model, precision)
     for g in replica_sizes(gpu):
         if g * gpu.memory_gb * 1e9 * USABLE_MEMORY_SHARE >= need:
+            if slow_link_servers(gpu, g) > MAX_SERVERS_WITHOUT_FAST_LINK:
+                raise DoesNotFit(
+                    f"{model.name} at {precision} needs {g} {gpu.name} ({servers_spanned(gpu, g)} servers); "
+                    f"{gpu.name} servers have no fast inter-node link and a replica may span at most "
+                    f"{MAX_SERVERS_WITHOUT_FAST_LINK} of them")
             return g
     raise DoesNotFit(
         f"{model.name} at {precision} needs {need / 1e9:,.0f} GB (weights {weight_bytes(model, precision) / 1e9:,.0f} GB "
@@ -83,77 +135,245 @@ def gpus_per_replica(model: Model, gpu: Gpu, precision: str, input_tokens: float
         f"{MAX_GPUS_PER_REPLICA}x {gpu.name} offer {MAX_GPUS_PER_REPLICA * gpu.memory_gb * USABLE_MEMORY_SHARE:,.0f} GB usable")
 
 
-# --- roofline --------------------------------------------------------------------------------
+# --- step-time model ------------------------------------------------------------------------
 
-def roofline_output_tokens_per_s(model: Model, gpu: Gpu, precision: str, gpus: int,
-                                 input_tokens, output_tokens):
-    """Uncalibrated roofline estimate of a replica's max output tokens/s. Broadcasts over lengths.
+@dataclass(frozen=True)
+class StepConstants:
+    """Fitted constants of the step-time model (see :func:`fit_step_constants`)."""
+    layer_overhead_s: float          # fixed time per layer per decode step (launches, syncs) [s]
+    bandwidth_efficiency: float      # achieved share of peak memory bandwidth
+    compute_efficiency: float        # achieved share of peak dense tensor FLOPS
+    tp_efficiency_per_doubling: float  # kept per doubling of the GPUs of a replica (all-reduce)
+    sequence_overhead_s: float       # per sequence per decode step (sampling, scheduling) [s]
 
-    Decode step (reference §5, LLM-Viewer / llm-analysis):
-        t_step = max((W_touched(B) + B·ctx·KV) / (η_bw·BW), 2·N_act·B / (η_f·F))
-    with MoE weights touched by a batch of B under uniform routing
-        W_touched = W_dense + W_routed · (1 − (1 − k/E)^B)
-    and prefill per request t_pf = (2·N_act·I + 2·L·I²·heads·hd) / (η_f·F).
-    B is the largest batch whose KV cache fits (≤ MAX_BATCH); ctx = I + O/2 on average.
-    Throughput = B·O / (B·t_pf + O·t_step): B requests each prefill once and decode O steps.
-    """
+    def astuple(self) -> tuple[float, ...]:
+        return (self.layer_overhead_s, self.bandwidth_efficiency, self.compute_efficiency,
+                self.tp_efficiency_per_doubling, self.sequence_overhead_s)
+
+
+#: The constants fitted on data/latency_curves.csv and data/throughput.csv by
+#: :func:`fit_step_constants` (a test refits and checks these). Starting values for the fit:
+#: aiconfigurator's 0.8 bandwidth efficiency, llm-analysis's 0.54-0.72 compute efficiency.
+STEP = StepConstants(layer_overhead_s=1.0574e-04, bandwidth_efficiency=0.79238,
+                     compute_efficiency=0.45363, tp_efficiency_per_doubling=0.88748,
+                     sequence_overhead_s=2.0531e-05)
+_FIT_START = StepConstants(1e-4, 0.8, 0.6, 0.92, 1e-5)
+_FIT_LOWER = StepConstants(0.0, 0.1, 0.05, 0.5, 0.0)
+_FIT_UPPER = StepConstants(1e-3, 1.0, 1.0, 1.0, 1e-3)
+
+
+def _rates(model: Model, gpu: Gpu, precision: str, gpus: int, k: StepConstants) -> tuple[float, float]:
+    """Achieved bandwidth [B/s] and compute [FLOP/s] of a replica of ``gpus`` GPUs."""
+    tp = k.tp_efficiency_per_doubling ** np.log2(gpus)
+    return (k.bandwidth_efficiency * gpu.bandwidth_tb_s * 1e12 * gpus * tp,
+            k.compute_efficiency * gpu.tflops(precision) * 1e12 * gpus * tp)
+
+
+def max_concurrency(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens):
+    """Most sequences whose KV cache fits beside the weights, at their average context I + O/2
+    (paged KV: sequences in flight are on average half-way through their output), ≤ MAX_BATCH.
+    At least 1. Broadcasts over lengths."""
     i = np.asarray(input_tokens, dtype=float)
     o = np.asarray(output_tokens, dtype=float)
-    bpp = BYTES_PER_PARAM[precision]
-    kv = kv_bytes_per_token(model, precision)
+    free = gpus * gpu.memory_gb * 1e9 * USABLE_MEMORY_SHARE - weight_bytes(model, precision)
+    return np.clip(np.floor(free / (kv_bytes_per_token(model, precision) * (i + o / 2))), 1, MAX_BATCH)
+
+
+def decode_step_s(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens,
+                  concurrency, k: StepConstants = STEP):
+    """Seconds of one decode step of ``concurrency`` sequences (B):
+
+        t_step = L·τ + B·σ + max((W_touched(B) + B·ctx·KV) / BW, 2·N_active·B / F) + t_net(B)
+
+    L layers with a fixed cost τ each, σ per sequence, W_touched the weights read (MoE: dense part
+    + routed experts · (1 − (1 − k/E)^B), the share of experts a batch of B touches under uniform
+    routing), ctx = I + O/2 the average context, KV bytes per token, BW and F the achieved
+    bandwidth and compute of the replica; t_net the activation transfers between servers over a
+    slow link (:data:`NO_FAST_INTERNODE_LINK`). Broadcasts."""
+    i = np.asarray(input_tokens, dtype=float)
+    o = np.asarray(output_tokens, dtype=float)
+    b = np.asarray(concurrency, dtype=float)
+    bw, flops = _rates(model, gpu, precision, gpus, k)
     w_total = weight_bytes(model, precision)
-    free = gpus * gpu.memory_gb * 1e9 * USABLE_MEMORY_SHARE - w_total
-    batch = np.clip(np.floor(free / (kv * (i + o))), 1, MAX_BATCH)
-    tp = TP_EFFICIENCY_PER_DOUBLING ** np.log2(gpus)
-    bw = BANDWIDTH_EFFICIENCY * gpu.bandwidth_tb_s * 1e12 * gpus * tp
-    flops = COMPUTE_EFFICIENCY * gpu.tflops(precision) * 1e12 * gpus * tp
-    n_act = model.active_params_b * 1e9
     if model.is_moe:
-        w_routed = model.routed_expert_params_b * 1e9 * bpp
-        hit = 1.0 - (1.0 - model.experts_per_token / model.experts) ** batch
+        w_routed = model.routed_expert_params_b * 1e9 * BYTES_PER_PARAM[precision]
+        hit = 1.0 - (1.0 - model.experts_per_token / model.experts) ** b
         touched = (w_total - w_routed) + w_routed * hit
     else:
         touched = w_total
-    ctx = i + o / 2
-    t_step = np.maximum((touched + batch * ctx * kv) / bw, 2 * n_act * batch / flops)
-    t_prefill = (2 * n_act * i + 2 * model.layers * i**2 * model.heads * model.head_dim) / flops
-    return batch * o / (batch * t_prefill + o * t_step)
+    memory = (touched + b * (i + o / 2) * kv_bytes_per_token(model, precision)) / bw
+    compute = 2 * model.active_params_b * 1e9 * b / flops
+    step = model.layers * k.layer_overhead_s + b * k.sequence_overhead_s + np.maximum(memory, compute)
+    hops = max(slow_link_servers(gpu, gpus) - 1, 0)
+    if hops:  # one activation vector per sequence crosses each server boundary per step (bf16)
+        step = step + hops * (INTERNODE_LATENCY_S + b * model.hidden * 2 / INTERNODE_BYTES_PER_S)
+    return step
 
 
-def _roofline_for(m: Measurement) -> float | None:
+def prefill_s(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, cached_share=0.0,
+              k: StepConstants = STEP):
+    """Seconds of compute to prefill one request whose first ``cached_share`` of the input is
+    served from the prefix cache:
+
+        t_prefill = (2·N_active·I_new + 2·L·heads·head_dim·(I² − I_cached²)) / F
+
+    I_new = I·(1 − cached share) tokens run through the weights; each attends to every earlier
+    token (attention FLOPs grow with the square of the prompt; cached tokens skip theirs). Plus the
+    activations of the new tokens crossing slow server links. Broadcasts."""
+    i = np.asarray(input_tokens, dtype=float)
+    c = np.clip(np.asarray(cached_share, dtype=float), 0.0, 1.0)
+    new = i * (1 - c)
+    cached = i - new
+    _, flops = _rates(model, gpu, precision, gpus, k)
+    t = (2 * model.active_params_b * 1e9 * new
+         + 2 * model.layers * model.heads * model.head_dim * (i**2 - cached**2)) / flops
+    hops = max(slow_link_servers(gpu, gpus) - 1, 0)
+    if hops:
+        t = t + hops * new * model.hidden * 2 / INTERNODE_BYTES_PER_S
+    return t
+
+
+@dataclass(frozen=True)
+class Curve:
+    """What a replica delivers at a concurrency (arrays, broadcast shape)."""
+    concurrency: object
+    output_tokens_per_s: object            # the replica's output tokens/s
+    output_tokens_per_s_per_user: object   # each sequence's output tokens/s (1 / time per token)
+    ttft_s: object                         # time to first token
+
+
+def curve(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens, concurrency,
+          cached_share=0.0, scale=1.0, k: StepConstants = STEP) -> Curve:
+    """Throughput, per-user speed and TTFT at ``concurrency`` sequences in flight.
+
+    One request lives B·t_prefill + O·t_step(B) seconds (the prefills of the B − 1 others are
+    interleaved into its decode steps), so per-user speed u = O / (B·t_prefill + O·t_step) and
+    throughput = B·u. TTFT = t_prefill + ceil(I_new / PREFILL_CHUNK_TOKENS)·t_step (chunked prefill
+    shares each step with the decodes of the others). ``scale`` multiplies all speeds (divides all
+    times): the ratio of a measured max-load figure to the model's. Broadcasts."""
+    i = np.asarray(input_tokens, dtype=float)
+    o = np.asarray(output_tokens, dtype=float)
+    b = np.asarray(concurrency, dtype=float)
+    step = decode_step_s(model, gpu, precision, gpus, i, o, b, k)
+    pf = prefill_s(model, gpu, precision, gpus, i, cached_share, k)
+    per_user = np.asarray(scale) * o / (b * pf + o * step)
+    chunks = np.maximum(np.ceil(i * (1 - np.clip(cached_share, 0, 1)) / PREFILL_CHUNK_TOKENS), 1)
+    ttft = (pf + chunks * step) / np.asarray(scale)
+    return Curve(b, b * per_user, per_user, ttft)
+
+
+def model_max_load(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens,
+                   k: StepConstants = STEP):
+    """The step-time model's output tokens/s at the KV-limited concurrency (no cache hits)."""
+    b = max_concurrency(model, gpu, precision, gpus, input_tokens, output_tokens)
+    return curve(model, gpu, precision, gpus, input_tokens, output_tokens, b, 0.0, 1.0, k).output_tokens_per_s
+
+
+def roofline_output_tokens_per_s(model: Model, gpu: Gpu, precision: str, gpus: int,
+                                 input_tokens, output_tokens):
+    """Calibrated model estimate of a replica's max-load output tokens/s (broadcasts over lengths):
+    the step-time model at the KV-limited concurrency times the calibration factor."""
+    return model_max_load(model, gpu, precision, gpus, input_tokens, output_tokens) * calibration().factor
+
+
+# --- data the model is fitted on -------------------------------------------------------------
+
+def _known(model_id: str, gpu_id: str, precision: str) -> bool:
     models, gpus = catalog.models(), catalog.gpus()
-    if m.model not in models or m.gpu not in gpus or m.precision not in BYTES_PER_PARAM:
-        return None
-    if m.precision == "fp4" and not gpus[m.gpu].fp4_tflops:
-        return None
-    return float(roofline_output_tokens_per_s(models[m.model], gpus[m.gpu], m.precision, m.gpus,
-                                              m.input_tokens, m.output_tokens))
+    if model_id not in models or gpu_id not in gpus or precision not in BYTES_PER_PARAM:
+        return False
+    return precision != "fp4" or bool(gpus[gpu_id].fp4_tflops)
+
+
+@functools.cache
+def curve_points() -> tuple[catalog.CurvePoint, ...]:
+    """Latency-curve points used for fitting and validation: known model/GPU, below saturation.
+
+    A point is saturated when it serves less than 5% more than the previous concurrency of its
+    curve (more requests in flight only queue; TTFT then grows without bound), and every later
+    point of that curve is too."""
+    out, prev, saturated = [], {}, set()
+    for p in sorted(catalog.latency_curves(), key=lambda p: (p.curve_key, p.concurrency)):
+        if not _known(p.model, p.gpu, p.precision):
+            continue
+        last = prev.get(p.curve_key)
+        if p.curve_key in saturated or (last is not None and p.output_tokens_per_s < 1.05 * last):
+            saturated.add(p.curve_key)
+            continue
+        prev[p.curve_key] = p.output_tokens_per_s
+        out.append(p)
+    return tuple(out)
+
+
+def max_rows() -> tuple[Measurement, ...]:
+    return tuple(m for m in catalog.measurements() if _known(m.model, m.gpu, m.precision))
+
+
+def _groups(rows, attr_b):
+    """Rows grouped by configuration, as arrays: {(model, gpu, precision, gpus): (index, I, O, B)}."""
+    groups: dict[tuple, list[int]] = {}
+    for n, r in enumerate(rows):
+        groups.setdefault((r.model, r.gpu, r.precision, r.gpus), []).append(n)
+    out = {}
+    for key, idx in groups.items():
+        sel = [rows[n] for n in idx]
+        out[key] = (np.array(idx), np.array([r.input_tokens for r in sel], dtype=float),
+                    np.array([r.output_tokens for r in sel], dtype=float),
+                    None if attr_b is None else np.array([getattr(r, attr_b) for r in sel], dtype=float))
+    return out
+
+
+def _predict_curve_points(points, k: StepConstants) -> np.ndarray:
+    """Model output tokens/s of a replica at each point's measured concurrency."""
+    out = np.empty(len(points))
+    models, gpus = catalog.models(), catalog.gpus()
+    for (m, g, prec, n), (idx, i, o, b) in _groups(points, "concurrency").items():
+        out[idx] = curve(models[m], gpus[g], prec, n, i, o, b, 0.0, 1.0, k).output_tokens_per_s
+    return out
+
+
+def _predict_max_rows(rows, k: StepConstants) -> np.ndarray:
+    out = np.empty(len(rows))
+    models, gpus = catalog.models(), catalog.gpus()
+    for (m, g, prec, n), (idx, i, o, _) in _groups(rows, None).items():
+        out[idx] = model_max_load(models[m], gpus[g], prec, n, i, o, k)
+    return out
+
+
+def fit_step_constants(points=None, rows=None, start: StepConstants | None = None) -> StepConstants:
+    """Least squares (scipy.optimize.least_squares) on the log ratio model / measured of every
+    latency-curve point below saturation (throughput at its concurrency) and every max-load row
+    (throughput at the KV-limited concurrency) together."""
+    from scipy.optimize import least_squares
+    points = curve_points() if points is None else points
+    rows = max_rows() if rows is None else rows
+    measured = np.log(np.array([p.output_tokens_per_s for p in points] + [r.output_tokens_per_s for r in rows]))
+
+    def residuals(x):
+        k = StepConstants(*x)
+        return np.log(np.concatenate([_predict_curve_points(points, k), _predict_max_rows(rows, k)])) - measured
+
+    fit = least_squares(residuals, (start or _FIT_START).astuple(), bounds=(_FIT_LOWER.astuple(), _FIT_UPPER.astuple()),
+                        x_scale=np.array(_FIT_START.astuple()), xtol=1e-8, ftol=1e-8)
+    return StepConstants(*map(float, fit.x))
 
 
 @functools.cache
 def calibration() -> "Calibration":
-    """Roofline calibration on the measured table, with its leave-one-out error.
+    """The model's max-load estimate against the measured table, with its leave-one-out error.
 
-    The factor is the median of measured / roofline over every measured row. Leave-one-out: each
-    row is predicted with the factor of all *other* rows; the report gives the median and the
-    90th percentile of |predicted / measured − 1|.
-    """
-    rows, ratios = [], []
-    for m in catalog.measurements():
-        raw = _roofline_for(m)
-        if raw:
-            rows.append((m, raw))
-            ratios.append(m.output_tokens_per_s / raw)
-    r = np.array(ratios)
-    errors = []
-    for k in range(len(r)):
-        factor = np.median(np.delete(r, k))
-        errors.append(abs(rows[k][1] * factor / rows[k][0].output_tokens_per_s - 1))
-    e = np.array(errors)
+    factor = median of measured / model over the max-load rows (close to 1: the constants are fitted
+    on those rows too). Leave-one-out: each row predicted with the factor of all *other* rows; the
+    report gives the median and the 90th percentile of |predicted / measured − 1|. This is the
+    error of a configuration with nothing measured ("roofline" provenance)."""
+    rows = max_rows()
+    raw = _predict_max_rows(rows, STEP)
+    r = np.array([m.output_tokens_per_s for m in rows]) / raw
+    e = np.array([abs(raw[n] * np.median(np.delete(r, n)) / rows[n].output_tokens_per_s - 1) for n in range(len(r))])
     return Calibration(factor=float(np.median(r)), rows=len(r),
                        loo_median_abs_error=float(np.median(e)),
                        loo_p90_abs_error=float(np.quantile(e, 0.9)),
-                       loo_errors=tuple((rows[k][0], float(e[k])) for k in range(len(e))))
+                       loo_errors=tuple((rows[n], float(e[n])) for n in range(len(e))))
 
 
 @dataclass(frozen=True)
@@ -174,7 +394,7 @@ class MeasuredFit:
     a: prefill cost per input token; b: decode cost per output token; c and d: attention and KV
     pressure growing with the context each decode step reads (I + O/2). Fitted by non-negative
     least squares on relative error (scipy.optimize.nnls), with as many terms as there are
-    measured shapes (at most four). With one measured shape the roofline's shape is scaled to it.
+    measured shapes (at most four). With one measured shape the model's shape is scaled to it.
     """
     a: float
     b: float
@@ -192,9 +412,8 @@ def measured_rows(model_id: str, gpu_id: str, precision: str) -> tuple[Measureme
                  if (m.model, m.gpu, m.precision) == (model_id, gpu_id, precision))
 
 
-@functools.cache
-def measured_fit(model_id: str, gpu_id: str, precision: str) -> MeasuredFit | None:
-    rows = measured_rows(model_id, gpu_id, precision)
+def fit_rows(rows: tuple[Measurement, ...]) -> MeasuredFit | None:
+    """The per-shape fit of measured rows of one model, GPU and precision (None without rows)."""
     if not rows:
         return None
     i = np.array([m.input_tokens for m in rows])
@@ -211,46 +430,262 @@ def measured_fit(model_id: str, gpu_id: str, precision: str) -> MeasuredFit | No
     return MeasuredFit(0.0, 0.0, 0.0, 0.0, rows=rows, roofline_shape=True)
 
 
+@functools.cache
+def measured_fit(model_id: str, gpu_id: str, precision: str) -> MeasuredFit | None:
+    return fit_rows(measured_rows(model_id, gpu_id, precision))
+
+
 @dataclass(frozen=True)
 class Throughput:
-    """One replica's max output tokens/s and where the number comes from."""
+    """One replica's max-load output tokens/s and where the number comes from.
+
+    ``source``: ``measured`` (a measured shape of this model, GPU, GPU count and precision),
+    ``interpolated`` (between measured shapes at this GPU count), ``derived`` (measured at another
+    GPU count, or outside the measured shapes, carried over by the step-time model), ``roofline``
+    (the calibrated model alone) or ``user``. ``error`` is the typical relative error of numbers of
+    that source (median |error| in leave-one-out validation; :func:`error_bands`)."""
     output_tokens_per_s: object  # float or array, broadcast over lengths
-    source: str                  # "measured", "roofline" or "user"
+    source: str
     detail: str
+    error: float = 0.0
+    error_p90: float = 0.0
+
+
+#: Shapes within this relative distance of a measured one count as that shape.
+SAME_SHAPE = 0.05
+
+
+def _from_rows(model: Model, gpu: Gpu, precision: str, gpus: int, i, o, rows: tuple[Measurement, ...]):
+    """(output tokens/s, source, detail) from measured ``rows`` of this model/GPU/precision, or None."""
+    fit = fit_rows(rows)
+    if fit is None:
+        return None
+    raw = model_max_load(model, gpu, precision, gpus, i, o)
+    counts = [m.gpus for m in fit.rows]
+    measured_gpus = max(set(counts), key=counts.count)
+    at_gpus = [m for m in fit.rows if m.gpus == measured_gpus]
+    names = f"{fit.rows[0].framework}, {fit.rows[0].source}"
+    if not fit.roofline_shape:
+        at_measured = o / fit.seconds_per_request(i, o) * measured_gpus
+        text = f"fitted to {len(at_gpus)} measured shapes of {measured_gpus}x {gpu.name} ({names})"
+        if measured_gpus == gpus:
+            same = any(np.all(np.abs(i / m.input_tokens - 1) <= SAME_SHAPE) and np.all(np.abs(o / m.output_tokens - 1) <= SAME_SHAPE)
+                       for m in at_gpus)
+            inside = (np.all(i >= min(m.input_tokens for m in at_gpus) * (1 - SAME_SHAPE))
+                      and np.all(i <= max(m.input_tokens for m in at_gpus) * (1 + SAME_SHAPE))
+                      and np.all(o >= min(m.output_tokens for m in at_gpus) * (1 - SAME_SHAPE))
+                      and np.all(o <= max(m.output_tokens for m in at_gpus) * (1 + SAME_SHAPE)))
+            if same:
+                return at_measured, "measured", f"measured at this shape; {text}"
+            if inside:
+                return at_measured, "interpolated", f"interpolated between {text}"
+            return at_measured, "derived", f"extrapolated beyond the measured shapes: {text}"
+        # another GPU count: the model carries the measured figure over (more or less KV room
+        # changes the batch, so throughput is not proportional to GPUs)
+        ratio = raw / model_max_load(model, gpu, precision, measured_gpus, i, o)
+        return (at_measured * ratio, "derived",
+                f"{text}, carried to {gpus} GPUs by the step-time model (x{float(np.mean(ratio)):.2f})")
+    m = fit.rows[0]
+    at_anchor = model_max_load(model, gpu, precision, m.gpus, m.input_tokens, m.output_tokens)
+    carried = raw * (m.output_tokens_per_s / at_anchor)
+    text = (f"measured at {m.input_tokens:g} in / {m.output_tokens:g} out on {m.gpus}x {gpu.name} "
+            f"({m.framework}, {m.source})")
+    if m.gpus == gpus and np.all(np.abs(i / m.input_tokens - 1) <= SAME_SHAPE) and np.all(np.abs(o / m.output_tokens - 1) <= SAME_SHAPE):
+        return carried, "measured", text
+    return carried, "derived", f"{text}, carried to your lengths and GPU count by the step-time model"
 
 
 def replica_throughput(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens,
                        output_tokens, override: float | None = None) -> Throughput:
-    """Max output tokens/s of a replica of ``gpus`` GPUs at the workload's lengths."""
+    """Max-load output tokens/s of a replica of ``gpus`` GPUs at the workload's lengths."""
     if override is not None:
         return Throughput(override, "user", "your measured replica throughput")
-    fit = measured_fit(model.id, gpu.id, precision)
     i = np.asarray(input_tokens, dtype=float)
     o = np.asarray(output_tokens, dtype=float)
-    raw = roofline_output_tokens_per_s(model, gpu, precision, gpus, i, o)
-    if fit is not None and not fit.roofline_shape:
-        measured_gpus = max({m.gpus for m in fit.rows}, key=[m.gpus for m in fit.rows].count)
-        at_measured = o / fit.seconds_per_request(i, o) * measured_gpus
-        text = (f"interpolated on {len(fit.rows)} measured shapes of {measured_gpus}x {gpu.name} "
-                f"({fit.rows[0].framework}, {fit.rows[0].source})")
-        if measured_gpus == gpus:
-            return Throughput(at_measured, "measured", text)
-        # another GPU count: the roofline carries the measured figure over (more or less KV room
-        # changes the batch, so throughput is not proportional to GPUs)
-        ratio = raw / roofline_output_tokens_per_s(model, gpu, precision, measured_gpus, i, o)
-        return Throughput(at_measured * ratio, "measured",
-                          f"{text}, carried to {gpus} GPUs by the roofline ratio {float(np.mean(ratio)):.2f}")
-    if fit is not None:  # one measured shape: roofline shape anchored to it
-        m = fit.rows[0]
-        anchor = m.output_tokens_per_s / m.gpus * gpus
-        at_anchor = roofline_output_tokens_per_s(model, gpu, precision, gpus, m.input_tokens, m.output_tokens)
-        return Throughput(anchor * raw / at_anchor, "measured",
-                          f"measured at {m.input_tokens:g}/{m.output_tokens:g} ({m.gpus} GPUs, "
-                          f"{m.framework}), scaled to your lengths by the roofline; {m.source}")
+    bands = error_bands()
+    got = _from_rows(model, gpu, precision, gpus, i, o, measured_rows(model.id, gpu.id, precision))
+    if got is not None:
+        value, source, detail = got
+        e50, e90 = bands[source]
+        return Throughput(value, source, f"{detail}; typical error ±{e50:.0%} (p90 {e90:.0%})", e50, e90)
     cal = calibration()
-    return Throughput(raw * cal.factor, "roofline",
-                      f"roofline estimate x {cal.factor:.2f} calibration on {cal.rows} measured rows "
-                      f"(leave-one-out median error {cal.loo_median_abs_error:.0%})")
+    e50, e90 = bands["roofline"]
+    return Throughput(model_max_load(model, gpu, precision, gpus, i, o) * cal.factor, "roofline",
+                      f"step-time model calibrated on {cal.rows} measured max-load rows and "
+                      f"{len(curve_points())} latency-curve points x {cal.factor:.2f} calibration "
+                      f"(leave-one-out error ±{e50:.0%}, p90 {e90:.0%})", e50, e90)
+
+
+@functools.cache
+def max_row_validation() -> tuple[tuple[Measurement, str, float], ...]:
+    """Leave-one-out over the max-load rows, as the engine would answer with the row absent:
+    (row, source the engine would name, |predicted / measured − 1|)."""
+    models, gpus = catalog.models(), catalog.gpus()
+    cal = calibration()
+    out = []
+    for n, m in enumerate(max_rows()):
+        others = tuple(r for r in measured_rows(m.model, m.gpu, m.precision) if r is not m)
+        model, gpu = models[m.model], gpus[m.gpu]
+        got = _from_rows(model, gpu, m.precision, m.gpus, np.float64(m.input_tokens), np.float64(m.output_tokens), others)
+        if got is None:
+            out.append((m, "roofline", dict((id(r), e) for r, e in cal.loo_errors)[id(m)]))
+        else:
+            out.append((m, got[1], abs(float(got[0]) / m.output_tokens_per_s - 1)))
+    return tuple(out)
+
+
+@functools.cache
+def error_bands() -> dict[str, tuple[float, float]]:
+    """(median, p90) of |relative error| per source, from leave-one-out validation: ``measured``
+    from the fit at its own shapes, ``interpolated`` and ``derived`` from leaving each row out
+    (``derived`` no better than the model alone), ``roofline`` from the calibration."""
+    cal = calibration()
+    rows = max_rows()
+    own = [abs(float(replica_throughput_at(m)) / m.output_tokens_per_s - 1) for m in rows]
+    loo = max_row_validation()
+
+    def stats(errors):
+        return (float(np.median(errors)), float(np.quantile(errors, 0.9))) if len(errors) else None
+    roof = (cal.loo_median_abs_error, cal.loo_p90_abs_error)
+    interp = stats([e for _, s, e in loo if s == "interpolated"]) or roof
+    derived = stats([e for _, s, e in loo if s == "derived"]) or roof
+    derived = (max(derived[0], roof[0]), max(derived[1], roof[1]))
+    return {"measured": stats(own), "interpolated": interp, "derived": derived, "roofline": roof}
+
+
+def replica_throughput_at(m: Measurement) -> float:
+    """The engine's max-load figure at a measured row's own configuration and shape (all rows in)."""
+    models, gpus = catalog.models(), catalog.gpus()
+    got = _from_rows(models[m.model], gpus[m.gpu], m.precision, m.gpus, np.float64(m.input_tokens),
+                     np.float64(m.output_tokens), measured_rows(m.model, m.gpu, m.precision))
+    return float(got[0])
+
+
+@functools.cache
+def curve_validation(constants: StepConstants | None = None) -> tuple[tuple, ...]:
+    """Leave-one-configuration-out over the latency-curve points: the constants are refitted
+    without every curve of a model/GPU/precision/GPU count, then each of its points is predicted
+    (a configuration with nothing measured is the case the page faces). Per point:
+    (point, forward error = model throughput at the measured concurrency / measured − 1,
+    matched error = model throughput at the measured per-user speed / measured − 1, or None when
+    the point is flat: its per-user speed within 15% of the same curve's single-user speed, where
+    throughput at a given latency is not determined by the latency)."""
+    points = curve_points()
+    models, gpus = catalog.models(), catalog.gpus()
+    single = {p.curve_key: p.output_tokens_per_s / p.concurrency for p in points if p.concurrency == 1}
+    configs = sorted({p.config_key for p in points})
+    out = []
+    for cfg in configs:
+        mine = tuple(p for p in points if p.config_key == cfg)
+        k = fit_step_constants(tuple(p for p in points if p.config_key != cfg), start=STEP)
+        model, gpu = models[cfg[0]], gpus[cfg[1]]
+        for p in mine:
+            fwd = float(curve(model, gpu, p.precision, p.gpus, p.input_tokens, p.output_tokens,
+                              p.concurrency, 0.0, 1.0, k).output_tokens_per_s) / p.output_tokens_per_s - 1
+            speed = p.output_tokens_per_s / p.concurrency
+            flat = speed > 0.85 * single.get(p.curve_key, np.inf)
+            matched = None
+            if not flat:
+                b = concurrency_at_speed(model, gpu, p.precision, p.gpus, p.input_tokens, p.output_tokens, speed, k)
+                matched = float(b * speed) / p.output_tokens_per_s - 1
+            out.append((p, fwd, matched))
+    return tuple(out)
+
+
+def concurrency_at_speed(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens,
+                         per_user, k: StepConstants = STEP, cached_share=0.0, scale=1.0, b_max=None):
+    """The concurrency at which per-user speed falls to ``per_user`` (bisection on log B in
+    [1, b_max]; per-user speed falls with B). Where even 1 sequence is slower, 1; where b_max is
+    still faster, b_max. Broadcasts."""
+    target = np.asarray(per_user, dtype=float)
+    hi_b = np.asarray(MAX_BATCH if b_max is None else b_max, dtype=float)
+    shape = np.broadcast_shapes(np.shape(target), np.shape(hi_b), np.shape(input_tokens), np.shape(output_tokens),
+                                np.shape(cached_share), np.shape(scale))
+    lo = np.zeros(shape)
+    hi = np.broadcast_to(np.log(hi_b), shape).copy()
+    for _ in range(48):
+        mid = (lo + hi) / 2
+        fast = curve(model, gpu, precision, gpus, input_tokens, output_tokens, np.exp(mid), cached_share,
+                     scale, k).output_tokens_per_s_per_user >= target
+        lo = np.where(fast, mid, lo)
+        hi = np.where(fast, hi, mid)
+    return np.exp(lo)
+
+
+#: The latency-curve model's leave-one-configuration-out error (:func:`curve_validation`; a test
+#: recomputes these): median and p90 of |error| of the replica's throughput at the measured
+#: concurrency (``at_concurrency_*``) and at the measured per-user speed (``at_speed_*``, points in
+#: the bend of their curve only).
+LATENCY_CURVE_ERROR = {"at_concurrency_median": 0.122, "at_concurrency_p90": 0.312,
+                       "at_speed_median": 0.330, "at_speed_p90": 1.127}
+
+
+# --- operating point ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """Where a replica runs under the latency targets (arrays, broadcast shape).
+
+    ``output_tokens_per_s`` is the replica's throughput at ``concurrency``; NaN where even one
+    sequence misses a target (``meets`` False). ``max_load_output_tokens_per_s`` is the throughput
+    at the KV-limited concurrency with the workload's prefix-cache hits. ``limited_by``: what sets the concurrency
+    (``kv cache``, ``time to first token`` or ``per-user speed``)."""
+    concurrency: object
+    output_tokens_per_s: object
+    output_tokens_per_s_per_user: object
+    ttft_s: object
+    max_load_output_tokens_per_s: object
+    max_concurrency: object
+    meets: object
+    limited_by: object
+
+
+def operating_point(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens,
+                    max_load_output_tokens_per_s, cached_share=0.0, max_ttft_s=None,
+                    min_output_tokens_per_s_per_user=None, max_load_cached_share=0.0) -> OperatingPoint:
+    """The largest concurrency (≥ 1, ≤ the KV-limited maximum) that meets both targets, and the
+    replica's throughput there. No target (None or NaN) = the max-load point.
+
+    The curve is scaled so that it passes through ``max_load_output_tokens_per_s`` (the measured or
+    calibrated figure, measured with ``max_load_cached_share`` of the input cached: 0 for the
+    published tables) at the KV-limited concurrency; prefix-cache hits (``cached_share`` of the
+    input) shorten prefill, so with more hits the max load is higher. Per-user
+    speed falls and TTFT rises with concurrency, so each target gives an upper bound; the point is
+    the smaller. Broadcasts over lengths, cached share, max-load figure and targets."""
+    i = np.asarray(input_tokens, dtype=float)
+    o = np.asarray(output_tokens, dtype=float)
+    nan = np.nan
+    ttft_max = np.asarray(nan if max_ttft_s is None else max_ttft_s, dtype=float)
+    speed_min = np.asarray(nan if min_output_tokens_per_s_per_user is None else min_output_tokens_per_s_per_user, dtype=float)
+    b_max = max_concurrency(model, gpu, precision, gpus, i, o)
+    scale = (np.asarray(max_load_output_tokens_per_s, dtype=float)
+             / curve(model, gpu, precision, gpus, i, o, b_max, max_load_cached_share).output_tokens_per_s)
+    c = np.asarray(cached_share, dtype=float)
+    # per-user speed bound
+    b_speed = np.where(np.isnan(speed_min), b_max,
+                       concurrency_at_speed(model, gpu, precision, gpus, i, o, np.nan_to_num(speed_min, nan=0.0),
+                                            STEP, c, scale, b_max))
+    # TTFT bound: TTFT rises with B; bisection on log B
+    lo = np.zeros(np.broadcast_shapes(b_max.shape, ttft_max.shape, c.shape, scale.shape))
+    hi = np.broadcast_to(np.log(b_max), lo.shape).copy()
+    for _ in range(48):
+        mid = (lo + hi) / 2
+        ok = curve(model, gpu, precision, gpus, i, o, np.exp(mid), c, scale).ttft_s <= np.nan_to_num(ttft_max, nan=np.inf)
+        lo = np.where(ok, mid, lo)
+        hi = np.where(ok, hi, mid)
+    b_ttft = np.where(np.isnan(ttft_max), b_max, np.exp(lo))
+    b = np.minimum(np.minimum(b_speed, b_ttft), b_max)
+    # exact at the ends: the bisection's last step lands within 1e-14 of the bound
+    b = np.where(b >= b_max * (1 - 1e-9), b_max, b)
+    at = curve(model, gpu, precision, gpus, i, o, b, c, scale)
+    at_max = curve(model, gpu, precision, gpus, i, o, b_max, c, scale).output_tokens_per_s
+    meets = ((np.isnan(speed_min) | (at.output_tokens_per_s_per_user >= speed_min * (1 - 1e-9)))
+             & (np.isnan(ttft_max) | (at.ttft_s <= ttft_max * (1 + 1e-9))))
+    limited = np.where(b >= b_max, "kv cache", np.where(b_ttft <= b_speed, "time to first token", "per-user speed"))
+    return OperatingPoint(concurrency=b, output_tokens_per_s=np.where(meets, at.output_tokens_per_s, nan),
+                          output_tokens_per_s_per_user=at.output_tokens_per_s_per_user, ttft_s=at.ttft_s,
+                          max_load_output_tokens_per_s=at_max,
+                          max_concurrency=b_max, meets=meets, limited_by=limited)
 
 
 # --- fleet -----------------------------------------------------------------------------------

@@ -151,6 +151,46 @@ def measurements() -> tuple[Measurement, ...]:
     return tuple(rows)
 
 
+@dataclass(frozen=True)
+class CurvePoint:
+    """One measured point of a throughput-vs-concurrency curve (data/latency_curves.csv)."""
+    model: str
+    gpu: str
+    gpus: int
+    precision: str
+    input_tokens: float
+    output_tokens: float
+    concurrency: float
+    output_tokens_per_s: float  # the replica's (whole TP group's) output tokens/s
+    ttft_s: float
+    itl_s: float
+    framework: str
+    source: str
+    date: str
+    note: str
+
+    @property
+    def config_key(self) -> tuple[str, str, str, int]:
+        return (self.model, self.gpu, self.precision, self.gpus)
+
+    @property
+    def curve_key(self) -> tuple:
+        return (*self.config_key, self.input_tokens, self.output_tokens, self.source)
+
+
+@functools.cache
+def latency_curves() -> tuple[CurvePoint, ...]:
+    rows = []
+    for r in _read("latency_curves.csv"):
+        rows.append(CurvePoint(
+            model=r["model"], gpu=r["gpu"], gpus=int(float(r["gpus"])), precision=r["precision"],
+            input_tokens=float(r["input_tokens"]), output_tokens=float(r["output_tokens"]),
+            concurrency=float(r["concurrency"]), output_tokens_per_s=float(r["output_tokens_per_s"]),
+            ttft_s=float(r["ttft_s"]), itl_s=float(r["itl_s"]), framework=r["framework"],
+            source=r["source"], date=r["date"], note=r.get("note", "")))
+    return tuple(rows)
+
+
 # --- API prices (genai-prices, offline) -----------------------------------------------------------
 
 @dataclass(frozen=True)

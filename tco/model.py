@@ -25,6 +25,23 @@ MAX_VOLUME = 1e14
 
 
 @dataclass(frozen=True)
+class ReplicaOption:
+    """One candidate replica size at the workload's lengths and latency targets."""
+    gpus_per_replica: int
+    throughput: capacity.Throughput           # max-load figure and its provenance
+    point: capacity.OperatingPoint            # where it runs under the targets (scalars)
+
+    @property
+    def output_tokens_per_s(self) -> float:
+        """Operating-point throughput (NaN when even one sequence misses a target)."""
+        return float(self.point.output_tokens_per_s)
+
+    @property
+    def meets(self) -> bool:
+        return bool(self.point.meets)
+
+
+@dataclass(frozen=True)
 class Resolved:
     """A Scenario with catalog values filled in."""
     scenario: Scenario
@@ -37,6 +54,10 @@ class Resolved:
     throughput: capacity.Throughput
     params: Params
     warnings: tuple[str, ...]
+    options: tuple[ReplicaOption, ...] = ()    # every size evaluated, smallest first
+    point: capacity.OperatingPoint | None = None   # the chosen size's operating point
+    prefix_cache_hit_share: float = 0.0
+    choice: str = ""                          # why this size
 
 
 def _prices(ref: str, s: Scenario, prefix: str) -> tuple[ApiPrices, dict[str, float]]:
@@ -54,24 +75,117 @@ def _prices(ref: str, s: Scenario, prefix: str) -> tuple[ApiPrices, dict[str, fl
     return pr, values
 
 
+def prefix_cache_share(s: Scenario) -> float:
+    """Share of input tokens the self-hosted servers serve from their prefix cache: the input
+    ``prefix_cache_hit_share``, or the API's cached share of input when it is empty."""
+    return s.cached_input_share if s.prefix_cache_hit_share is None else s.prefix_cache_hit_share
+
+
+def candidate_sizes(model: catalog.Model, gpu: catalog.Gpu, s: Scenario) -> list[int]:
+    """Replica sizes to evaluate: the one set in ``gpus_per_replica``, else every size of
+    :func:`capacity.replica_sizes` that fits (memory and interconnect), or only the smallest
+    when the throughput is the user's own (it was measured on one size)."""
+    smallest = capacity.gpus_per_replica(model, gpu, s.precision, s.input_tokens_per_request,
+                                         s.output_tokens_per_request)
+    if s.gpus_per_replica is not None:
+        if s.gpus_per_replica < smallest:
+            raise capacity.DoesNotFit(
+                f"{model.name} at {s.precision} needs at least {smallest} {gpu.name} per replica for the "
+                f"weights and a useful KV cache; `gpus_per_replica` is {s.gpus_per_replica}")
+        return [s.gpus_per_replica]
+    if s.replica_output_tokens_per_s is not None:
+        return [smallest]
+    return [g for g in capacity.replica_sizes(gpu) if g >= smallest and
+            capacity.fits(model, gpu, s.precision, g, s.input_tokens_per_request, s.output_tokens_per_request)]
+
+
+@functools.lru_cache(maxsize=256)
+def _options(open_model: str, gpu_id: str, precision: str, input_tokens: float, output_tokens: float,
+             cached: float, ttft: float | None, speed: float | None, override: float | None,
+             sizes: tuple[int, ...]) -> tuple[ReplicaOption, ...]:
+    """Throughput and operating point of each size (independent of volume and prices: cached)."""
+    model, gpu = catalog.models()[open_model], catalog.gpus()[gpu_id]
+    out = []
+    for g in sizes:
+        tp = capacity.replica_throughput(model, gpu, precision, g, input_tokens, output_tokens, override)
+        pt = capacity.operating_point(model, gpu, precision, g, input_tokens, output_tokens,
+                                      float(tp.output_tokens_per_s), cached, ttft, speed,
+                                      max_load_cached_share=cached if override is not None else 0.0)
+        out.append(ReplicaOption(g, tp, capacity.OperatingPoint(**{k: v[()] if isinstance(v, np.ndarray) else v
+                                                                    for k, v in pt.__dict__.items()})))
+    return tuple(out)
+
+
+def choose_size(p: Params, gpus, throughput) -> np.ndarray:
+    """Index along the candidate axis of the cheapest replica size at each scenario's volume.
+
+    ``gpus`` and ``throughput`` hold the candidates on a new leading axis (K, 1, ...) against the
+    broadcast shape of ``p``; a candidate with NaN throughput (misses a target) is never chosen.
+    Cost compared: replicas × replica cost (the fixed costs are the same for every size). Ties go
+    to the smaller size (the first within a relative 1e-9). Returns an integer array of the
+    broadcast shape without the candidate axis."""
+    nd = max(np.ndim(getattr(p, k)) for k in costs.PARAM_NAMES)
+    if np.ndim(gpus) == 1:
+        gpus = np.reshape(gpus, (-1,) + (1,) * nd)
+    if np.ndim(throughput) == 1:
+        throughput = np.reshape(throughput, (-1,) + (1,) * nd)
+    ok = np.isfinite(throughput) & (throughput > 0)
+    trial = p.replace(gpus_per_replica=gpus, replica_output_tokens_per_s=np.where(ok, throughput, 1.0))
+    v = costs.replica_tokens(trial)
+    n = capacity.replicas_needed(p.tokens_per_month, v, p.min_replicas)
+    cost = np.where(ok, n * costs.replica_usd_per_month(trial), np.inf)
+    best = np.min(cost, axis=0)
+    return np.argmax(cost <= best * (1 + 1e-9), axis=0)
+
+
+def option_arrays(r: Resolved) -> tuple[np.ndarray, np.ndarray]:
+    """GPUs per replica and operating-point output tokens/s of every candidate size (NaN where a
+    size misses the latency target), as arrays on the candidate axis."""
+    return (np.array([o.gpus_per_replica for o in r.options], dtype=float),
+            np.array([o.output_tokens_per_s for o in r.options], dtype=float))
+
+
+def breakeven_envelope(p: Params, gpus, throughput, usd_per_token):
+    """First volume where the cheapest replica size is no dearer than a per-token path, and the
+    volume above which it stays so (at the latest). The self-hosted cost of the chosen size is
+    the lower envelope of every size's step function, and the envelope is below the path exactly
+    where some size is, so the first crossing is the smallest of the sizes' first crossings.
+    Candidates on a new leading axis of ``gpus``/``throughput``; NaN where there is none."""
+    shape = (-1,) + (1,) * np.ndim(p.tokens_per_month)
+    g = np.reshape(gpus, shape) if np.ndim(gpus) == 1 else gpus
+    t = np.reshape(throughput, shape) if np.ndim(throughput) == 1 else throughput
+    ok = np.isfinite(t) & (t > 0)
+    trial = p.replace(gpus_per_replica=g, replica_output_tokens_per_s=np.where(ok, t, 1.0))
+    first, stays = breakeven.breakeven_volume(costs.fixed_usd_per_month(p), costs.replica_usd_per_month(trial),
+                                              usd_per_token, costs.replica_tokens(trial), p.min_replicas)
+    first = np.where(ok & ~np.isnan(first), first, np.inf)
+    stays = np.where(ok & ~np.isnan(stays), stays, np.inf)
+    first, stays = np.min(first, axis=0), np.min(stays, axis=0)
+    return np.where(np.isfinite(first), first, np.nan), np.where(np.isfinite(stays), stays, np.nan)
+
+
 @functools.lru_cache(maxsize=256)
 def resolve(s: Scenario) -> Resolved:
-    """Fill catalog values into the scenario. Raises ValueError (incl. capacity.DoesNotFit)."""
+    """Fill catalog values into the scenario and choose the replica size. Raises ValueError
+    (incl. capacity.DoesNotFit, also when no size meets the latency targets)."""
     model = catalog.models()[s.open_model]
     gpu = catalog.gpus()[s.gpu]
     hosted_ref = s.hosted_model or model.hosted_default
     api, api_values = _prices(s.api_model, s, "api")
     hosted, hosted_values = _prices(hosted_ref, s, "hosted")
-    g = capacity.gpus_per_replica(model, gpu, s.precision, s.input_tokens_per_request,
-                                  s.output_tokens_per_request)
-    if s.gpus_per_replica is not None:
-        if s.gpus_per_replica < g:
-            raise capacity.DoesNotFit(
-                f"{model.name} at {s.precision} needs at least {g} {gpu.name} per replica for the "
-                f"weights and a useful KV cache; `gpus_per_replica` is {s.gpus_per_replica}")
-        g = s.gpus_per_replica
-    tp = capacity.replica_throughput(model, gpu, s.precision, g, s.input_tokens_per_request,
-                                     s.output_tokens_per_request, s.replica_output_tokens_per_s)
+    sizes = tuple(candidate_sizes(model, gpu, s))
+    cached = prefix_cache_share(s)
+    options = _options(s.open_model, s.gpu, s.precision, float(s.input_tokens_per_request),
+                       float(s.output_tokens_per_request), float(cached), s.max_ttft_s,
+                       s.min_output_tokens_per_s_per_user, s.replica_output_tokens_per_s, sizes)
+    if not any(o.meets for o in options):
+        best = max(options, key=lambda o: float(o.point.output_tokens_per_s_per_user))
+        pt = best.point
+        raise capacity.DoesNotFit(
+            f"no replica of {model.name} at {s.precision} on {gpu.name} meets the latency target: even one "
+            f"request at a time on {best.gpus_per_replica} GPUs gets {float(pt.output_tokens_per_s_per_user):,.1f} "
+            f"output tokens/s and its first token after {float(pt.ttft_s):,.2f} s "
+            f"(targets: {_targets_text(s)}); loosen the target, or choose a faster GPU or lower precision")
     warnings = []
     shape_share = s.input_tokens_per_request / (s.input_tokens_per_request + s.output_tokens_per_request)
     if abs(shape_share - s.input_share) > 0.1:
@@ -82,7 +196,7 @@ def resolve(s: Scenario) -> Resolved:
     if s.precision != model.native_precision and s.precision in ("int4", "fp4"):
         warnings.append(f"{model.name} at {s.precision} is a quantised model: check its quality "
                         "on your own evaluation before you rely on these costs.")
-    params = Params(
+    base = Params(
         tokens_per_month=s.tokens_per_month, input_share=s.input_share,
         cached_input_share=s.cached_input_share, batch_share=s.batch_share,
         input_tokens_per_request=s.input_tokens_per_request,
@@ -98,33 +212,105 @@ def resolve(s: Scenario) -> Resolved:
         pue=s.pue, electricity_usd_per_kwh=s.electricity_usd_per_kwh,
         colocation_usd_per_kw_month=s.colocation_usd_per_kw_month,
         maintenance_share_per_year=s.maintenance_share_per_year,
-        target_utilisation=s.target_utilisation, min_replicas=s.min_replicas, gpus_per_replica=g,
-        replica_output_tokens_per_s=float(tp.output_tokens_per_s),
+        target_utilisation=s.target_utilisation, min_replicas=s.min_replicas, gpus_per_replica=sizes[0],
+        replica_output_tokens_per_s=1.0,
         gpu_price_trend_per_year=s.gpu_price_trend_per_year, staff_fte=s.staff_fte,
         staff_cost_usd_per_year=s.staff_cost_usd_per_year, setup_cost_usd=s.setup_cost_usd,
         other_monthly_usd=s.other_monthly_usd, horizon_months=s.horizon_months,
         discount_rate=s.discount_rate, **api_values, **hosted_values)
+    k = int(choose_size(base.arrays(), np.array([o.gpus_per_replica for o in options], dtype=float),
+                        np.array([o.output_tokens_per_s for o in options])))
+    chosen = options[k]
+    params = base.replace(gpus_per_replica=chosen.gpus_per_replica,
+                          replica_output_tokens_per_s=chosen.output_tokens_per_s)
+    servers = capacity.slow_link_servers(gpu, chosen.gpus_per_replica)
+    if servers:
+        warnings.append(
+            f"A replica of {chosen.gpus_per_replica} {gpu.name} spans {servers} servers, and {gpu.name} servers "
+            f"have no fast inter-node link (NVLink/InfiniBand): the model's layers are pipelined over "
+            f"100 Gb/s Ethernet, which the throughput counts ({capacity.INTERNODE_LATENCY_S * 1e6:.0f} µs and "
+            f"{model.hidden * 2:,} bytes per sequence per server boundary and step). Check it on your own "
+            f"servers; at most {capacity.MAX_SERVERS_WITHOUT_FAST_LINK} servers per replica are allowed.")
+    if s.gpus_per_replica is not None:
+        why = "set in this scenario (gpus_per_replica)"
+    elif s.replica_output_tokens_per_s is not None:
+        why = "the smallest size that fits: your measured throughput is for that size"
+    elif len(options) == 1:
+        why = "the only size that fits"
+    else:
+        why = f"the lowest monthly cost at {tokens(s.tokens_per_month)} tokens a month among {len(options)} sizes that fit"
+        if s.max_ttft_s is not None or s.min_output_tokens_per_s_per_user is not None:
+            why += f" and meet the latency target ({_targets_text(s)})"
     return Resolved(scenario=s, model=model, gpu=gpu, api=api, hosted=hosted, hosted_ref=hosted_ref,
-                    gpus_per_replica=g, throughput=tp, params=params, warnings=tuple(warnings))
+                    gpus_per_replica=chosen.gpus_per_replica, throughput=chosen.throughput, params=params,
+                    warnings=tuple(warnings), options=options, point=chosen.point,
+                    prefix_cache_hit_share=cached, choice=why)
 
 
-def replica_options(s: Scenario) -> list[dict[str, float]]:
-    """Each GPU count that fits, up to two nodes: throughput, tokens a replica serves, and its cost
-    per 1M tokens at full load (replica cost ÷ tokens), so that the replica size can be chosen."""
+def latency_target(s: Scenario) -> dict[str, float | None]:
+    return {"max_ttft_s": s.max_ttft_s, "min_output_tokens_per_s_per_user": s.min_output_tokens_per_s_per_user}
+
+
+def latency_error(s: Scenario) -> dict[str, float] | None:
+    """The latency-curve model's validated error (None without a latency target): leave-one-
+    configuration-out over the measured curves (capacity.LATENCY_CURVE_ERROR)."""
+    if s.max_ttft_s is None and s.min_output_tokens_per_s_per_user is None:
+        return None
+    return dict(capacity.LATENCY_CURVE_ERROR)
+
+
+def _targets_text(s: Scenario) -> str:
+    parts = []
+    if s.max_ttft_s is not None:
+        parts.append(f"first token within {s.max_ttft_s:g} s")
+    if s.min_output_tokens_per_s_per_user is not None:
+        parts.append(f"at least {s.min_output_tokens_per_s_per_user:g} output tokens/s per user")
+    return ", ".join(parts) or "none"
+
+
+def replica_options(s: Scenario) -> list[dict[str, Any]]:
+    """Each replica size evaluated at the scenario's volume and latency target: operating-point
+    throughput, tokens a replica serves per month, replicas needed, the self-hosted monthly cost
+    at the volume with that size, full-load $ per 1M tokens, and which is chosen and why."""
     r = resolve(s)
-    smallest = capacity.gpus_per_replica(r.model, r.gpu, s.precision, s.input_tokens_per_request,
-                                         s.output_tokens_per_request)
     out = []
-    for g in capacity.replica_sizes(r.gpu):
-        if g < smallest or g > max(smallest, 2 * r.gpu.gpus_per_node):
-            continue
-        tp = float(capacity.replica_throughput(r.model, r.gpu, s.precision, g, s.input_tokens_per_request,
-                                               s.output_tokens_per_request).output_tokens_per_s)
-        p = r.params.replace(gpus_per_replica=g, replica_output_tokens_per_s=tp).arrays()
+    chosen_cost = None
+    rows = []
+    for o in r.options:
+        ok = o.meets
+        p = r.params.replace(gpus_per_replica=o.gpus_per_replica,
+                             replica_output_tokens_per_s=o.output_tokens_per_s if ok else 1.0).arrays()
+        st = costs.steady_state(p)
         v, cost = _f(costs.replica_tokens(p)), _f(costs.replica_usd_per_month(p))
-        out.append({"gpus_per_replica": g, "output_tokens_per_s": tp, "tokens_per_month": v,
-                    "replica_usd_per_month": cost, "usd_per_mtok_full_load": _f(costs.usd_per_mtok(cost, v)),
-                    "chosen": g == r.gpus_per_replica})
+        rows.append((o, ok, v, cost, st))
+        if o.gpus_per_replica == r.gpus_per_replica:
+            chosen_cost = _f(st["self_host"])
+    for o, ok, v, cost, st in rows:
+        monthly = _f(st["self_host"]) if ok else None
+        chosen = o.gpus_per_replica == r.gpus_per_replica
+        if chosen:
+            reason = f"chosen: {r.choice}"
+        elif not ok:
+            reason = (f"misses the latency target: {float(o.point.output_tokens_per_s_per_user):,.1f} output "
+                      f"tokens/s per user and first token after {float(o.point.ttft_s):,.2f} s at one request")
+        elif monthly is not None and chosen_cost is not None and monthly > chosen_cost * (1 + 1e-9):
+            reason = f"${monthly - chosen_cost:,.0f} a month dearer at this volume"
+        else:
+            reason = "as cheap at this volume; the smaller size is chosen"
+        out.append({"gpus_per_replica": o.gpus_per_replica,
+                    "output_tokens_per_s": o.output_tokens_per_s if ok else None,
+                    "max_load_output_tokens_per_s": float(o.point.max_load_output_tokens_per_s),
+                    "throughput_source": o.throughput.source,
+                    "concurrency_per_replica": float(o.point.concurrency),
+                    "output_tokens_per_s_per_user": float(o.point.output_tokens_per_s_per_user),
+                    "ttft_s": float(o.point.ttft_s), "meets_latency_target": ok,
+                    "servers": capacity.servers_spanned(r.gpu, o.gpus_per_replica),
+                    "tokens_per_month": v if ok else None,
+                    "replicas": int(_f(st["replicas"])) if ok else None,
+                    "replica_usd_per_month": cost,
+                    "monthly_usd_at_volume": monthly,
+                    "usd_per_mtok_full_load": _f(costs.usd_per_mtok(cost, v)) if ok else None,
+                    "chosen": chosen, "reason": reason})
     return out
 
 
@@ -189,27 +375,44 @@ def evaluate(s: Scenario) -> Result:
                       "utilisation": _f(st["utilisation"]), "upfront_usd": upfront,
                       "throughput_source": r.throughput.source,
                       "replica_output_tokens_per_s": _f(p.replica_output_tokens_per_s),
-                      "throughput_detail": r.throughput.detail},
+                      "throughput_detail": r.throughput.detail,
+                      "max_load_output_tokens_per_s": _f(r.point.max_load_output_tokens_per_s),
+                      "throughput_error": r.throughput.error, "throughput_error_p90": r.throughput.error_p90,
+                      "latency_target": latency_target(s),
+                      "latency_error": latency_error(s),
+                      "concurrency_per_replica": _f(r.point.concurrency),
+                      "max_concurrency_per_replica": _f(r.point.max_concurrency),
+                      "operating_point_limited_by": str(r.point.limited_by),
+                      "output_tokens_per_s_per_user": _f(r.point.output_tokens_per_s_per_user),
+                      "ttft_s": _f(r.point.ttft_s),
+                      "prefix_cache_hit_share": r.prefix_cache_hit_share,
+                      "servers_per_replica": capacity.servers_spanned(r.gpu, r.gpus_per_replica),
+                      "replica_choice": r.choice},
     }
 
+    gs, ts = option_arrays(r)
+    envelope_full_load = min((o["usd_per_mtok_full_load"] for o in replica_options(s)
+                              if o["usd_per_mtok_full_load"] is not None), default=full_load)
     crossings = {}
     for name, label, mtok in (("api", "API", api_mtok), ("hosted_open", "hosted open model", hosted_mtok)):
-        first, stays = breakeven.breakeven_volume(fixed, rep_usd, mtok / 1e6, v, s.min_replicas)
+        first, stays = breakeven_envelope(p, gs, ts, mtok / 1e6)
         first, stays = _f(first), _f(stays)
         if math.isnan(first):
-            crossings[name] = Crossing(None, None, None, breakeven.no_breakeven_reason(full_load, mtok, label))
+            crossings[name] = Crossing(None, None, None, breakeven.no_breakeven_reason(envelope_full_load, mtok, label))
         elif first > MAX_VOLUME:
             crossings[name] = Crossing(None, None, None,
                                        f"self-hosting would break even only at {tokens(first)} tokens a month, "
                                        f"beyond the {MAX_VOLUME:.0e} the model considers")
         else:
-            n = _f(capacity.replicas_needed(first, v, s.min_replicas))
-            util = _f(capacity.utilisation(first, n, p.replica_output_tokens_per_s, p.input_tokens_per_request,
-                                           p.output_tokens_per_request))
+            at = p.replace(tokens_per_month=np.asarray(first))
+            k = int(choose_size(at, gs, ts))
+            pk = at.replace(gpus_per_replica=gs[k], replica_output_tokens_per_s=ts[k])
+            n = _f(capacity.replicas_needed(first, costs.replica_tokens(pk), s.min_replicas))
+            util = _f(capacity.utilisation(first, n, ts[k], p.input_tokens_per_request, p.output_tokens_per_request))
             msg = (f"self-hosting is no dearer than the {label} from {tokens(first)} tokens a month "
-                   f"({int(n)} replica{'s' if n > 1 else ''}, fleet utilisation {util:.0%})")
+                   f"({int(n)} replica{'s' if n > 1 else ''} of {int(gs[k])} GPUs, fleet utilisation {util:.0%})")
             if stays > first * (1 + 1e-9):
-                msg += f"; just after each added replica it is dearer again, up to {tokens(stays)}"
+                msg += f"; just after an added replica it can be dearer again, up to {tokens(stays)} at most"
             crossings[name] = Crossing(first, stays, util, msg)
 
     paybacks, npvs, irrs = {}, {}, {}
@@ -254,12 +457,21 @@ SCENARIO_TO_PARAM = {"acquisition": "acquisition_code"}
 CHUNK_ELEMENTS = 1_000_000  # scenario x month cells per slab, 8 MB per float array
 
 
-def sweep_params(s: Scenario, grid: dict[str, Any]) -> Params:
+#: Inputs that change a replica's throughput but are not cost parameters.
+THROUGHPUT_KEYS = ("input_tokens_per_request", "output_tokens_per_request", "cached_input_share",
+                   "prefix_cache_hit_share", "max_ttft_s", "min_output_tokens_per_s_per_user")
+
+
+def sweep_params(s: Scenario, grid: dict[str, Any], with_candidates: bool = False):
     """Params with each swept input on its own axis (first key = axis 0), others scalar.
 
-    Keys are Scenario field names (numeric ones, and ``acquisition`` with its names). Sweeping
-    the request lengths re-computes the replica throughput vectorised. Raises ValueError for a
-    key that cannot be swept or values outside the input's range.
+    Keys are Scenario field names (numeric ones, and ``acquisition`` with its names). The replica
+    size is chosen at every grid point by the rule of :func:`resolve` (the cheapest size at that
+    point's volume and prices that meets the latency target), so a sweep over volume may switch
+    size along the axis. Sweeping the request lengths, the cached share or the latency targets
+    re-computes every size's operating point vectorised. With ``with_candidates`` also returns the
+    candidates' (GPUs, throughput) arrays, candidates on a new leading axis. Raises ValueError for
+    a key that cannot be swept or values outside the input's range.
     """
     from tco.scenario import FIELDS, check_value
     if not 1 <= len(grid) <= 3:
@@ -267,7 +479,7 @@ def sweep_params(s: Scenario, grid: dict[str, Any]) -> Params:
     r = resolve(s)
     p = r.params.arrays()
     n = len(grid)
-    changes = {}
+    changes, extra = {}, {}
     for axis, (key, values) in enumerate(grid.items()):
         if key not in FIELDS:
             raise ValueError(f"unknown input `{key}`")
@@ -282,17 +494,55 @@ def sweep_params(s: Scenario, grid: dict[str, Any]) -> Params:
                 check_value(key, int(v) if FIELDS[key].metadata["kind"] in ("int", "optional_int") else float(v))
         shape = [1] * n
         shape[axis] = values.size
-        changes[SCENARIO_TO_PARAM.get(key, key)] = values.reshape(shape)
+        name = SCENARIO_TO_PARAM.get(key, key)
+        (changes if name in costs.PARAM_NAMES else extra)[name] = values.reshape(shape)
     p = p.replace(**changes)
-    if {"input_tokens_per_request", "output_tokens_per_request"} & grid.keys() and s.replica_output_tokens_per_s is None:
-        i, o = np.broadcast_arrays(p.input_tokens_per_request, p.output_tokens_per_request)
-        g = np.vectorize(lambda a, b: capacity.gpus_per_replica(r.model, r.gpu, s.precision, a, b))(i, o)
-        tput = np.zeros(i.shape)
-        for gg in np.unique(g):
-            mask = g == gg
-            tput[mask] = capacity.replica_throughput(r.model, r.gpu, s.precision, int(gg), i[mask], o[mask]).output_tokens_per_s
-        p = p.replace(gpus_per_replica=g.astype(float), replica_output_tokens_per_s=tput)
-    return p
+    fixed_size = s.gpus_per_replica is not None or s.replica_output_tokens_per_s is not None
+    if set(THROUGHPUT_KEYS) & grid.keys() and s.replica_output_tokens_per_s is None:
+        gs, ts = _swept_candidates(r, p, extra)
+    else:
+        gs, ts = option_arrays(r)
+        nd = max(np.ndim(getattr(p, k)) for k in costs.PARAM_NAMES)
+        gs, ts = gs.reshape((-1,) + (1,) * nd), ts.reshape((-1,) + (1,) * nd)
+    if "gpus_per_replica" in changes or fixed_size and len(gs) == 1 and "gpus_per_replica" not in changes:
+        if "gpus_per_replica" not in changes:
+            p = p.replace(gpus_per_replica=gs[0] + 0 * ts[0], replica_output_tokens_per_s=ts[0])
+    else:
+        k = choose_size(p, gs, ts)
+        pick = lambda a: np.take_along_axis(np.broadcast_to(a, (a.shape[0], *k.shape)), k[None], 0)[0]  # noqa: E731
+        p = p.replace(gpus_per_replica=pick(gs), replica_output_tokens_per_s=pick(ts))
+    return (p, (gs, ts)) if with_candidates else p
+
+
+def _swept_candidates(r: Resolved, p: Params, extra: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Every candidate size's operating-point throughput over swept lengths, cached shares or
+    latency targets (NaN where a size does not fit or misses the target): shape (K, grid...)."""
+    s = r.scenario
+    cached = extra.get("prefix_cache_hit_share")
+    if cached is None:
+        cached = np.asarray(p.cached_input_share) if s.prefix_cache_hit_share is None else s.prefix_cache_hit_share
+    ttft = extra.get("max_ttft_s", s.max_ttft_s)
+    speed = extra.get("min_output_tokens_per_s_per_user", s.min_output_tokens_per_s_per_user)
+    i, o = np.asarray(p.input_tokens_per_request), np.asarray(p.output_tokens_per_request)
+    shape = np.broadcast_shapes(i.shape, o.shape, np.shape(cached), np.shape(ttft if ttft is not None else 0.0),
+                                np.shape(speed if speed is not None else 0.0))
+    sizes = [s.gpus_per_replica] if s.gpus_per_replica is not None else capacity.replica_sizes(r.gpu)
+    need = (capacity.weight_bytes(r.model, s.precision)
+            + capacity.MIN_USEFUL_BATCH * (i + o) * capacity.kv_bytes_per_token(r.model, s.precision))
+    too_long = (i + o) > r.model.max_context
+    gs, ts = [], []
+    for g in sizes:
+        fit = (g * r.gpu.memory_gb * 1e9 * capacity.USABLE_MEMORY_SHARE >= need) & ~too_long
+        fit = fit & (capacity.slow_link_servers(r.gpu, g) <= capacity.MAX_SERVERS_WITHOUT_FAST_LINK)
+        if not np.any(fit):
+            continue
+        tp = capacity.replica_throughput(r.model, r.gpu, s.precision, g, i, o).output_tokens_per_s
+        pt = capacity.operating_point(r.model, r.gpu, s.precision, g, i, o, tp, cached, ttft, speed)
+        gs.append(np.full(shape, float(g)))
+        ts.append(np.broadcast_to(np.where(fit, pt.output_tokens_per_s, np.nan), shape))
+    if not gs:
+        raise capacity.DoesNotFit(f"{r.model.name} at {s.precision} fits no replica of {r.gpu.name} anywhere on this grid")
+    return np.stack(gs), np.stack(ts)
 
 
 def sweep(s: Scenario, grid: dict[str, Any], what: tuple[str, ...] = ("monthly", "breakeven", "payback")) -> dict[str, np.ndarray]:
@@ -305,7 +555,7 @@ def sweep(s: Scenario, grid: dict[str, Any], what: tuple[str, ...] = ("monthly",
     "payback": ``payback_vs_api_month`` (NaN where none) and ``npv_vs_api_usd``. Payback is computed
     in chunks of at most CHUNK_ELEMENTS scenario-months, so memory stays bounded.
     """
-    p = sweep_params(s, grid)
+    p, (gs, ts) = sweep_params(s, grid, with_candidates=True)
     shape = np.broadcast_shapes(*(np.shape(getattr(p, k)) for k in costs.PARAM_NAMES))
     out = {}
     if "monthly" in what:
@@ -315,9 +565,11 @@ def sweep(s: Scenario, grid: dict[str, Any], what: tuple[str, ...] = ("monthly",
                    **{f"{k}_usd_per_mtok": costs.usd_per_mtok(st[k], p.tokens_per_month)
                       for k in ("api", "hosted_open", "self_host")})
     if "breakeven" in what:
-        fixed, rep, v = costs.fixed_usd_per_month(p), costs.replica_usd_per_month(p), costs.replica_tokens(p)
-        out["breakeven_vs_api_tokens"] = breakeven.breakeven_volume(fixed, rep, costs.api_usd_per_mtok(p) / 1e6, v, p.min_replicas)[0]
-        out["breakeven_vs_hosted_open_tokens"] = breakeven.breakeven_volume(fixed, rep, costs.hosted_usd_per_mtok(p) / 1e6, v, p.min_replicas)[0]
+        # the break-even volume does not depend on the volume: every size's crossing, the earliest
+        if "gpus_per_replica" in grid:
+            gs, ts = np.asarray(p.gpus_per_replica)[None], np.asarray(p.replica_output_tokens_per_s)[None]
+        out["breakeven_vs_api_tokens"] = breakeven_envelope(p, gs, ts, costs.api_usd_per_mtok(p) / 1e6)[0]
+        out["breakeven_vs_hosted_open_tokens"] = breakeven_envelope(p, gs, ts, costs.hosted_usd_per_mtok(p) / 1e6)[0]
     if "payback" in what:
         pay, npv_ = payback_grid(p, shape)
         out.update(payback_vs_api_month=pay, npv_vs_api_usd=npv_)

@@ -148,3 +148,31 @@ def npv(q) -> float:
     r = q["discount_rate"]
     total = sum((a - s) / (1 + r) ** (m / 12) for m, (a, s) in enumerate(zip(f["api"], f["self_host"])))
     return total + f["terminal_value"] / (1 + r) ** (int(q["horizon_months"]) / 12)
+
+
+def choose_size(q, candidates) -> dict:
+    """The cheapest replica size at the scenario's volume, walking the candidates one by one.
+
+    ``candidates``: (GPUs per replica, output tokens/s at the operating point) pairs, smallest
+    first; a pair whose throughput is not a positive number (misses the latency target) is
+    skipped. Cost compared: replicas × GPUs × per-GPU cost; ties go to the first (smaller).
+    Returns ``q`` with ``gpus_per_replica`` and ``replica_output_tokens_per_s`` of the pick."""
+    best, best_cost = None, math.inf
+    for g, t in candidates:
+        if not (t > 0 and math.isfinite(t)):
+            continue
+        trial = {**q, "gpus_per_replica": float(g), "replica_output_tokens_per_s": float(t)}
+        cost = _replicas(trial, q["tokens_per_month"]) * trial["gpus_per_replica"] * _per_gpu(trial)
+        if cost < best_cost * (1 - 1e-9):
+            best, best_cost = trial, cost
+    if best is None:
+        raise ValueError("no candidate replica size meets the target")
+    return best
+
+
+def breakeven_envelope(q, candidates, prefix: str = "api") -> float:
+    """First volume at which the cheapest size is no dearer: the earliest crossing of any size."""
+    found = [breakeven({**q, "gpus_per_replica": float(g), "replica_output_tokens_per_s": float(t)}, prefix)
+             for g, t in candidates if t > 0 and math.isfinite(t)]
+    found = [x for x in found if not math.isnan(x)]
+    return min(found) if found else math.nan

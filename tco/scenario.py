@@ -68,6 +68,21 @@ class Scenario:
         "ratio", 1, 50, group="Workload", label="Peak-to-average traffic",
         help="Busiest hour over the average hour; the fleet is sized for the peak.",
         source="assumption: business-hours traffic peaks at about twice the 24-hour mean"))
+    max_ttft_s: float | None = field(default=None, metadata=spec(
+        "s", 0, 600, group="Workload", label="Max time to first token at peak", kind="optional",
+        lo_open=True,
+        help="Latency target: seconds from a request to its first token at the peak hour; empty = "
+             "no target (batch work: replicas run at max load). Interactive chat ≤ 2 s, agents and "
+             "coding ≤ 5 s.",
+        source="presets anchored on MLPerf Inference v5.0 latency limits: Llama-2-70B Interactive "
+               "TTFT ≤ 450 ms, Llama-3.1-405B server TTFT ≤ 6 s (NVIDIA blog, 2025-04)"))
+    min_output_tokens_per_s_per_user: float | None = field(default=None, metadata=spec(
+        "output tokens/s", 0, 1000, group="Workload", label="Min output speed per user",
+        kind="optional", lo_open=True,
+        help="Latency target: output tokens per second each user sees while the answer streams "
+             "(1 / time per output token); empty = no target. Chat ≥ 30, agents and coding ≥ 50.",
+        source="presets anchored on MLPerf Inference v5.0: Llama-2-70B Interactive TPOT ≤ 40 ms "
+               "(25 tok/s), server TPOT ≤ 200 ms; human reading ≈ 4-8 tokens/s"))
     growth_per_month: float = field(default=0.03, metadata=spec(
         "share/month", -0.5, 1, group="Workload", label="Volume growth per month",
         help="Compound monthly growth of the token volume over the horizon.",
@@ -176,8 +191,9 @@ class Scenario:
         source="assumption; DGX list support is ~20%/yr of the base (supercluster.blog)"))
     target_utilisation: float = field(default=0.6, metadata=spec(
         "share", 0.05, 1, group="Self-hosting", label="Target utilisation at peak",
-        help="Share of the measured max-load throughput a replica is driven to at peak, "
-             "leaving headroom for latency.",
+        help="Share of the operating point's throughput (max load, or the most that meets the "
+             "latency targets) a replica is driven to at the peak hour: headroom for bursts "
+             "within the hour and queueing. With no latency target it also stands in for one.",
         source="NIM Llama-3.3-70B 2xH100: 68% of saturation at 39 ms/token"))
     min_replicas: int = field(default=1, metadata=spec(
         "replicas", 1, 1000, group="Self-hosting", label="Minimum replicas",
@@ -185,13 +201,21 @@ class Scenario:
         source="assumption", kind="int"))
     gpus_per_replica: int | None = field(default=None, metadata=spec(
         "GPUs", 1, 64, group="Self-hosting", label="GPUs per replica",
-        help="GPUs that serve one copy of the model; empty = the smallest count that holds the "
-             "weights and a useful KV cache. Larger replicas batch more and can cost less per token.",
+        help="GPUs that serve one copy of the model; empty = the size (1, 2, 4, 8 GPUs, then whole "
+             "servers) with the lowest monthly cost at the current volume and latency target.",
         source="capacity model", kind="optional_int"))
+    prefix_cache_hit_share: float | None = field(default=None, metadata=spec(
+        "share", 0, 1, group="Self-hosting", label="Prefix-cache hit share", kind="optional",
+        help="Share of input tokens your own servers find in their prefix cache (shared system "
+             "prompts, documents, chat history): their prefill is skipped. Empty = the same as the "
+             "API's cached share of input.",
+        source="assumption: equal to the cached share of input unless set (vLLM/SGLang/TRT-LLM "
+               "prefix caching serves the same repeated prefixes the API caches)"))
     replica_output_tokens_per_s: float | None = field(default=None, metadata=spec(
         "output tokens/s", 0.1, 1e8, group="Self-hosting", label="Measured replica throughput",
-        help="Your own benchmark of one replica's max output tokens/s at your lengths; "
-             "empty = the measured table or the calibrated roofline.",
+        help="Your own benchmark of one replica's max output tokens/s at your lengths, for the "
+             "replica size in GPUs per replica (or the smallest that fits); empty = the measured "
+             "table or the calibrated step-time model.",
         source="data/throughput.csv unless set", kind="optional"))
     gpu_price_trend_per_year: float = field(default=-0.10, metadata=spec(
         "share/year", -0.95, 1, group="Finance", label="GPU price trend per year",

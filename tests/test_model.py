@@ -172,8 +172,9 @@ def test_impossible_scenarios_raise_value_errors():
 
 
 def test_payback_for_a_list_of_mixed_scenarios_matches_one_by_one():
-    """1-D lists mixing rent and buy are split internally; the results must not change."""
-    s = Scenario(tokens_per_month=1e10)
+    """1-D lists mixing rent and buy are split internally; the results must not change.
+    (Replica size fixed: raw Params do not re-choose it per volume as evaluate does.)"""
+    s = Scenario(tokens_per_month=1e10, gpus_per_replica=4)
     rng = np.random.default_rng(1)
     n = 40
     vols, codes = 10 ** rng.uniform(8, 11, n), rng.integers(0, 4, n)
