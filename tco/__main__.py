@@ -4,7 +4,7 @@
     python -m tco summary --json [--set KEY=VALUE ...] [--link URL]
     python -m tco bench --json [--scenarios N]
     python -m tco invoices FILE... --json
-    python -m tco validate --json        (roofline leave-one-out error against the measured table)
+    python -m tco validate --json        (leave-one-out error on the max-load rows and latency curves)
 
 Bad keys or values exit with status 2 and one line on stderr, never a traceback.
 """
@@ -62,6 +62,7 @@ def summary_dict(result, link_query: str | None = None) -> dict[str, Any]:
                 "tier_note": pr.tier_note}
 
     cal = capacity.calibration()
+    from tco import model as engine
     out = {
         "scenario": to_dict(r.scenario),
         "resolved": {"hosted_model": r.hosted_ref, "gpu_hour_usd": float(p.gpu_hour_usd),
@@ -90,8 +91,12 @@ def summary_dict(result, link_query: str | None = None) -> dict[str, Any]:
                                  "fixed_usd_per_month": result.fixed_usd_per_month,
                                  "replica_tokens_per_month": result.replica_tokens_per_month,
                                  "usd_per_mtok_full_load": result.self_usd_per_mtok_full_load},
+        "replica_options": engine.replica_options(r.scenario),
         "throughput_validation": {"roofline_calibration_factor": cal.factor, "rows": cal.rows,
-                                  "loo_median_abs_error": cal.loo_median_abs_error},
+                                  "loo_median_abs_error": cal.loo_median_abs_error,
+                                  "error_by_source": {k: {"median_abs_error": v[0], "p90_abs_error": v[1]}
+                                                      for k, v in capacity.error_bands().items()},
+                                  "latency_curve_error": capacity.LATENCY_CURVE_ERROR},
         "monthly": {k: result.flows[k] for k in ("volume", "api", "hosted_open", "self_host", "gpus")},
         "terminal_value_usd": float(result.flows["terminal_value"]),
         "warnings": list(r.warnings),
@@ -166,16 +171,72 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def cmd_validate(args) -> int:
+def validation_dict() -> dict[str, Any]:
+    """What ``validate --json`` prints: leave-one-out errors on the max-load rows and on the
+    latency-curve points, separately, against the targets (median ≤ 15%, p90 ≤ 40%)."""
+    import numpy as np
     from tco import capacity
+    targets = {"median_abs_error": 0.15, "p90_abs_error": 0.40}
+
+    def stats(errors) -> dict[str, Any]:
+        e = np.abs(np.asarray(errors, dtype=float))
+        med, p90 = (float(np.median(e)), float(np.quantile(e, 0.9))) if e.size else (None, None)
+        return {"n": int(e.size), "median_abs_error": med, "p90_abs_error": p90,
+                "meets_targets": bool(e.size and med <= targets["median_abs_error"] and p90 <= targets["p90_abs_error"])}
+
     cal = capacity.calibration()
-    rows = [{"model": m.model, "gpu": m.gpu, "gpus": m.gpus, "precision": m.precision,
-             "input_tokens": m.input_tokens, "output_tokens": m.output_tokens,
-             "measured_output_tokens_per_s": m.output_tokens_per_s, "abs_error": e}
-            for m, e in cal.loo_errors]
-    print(json.dumps(_clean({"calibration_factor": cal.factor, "rows": cal.rows,
-                             "loo_median_abs_error": cal.loo_median_abs_error,
-                             "loo_p90_abs_error": cal.loo_p90_abs_error, "per_row": rows}), indent=2))
+    loo = capacity.max_row_validation()
+    curve = capacity.curve_validation()
+    k = capacity.STEP
+    return {
+        "targets": targets,
+        "step_constants": k.__dict__,
+        "max_load_rows": {
+            "description": "each measured max-load row left out of data/throughput.csv and predicted as the "
+                           "engine would (interpolated from the other shapes of its configuration, carried "
+                           "over from another GPU count, or the calibrated model where nothing else is "
+                           "measured); |predicted / measured - 1|",
+            "engine": stats([e for _, _, e in loo]),
+            "by_source": {src: stats([e for _, s, e in loo if s == src]) for src in sorted({s for _, s, _ in loo})},
+            "model_only": {**stats([e for _, e in cal.loo_errors]),
+                           "description": "the calibrated step-time model alone, each row predicted with the "
+                                          "calibration factor of the others (a configuration with nothing measured)"},
+            "calibration_factor": cal.factor,
+            "per_row": [{"model": m.model, "gpu": m.gpu, "gpus": m.gpus, "precision": m.precision,
+                         "input_tokens": m.input_tokens, "output_tokens": m.output_tokens,
+                         "measured_output_tokens_per_s": m.output_tokens_per_s, "engine_source": s,
+                         "engine_abs_error": e, "model_only_abs_error": dict((id(r), x) for r, x in cal.loo_errors)[id(m)]}
+                        for m, s, e in loo],
+        },
+        "latency_curve_points": {
+            "description": "every curve of one model/GPU/precision/GPU count left out of the fit of the step "
+                           "constants (data/latency_curves.csv, points below saturation), then each of its "
+                           "points predicted: throughput per GPU at the measured concurrency, and at the "
+                           "measured per-user speed (points where the per-user speed is within 15% of the "
+                           "curve's single-user speed are left out of the latter: there throughput is not "
+                           "determined by the latency)",
+            "at_concurrency": stats([f for _, f, _ in curve]),
+            "at_per_user_speed": stats([m for _, _, m in curve if m is not None]),
+            "flat_points_left_out": sum(1 for _, _, m in curve if m is None),
+            "per_point": [{"model": p.model, "gpu": p.gpu, "gpus": p.gpus, "precision": p.precision,
+                           "input_tokens": p.input_tokens, "output_tokens": p.output_tokens,
+                           "concurrency": p.concurrency, "measured_output_tokens_per_s": p.output_tokens_per_s,
+                           "error_at_concurrency": f, "error_at_per_user_speed": m}
+                          for p, f, m in curve],
+        },
+    }
+
+
+def cmd_validate(args) -> int:
+    out = validation_dict()
+    if args.json:
+        print(json.dumps(_clean(out), indent=2))
+    else:
+        for part in ("max_load_rows", "latency_curve_points"):
+            for name, v in out[part].items():
+                if isinstance(v, dict) and "median_abs_error" in v:
+                    print(f"{part:22} {name:20} n={v['n']:4}  median {v['median_abs_error']:.1%}  "
+                          f"p90 {v['p90_abs_error']:.1%}  {'meets' if v['meets_targets'] else 'MISSES'} the targets")
     return 0
 
 
@@ -196,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--json", action="store_true")
     b.add_argument("--scenarios", type=int, default=1_000_000)
     b.add_argument("--scalar-sample", type=int, default=2_000)
-    v = sub.add_parser("validate", help="roofline leave-one-out error against the measured table")
+    v = sub.add_parser("validate", help="leave-one-out error on the max-load rows and the latency curves")
     v.add_argument("--json", action="store_true")
     sub.add_parser("invoices", help="read API bills and usage exports: invoices FILE... --json")
     args = parser.parse_args(argv)

@@ -638,6 +638,9 @@ class OperatingPoint:
     max_concurrency: object
     meets: object
     limited_by: object
+    decode_step_s: object = np.nan    # time of one decode step at ``concurrency`` (scaled) [s]
+    prefill_s: object = np.nan        # prefill time of one request (scaled) [s]
+    scale: object = 1.0               # measured or calibrated max load / the model's
 
 
 def operating_point(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens,
@@ -685,7 +688,9 @@ def operating_point(model: Model, gpu: Gpu, precision: str, gpus: int, input_tok
     return OperatingPoint(concurrency=b, output_tokens_per_s=np.where(meets, at.output_tokens_per_s, nan),
                           output_tokens_per_s_per_user=at.output_tokens_per_s_per_user, ttft_s=at.ttft_s,
                           max_load_output_tokens_per_s=at_max,
-                          max_concurrency=b_max, meets=meets, limited_by=limited)
+                          max_concurrency=b_max, meets=meets, limited_by=limited,
+                          decode_step_s=decode_step_s(model, gpu, precision, gpus, i, o, b) / scale,
+                          prefill_s=prefill_s(model, gpu, precision, gpus, i, c) / scale, scale=scale)
 
 
 # --- fleet -----------------------------------------------------------------------------------

@@ -57,18 +57,41 @@ def steps(r: "Result") -> list[str]:
             line += f", with {b_sh:.0%} at the batch prices"
         out.append(f"{line} = {usd(monthly)}/month ({monthly / v * 1e6 if v else 0:,.3f} $/M blended).")
     g = r.resolved.gpus_per_replica
+    res = r.resolved
+    pt = res.point
     tp = float(p.replica_output_tokens_per_s)
     i, o = s.input_tokens_per_request, s.output_tokens_per_request
-    out.append(f"Replica: {g}× {r.resolved.gpu.name} hold {r.resolved.model.name} at {s.precision} "
-               f"plus the KV cache; max {tp:,.0f} output tokens/s at {i:,.0f} in / {o:,.0f} out "
-               f"({r.resolved.throughput.source}: {r.resolved.throughput.detail}).")
+    out.append(f"Replica: {g}× {res.gpu.name} hold {res.model.name} at {s.precision} plus the KV cache "
+               f"of {float(pt.max_concurrency):,.0f} sequences at most; max load {float(pt.max_load_output_tokens_per_s):,.0f} "
+               f"output tokens/s at {i:,.0f} in / {o:,.0f} out ({res.throughput.source}: {res.throughput.detail}).")
+    b, step, pf = float(pt.concurrency), float(pt.decode_step_s), float(pt.prefill_s)
+    cached = res.prefix_cache_hit_share
+    if s.max_ttft_s is None and s.min_output_tokens_per_s_per_user is None:
+        target = "No latency target: each replica runs at max load"
+    else:
+        from tco.model import _targets_text
+        target = f"Latency target ({_targets_text(s)}): the most sequences that meet it ({pt.limited_by} limits)"
+    out.append(f"{target}: {b:,.1f} concurrent sequences. Step-time model: one decode step takes {step * 1e3:,.1f} ms, "
+               f"the prefill of {i * (1 - cached):,.0f} uncached input tokens ({cached:.0%} prefix-cache hits) "
+               f"{pf * 1e3:,.1f} ms; per-user speed = {o:,.0f} ÷ ({b:,.1f} × {pf:.4f} s + {o:,.0f} × {step:.4f} s) "
+               f"= {float(pt.output_tokens_per_s_per_user):,.1f} output tokens/s; replica = {b:,.1f} × "
+               f"{float(pt.output_tokens_per_s_per_user):,.2f} = {tp:,.0f} output tokens/s; first token after "
+               f"{float(pt.ttft_s):,.2f} s.")
+    opts = [o_ for o_ in res.options]
+    if len(opts) > 1:
+        from tco.model import replica_options
+        costs_text = ", ".join(f"{x['gpus_per_replica']} GPUs {usd(x['monthly_usd_at_volume'])}" if x["monthly_usd_at_volume"] is not None
+                               else f"{x['gpus_per_replica']} GPUs misses the target" for x in replica_options(s)[:6])
+        out.append(f"Replica size: {g} GPUs, {res.choice} (self-hosted monthly cost at this volume: {costs_text}).")
+    else:
+        out.append(f"Replica size: {g} GPUs, {res.choice}.")
     out.append(f"One replica serves {tp:,.0f} × ({i:,.0f}+{o:,.0f})/{o:,.0f} × {s.target_utilisation:.0%} target "
                f"× {SECONDS_PER_MONTH:,.0f} s/month ÷ {s.peak_to_average:g} peak-to-average = "
                f"{tokens(r.replica_tokens_per_month)} tokens/month.")
     sh = r.at_volume["self_host"]
     out.append(f"Fleet: max({s.min_replicas}, ceil({tokens(v)} ÷ {tokens(r.replica_tokens_per_month)})) = "
                f"{sh['replicas']} replica(s) = {sh['gpus']} GPUs, running at {sh['utilisation']:.1%} "
-               f"of their max throughput on average.")
+               f"of their operating-point throughput on average.")
     comp = {k: x for k, x in r.per_gpu_month.items() if x}
     if s.acquisition == "buy":
         out.append(f"Per GPU-month (buy at {usd(float(p.gpu_price_usd))}): depreciation "

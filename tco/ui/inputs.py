@@ -49,6 +49,46 @@ ACQUISITION_LABELS = {"on_demand": "Rent on demand", "reserved_1y": "Rent, 1-yea
 PRECISION_LABELS = {"bf16": "BF16 (16-bit)", "fp8": "FP8 (8-bit)", "int4": "INT4 (4-bit weights)",
                     "fp4": "FP4 (Blackwell only)"}
 
+#: Latency presets: (label, max TTFT [s], min output tokens/s per user); None = no target.
+#: Sources in the help of `max_ttft_s` and `min_output_tokens_per_s_per_user` (MLPerf Inference
+#: v5.0 interactive and server limits as anchors).
+LATENCY_PRESETS = {
+    "batch": ("Batch: no latency target (max load)", None, None),
+    "chat": ("Interactive chat: first token ≤ 2 s, ≥ 30 tokens/s per user", 2.0, 30.0),
+    "agent": ("Agent / coding: first token ≤ 5 s, ≥ 50 tokens/s per user", 5.0, 50.0),
+}
+LATENCY_PRESET_KEY = "_latency_preset"
+LATENCY_PRESET_HELP = ("Sets the two latency targets below. Chat: a reader sees the first words within 2 s "
+                       "and text faster than reading speed (≈ 4-8 tokens/s; MLPerf v5.0 Llama-2-70B "
+                       "Interactive allows 450 ms TTFT and 40 ms per token = 25 tokens/s). Agents and "
+                       "coding tools wait on whole answers, so they need faster streams (≥ 50 tokens/s, "
+                       "assumption) and tolerate 5 s. Batch work has no target: replicas run at max load.")
+
+
+def latency_preset_of(ttft: Any, speed: Any) -> str:
+    """The preset whose targets the two inputs hold, or 'custom'."""
+    for name, (_, t, u) in LATENCY_PRESETS.items():
+        if ttft == t and speed == u:
+            return name
+    return "custom"
+
+
+def _preset_chosen() -> None:
+    name = st.session_state.get(LATENCY_PRESET_KEY)
+    if name in LATENCY_PRESETS:
+        _, t, u = LATENCY_PRESETS[name]
+        st.session_state["max_ttft_s"] = t
+        st.session_state["min_output_tokens_per_s_per_user"] = u
+
+
+def _latency_preset(container, state) -> None:
+    state[LATENCY_PRESET_KEY] = latency_preset_of(state.get("max_ttft_s"), state.get("min_output_tokens_per_s_per_user"))
+    names = [*LATENCY_PRESETS, "custom"]
+    container.selectbox("Latency target", names, key=LATENCY_PRESET_KEY, on_change=_preset_chosen,
+                        format_func=lambda n: LATENCY_PRESETS[n][0] if n in LATENCY_PRESETS else "Custom (set below)",
+                        help=LATENCY_PRESET_HELP)
+
+
 #: Inputs drawn outside the sidebar groups (the main-area volume controls).
 MAIN_AREA = (VOLUME_KEY,)
 #: Self-hosting inputs shown first; the rest go to a collapsed "Self-hosting: details" group.
@@ -281,6 +321,9 @@ def sidebar() -> None:
             elif key == "precision":
                 exp.selectbox(_label(key), list(PRECISIONS), key=key,
                               format_func=lambda p: PRECISION_LABELS.get(p, p), help=_help(key))
+            elif key == "max_ttft_s":
+                _latency_preset(exp, state)
+                _number_widget(key, exp, _placeholder(key, state, gpus, i_len, o_len))
             elif key == "acquisition":
                 exp.radio(_label(key), list(ACQUISITIONS), key=key,
                           format_func=lambda a: ACQUISITION_LABELS.get(a, a), help=_help(key))
@@ -297,8 +340,12 @@ def group_summary(title: str, state: Mapping[str, Any], models, gpus) -> str:
     v = {k: state.get(k, f.default) for k, f in FIELDS.items()}
     try:
         if title == "Workload":
+            preset = latency_preset_of(v["max_ttft_s"], v["min_output_tokens_per_s_per_user"])
+            latency = ("no latency target" if preset == "batch" else
+                       LATENCY_PRESETS[preset][0].split(":")[0].lower() if preset in LATENCY_PRESETS else
+                       "custom latency target")
             return (f"{v['input_tokens_per_request']:,} in / {v['output_tokens_per_request']:,} out tokens "
-                    f"per request, peak {v['peak_to_average']:g}×")
+                    f"per request, peak {v['peak_to_average']:g}×, {latency}")
         if title == "Compare against":
             model = models.get(v["open_model"])
             hosted = v["hosted_model"] or (model.hosted_default if model else None) or "none"
@@ -340,9 +387,13 @@ def _placeholder(key: str, state, gpus, i_len, o_len) -> str | None:
     except (ValueError, KeyError):
         return None
     if key == "gpus_per_replica":
-        return "empty = smallest that fits"
+        return "empty = cheapest at this volume"
     if key == "replica_output_tokens_per_s":
-        return "empty = measured or roofline"
+        return "empty = measured or model"
+    if key in ("max_ttft_s", "min_output_tokens_per_s_per_user"):
+        return "empty = no target"
+    if key == "prefix_cache_hit_share":
+        return f"empty = cached share of input ({state.get('cached_input_share', 0.25):.2f})"
     return None
 
 

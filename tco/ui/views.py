@@ -129,7 +129,26 @@ def render_headline(ctx: Context) -> None:
     row2[3].metric("GPUs", hv["GPUs"], delta=f"{pct(sh['utilisation'])} utilised", delta_color="off",
                    delta_arrow="off",
                    help=f"{sh['replicas']} replica(s) of {sh['gpus_per_replica']}× {res.gpu.name}; average utilisation of "
-                        f"their max throughput ({sh['throughput_source']}: {sh['throughput_detail']}).")
+                        f"their throughput at the operating point ({sh['throughput_source']}: {sh['throughput_detail']}).")
+    st.caption(md(capacity_line(r)))
+
+
+def capacity_line(r: Result) -> str:
+    """One sentence: the replica, its operating point, where the throughput comes from and its error band."""
+    sh = r.at_volume["self_host"]
+    res = r.resolved
+    band = f"±{pct(sh['throughput_error'])} typical, p90 ±{pct(sh['throughput_error_p90'])}" if sh["throughput_source"] != "user" else "your figure"
+    text = (f"Capacity: {sh['gpus_per_replica']}× {res.gpu.name} per replica ({res.choice}); "
+            f"{sh['replica_output_tokens_per_s']:,.0f} output tokens/s per replica at "
+            f"{sh['concurrency_per_replica']:,.0f} concurrent requests, {sh['output_tokens_per_s_per_user']:,.1f} "
+            f"tokens/s per user, first token after {sh['ttft_s']:,.2f} s. Max-load figure "
+            f"{sh['max_load_output_tokens_per_s']:,.0f} tokens/s: {sh['throughput_source']} ({band}).")
+    err = sh.get("latency_error")
+    if err:
+        text += (f" At the latency target the step-time model adds ±{pct(err['at_concurrency_median'])} "
+                 f"(p90 ±{pct(err['at_concurrency_p90'])}) at a given concurrency, ±{pct(err['at_speed_median'])} "
+                 f"(p90 ±{pct(err['at_speed_p90'])}) at a given per-user speed (python -m tco validate).")
+    return text
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -242,14 +261,22 @@ def money(ctx: Context) -> None:
             flat = {p: float(out[f"{p}_usd_per_mtok"][0]) for p in flat}
         plot(charts.unit_cost_figure(out["utilisation"], per_m, flat, (sh["utilisation"], sh["usd_per_mtok"]),
                                       labels(r)), "fig_unit_cost")
-    st.markdown("**Replica options** (GPUs per replica; set *GPUs per replica* in the sidebar to choose one)")
+    st.markdown("**Replica options** at this volume and latency target (the cheapest is chosen; set "
+                "*GPUs per replica* in the sidebar to fix one)")
     opts = data.replica_options(s)
+
+    def num(x, fmt):
+        return "—" if x is None else fmt(x)
     st.dataframe(pd.DataFrame([{
-        "GPUs per replica": o["gpus_per_replica"], "Max output tokens/s": f"{o['output_tokens_per_s']:,.0f}",
-        "Tokens/month per replica": tokens(o["tokens_per_month"]),
-        "Replica cost/month": usd(o["replica_usd_per_month"]),
-        "$ per 1M tokens at full load": f"${o['usd_per_mtok_full_load']:,.3f}",
-        "Chosen": "✓" if o["chosen"] else ""} for o in opts]), hide_index=True, width="stretch")
+        "GPUs per replica": o["gpus_per_replica"],
+        "Output tokens/s at the target": num(o["output_tokens_per_s"], lambda x: f"{x:,.0f}"),
+        "Max-load tokens/s": f"{o['max_load_output_tokens_per_s']:,.0f}",
+        "Source": o["throughput_source"],
+        "Tokens/month per replica": num(o["tokens_per_month"], tokens),
+        "Replicas": num(o["replicas"], str),
+        "Monthly cost at this volume": num(o["monthly_usd_at_volume"], usd),
+        "$ per 1M tokens at full load": num(o["usd_per_mtok_full_load"], lambda x: f"${x:,.3f}"),
+        "Chosen": "✓" if o["chosen"] else "", "Why": o["reason"]} for o in opts]), hide_index=True, width="stretch")
 
 
 def arithmetic(ctx: Context) -> None:
