@@ -22,6 +22,17 @@ def test_default_scenario_golden():
     assert r.at_volume["self_host"]["gpus_per_replica"] == 2
     # self-hosting: 0.5 FTE × $200,000 / 12 + $500 other + 2 GPUs × $3.00/h × 730 h = $13,213.33
     assert r.at_volume["self_host"]["monthly_usd"] == pytest.approx(8333.333333 + 500 + 4380)
+    # the cheapest replica size at 2.0B tokens: one 2-GPU replica serves T × 2,500/500 × 0.6 ×
+    # 2,628,000 s ÷ 2 = T × 3.942e6 tokens a month, more than 2.0B for any T above 508 tok/s, so one
+    # replica of 2 GPUs; every larger size is at least one replica of 4 GPUs = $8,833.33 + 4 × $2,190
+    # = $17,593.33. No latency target: the replica runs at max load (concurrency = KV-limited).
+    sh = r.at_volume["self_host"]
+    assert sh["replicas"] == 1 and sh["replica_output_tokens_per_s"] > 508
+    assert r.replica_tokens_per_month == pytest.approx(sh["replica_output_tokens_per_s"] * 3.942e6)
+    four = [o for o in model.replica_options(Scenario()) if o["gpus_per_replica"] == 4][0]
+    assert four["monthly_usd_at_volume"] == pytest.approx(8833.333333 + 4 * 2190) and not four["chosen"]
+    assert sh["concurrency_per_replica"] == sh["max_concurrency_per_replica"]
+    assert sh["operating_point_limited_by"] == "kv cache"
     # break-even in the first replica step: (8,833.33 + 4,380) / $2.775 per 1M = 4.7616e9 tokens
     assert r.breakeven["api"].tokens_per_month == pytest.approx(13213.333333 / 2.775e-6)
     # Groq's $0.156/M is below self-hosting's full-load cost: no crossing, with a reason

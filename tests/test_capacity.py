@@ -1,0 +1,331 @@
+"""Capacity at a latency target: the step-time model by hand, the operating point, the replica-size
+chooser against a hand-made table, provenance, interconnect, prefix caching, and the validation
+figures (leave-one-out) computed here from the data."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tco import capacity, catalog, costs, model, reference
+from tco.costs import Params
+from tco.scenario import Scenario
+
+MODELS, GPUS = catalog.models(), catalog.gpus()
+
+# The fitted constants, written out so that the hand calculations below do not read the code.
+TAU, ETA_BW, ETA_F, TP, SIGMA = 1.0574e-04, 0.79238, 0.45363, 0.88748, 2.0531e-05
+
+
+def test_step_time_model_by_hand_at_two_concurrencies():
+    """Llama 3.1 8B (8.0B params, 7.5B active, 32 layers, 32 heads x 128, KV 131,072 B/token in
+    bf16, data/models.csv) at FP8 on one H100 SXM (3.35 TB/s, 1,979 dense FP8 TFLOPS), 1000 in / 1000 out."""
+    assert capacity.STEP.astuple() == (TAU, ETA_BW, ETA_F, TP, SIGMA)
+    m, g = MODELS["llama-3.1-8b"], GPUS["h100_sxm"]
+    bw = ETA_BW * 3.35e12                     # one GPU: no tensor-parallel loss
+    flops = ETA_F * 1979e12
+    weights = 8.0e9 * 1.03                    # FP8 with block scales: 1.03 B/parameter
+    kv = 131072 / 2                           # FP8 KV cache halves bf16
+    ctx = 1000 + 1000 / 2                     # average context while decoding
+    prefill = (2 * 7.5e9 * 1000 + 2 * 32 * 32 * 128 * 1000**2) / flops
+    for b in (1, 64):
+        memory = (weights + b * ctx * kv) / bw
+        compute = 2 * 7.5e9 * b / flops
+        step = 32 * TAU + b * SIGMA + max(memory, compute)
+        per_user = 1000 / (b * prefill + 1000 * step)
+        ttft = prefill + math.ceil(1000 / 768) * step  # 768-token prefill chunks ride along 2 steps
+        c = capacity.curve(m, g, "fp8", 1, 1000, 1000, b)
+        assert float(capacity.decode_step_s(m, g, "fp8", 1, 1000, 1000, b)) == pytest.approx(step, rel=1e-12)
+        assert float(capacity.prefill_s(m, g, "fp8", 1, 1000)) == pytest.approx(prefill, rel=1e-12)
+        assert float(c.output_tokens_per_s_per_user) == pytest.approx(per_user, rel=1e-12)
+        assert float(c.output_tokens_per_s) == pytest.approx(b * per_user, rel=1e-12)
+        assert float(c.ttft_s) == pytest.approx(ttft, rel=1e-12)
+    # the numbers themselves: alone, 32 × 0.106 ms + 0.02 ms + 8.338 GB / 2,654 GB/s (3.141 ms) = 6.545 ms;
+    # 64 in flight, 3.384 ms + 64 × 0.0205 ms (1.314 ms) + 14.531 GB / 2,654 GB/s (5.474 ms) = 10.172 ms
+    assert float(capacity.decode_step_s(m, g, "fp8", 1, 1000, 1000, 1)) == pytest.approx(6.545e-3, rel=1e-3)
+    assert float(capacity.decode_step_s(m, g, "fp8", 1, 1000, 1000, 64)) == pytest.approx(10.172e-3, rel=1e-3)
+
+
+def test_moe_experts_touched_and_prefix_cache_by_hand():
+    """Scout (16 experts, top-1; 96.637B routed of 107.8B) on 2x H100 at B = 4: the batch touches
+    1 − (15/16)^4 = 22.75% of the routed weights. 25% of a 2,000-token prompt cached: 1,500 tokens
+    run through the weights, and attention skips the cached 500² pairs."""
+    m, g = MODELS["llama-4-scout"], GPUS["h100_sxm"]
+    tp = TP ** 1                               # one doubling
+    bw, flops = ETA_BW * 3.35e12 * 2 * tp, ETA_F * 1979e12 * 2 * tp
+    touched = (107.8e9 - 96.637e9) * 1.03 + 96.637e9 * 1.03 * (1 - (15 / 16) ** 4)
+    memory = (touched + 4 * (2000 + 250) * 196608 / 2) / bw    # FP8 KV: half of 196,608 B/token
+    step = 48 * TAU + 4 * SIGMA + max(memory, 2 * 16.1e9 * 4 / flops)
+    assert float(capacity.decode_step_s(m, g, "fp8", 2, 2000, 500, 4)) == pytest.approx(step, rel=1e-12)
+    pf = (2 * 16.1e9 * 1500 + 2 * 48 * 40 * 128 * (2000**2 - 500**2)) / flops
+    assert float(capacity.prefill_s(m, g, "fp8", 2, 2000, 0.25)) == pytest.approx(pf, rel=1e-12)
+
+
+def test_operating_point_meets_the_target_and_no_target_is_max_load():
+    m, g = MODELS["llama-3.3-70b"], GPUS["h100_sxm"]
+    free = capacity.operating_point(m, g, "fp8", 2, 5000, 500, 898.0)
+    assert float(free.output_tokens_per_s) == pytest.approx(898.0, rel=1e-12)   # no target: max load
+    assert str(free.limited_by) == "kv cache"
+    pt = capacity.operating_point(m, g, "fp8", 2, 5000, 500, 898.0, min_output_tokens_per_s_per_user=30.0)
+    assert float(pt.output_tokens_per_s_per_user) == pytest.approx(30.0, rel=1e-6)
+    assert float(pt.output_tokens_per_s) < 898.0
+    # per-user speed times concurrency is the replica's throughput
+    assert float(pt.output_tokens_per_s) == pytest.approx(float(pt.concurrency) * 30.0, rel=1e-6)
+    tt = capacity.operating_point(m, g, "fp8", 2, 5000, 500, 898.0, max_ttft_s=0.5)
+    assert float(tt.ttft_s) <= 0.5 * (1 + 1e-9) and str(tt.limited_by) == "time to first token"
+    hopeless = capacity.operating_point(m, g, "fp8", 2, 5000, 500, 898.0, min_output_tokens_per_s_per_user=900.0)
+    assert not bool(hopeless.meets) and math.isnan(float(hopeless.output_tokens_per_s))
+
+
+def test_prefix_cache_hits_raise_throughput_and_shorten_ttft():
+    m, g = MODELS["llama-3.3-70b"], GPUS["h100_sxm"]
+    cold = capacity.operating_point(m, g, "fp8", 2, 5000, 500, 898.0, 0.0, max_ttft_s=2.0)
+    warm = capacity.operating_point(m, g, "fp8", 2, 5000, 500, 898.0, 0.8, max_ttft_s=2.0)
+    assert float(warm.max_load_output_tokens_per_s) > float(cold.max_load_output_tokens_per_s) == pytest.approx(898.0)
+    assert float(warm.output_tokens_per_s) > float(cold.output_tokens_per_s)
+    a = capacity.curve(m, g, "fp8", 2, 5000, 500, 10, 0.0)
+    b = capacity.curve(m, g, "fp8", 2, 5000, 500, 10, 0.8)
+    assert float(b.ttft_s) < float(a.ttft_s)
+    # the engine uses the API's cached share unless the hit share is set apart
+    assert model.resolve(Scenario()).prefix_cache_hit_share == 0.25
+    assert model.resolve(Scenario(prefix_cache_hit_share=0.6)).prefix_cache_hit_share == 0.6
+    r0 = model.evaluate(Scenario(prefix_cache_hit_share=0.0))
+    r1 = model.evaluate(Scenario(prefix_cache_hit_share=0.9))
+    assert r1.at_volume["self_host"]["replica_output_tokens_per_s"] > r0.at_volume["self_host"]["replica_output_tokens_per_s"]
+
+
+# --- the chooser -------------------------------------------------------------------------------
+
+def _params(**changes) -> Params:
+    base = model.resolve(Scenario()).params   # on demand $3.00/GPU-h: $2,190 per GPU-month
+    return base.replace(**changes).arrays()
+
+
+def test_chooser_against_a_hand_made_table():
+    """Candidates 2, 4, 8 GPUs at 1,000 / 3,000 / 5,000 output tokens/s at the operating point;
+    2,000 in / 500 out, 60% target, peak 2x: a replica serves T × 2,500/500 × 0.6 × 2,628,000 / 2
+    = T × 3.942e6 tokens a month: 3.942e9, 1.1826e10, 1.971e10.
+
+    At 2e10 tokens: 2 GPUs need ceil(5.07) = 6 replicas = 12 GPUs = $26,280; 4 GPUs need 2 = 8 GPUs
+    = $17,520; 8 GPUs need 2 = 16 GPUs = $35,040 → 4. At 3e9: 2, 4 and 8 GPUs in one replica each
+    → 2 ($4,380). A tie (4 GPUs at 2,000 tok/s, 7e9 tokens: 2 × 2 GPUs = 1 × 4 GPUs) → the smaller."""
+    gs = np.array([2.0, 4.0, 8.0])
+    assert int(model.choose_size(_params(tokens_per_month=2e10), gs, np.array([1000.0, 3000.0, 5000.0]))) == 1
+    assert int(model.choose_size(_params(tokens_per_month=3e9), gs, np.array([1000.0, 3000.0, 5000.0]))) == 0
+    assert int(model.choose_size(_params(tokens_per_month=7e9), gs, np.array([1000.0, 2000.0, 5000.0]))) == 0
+    # a size that misses the target (NaN) is never chosen, however cheap it would be
+    assert int(model.choose_size(_params(tokens_per_month=3e9), gs, np.array([np.nan, 3000.0, 5000.0]))) == 1
+    # min_replicas 2: 2 x 2 GPUs ($8,760) beats 2 x 4 GPUs at 3e9
+    assert int(model.choose_size(_params(tokens_per_month=3e9, min_replicas=2.0), gs, np.array([1000.0, 3000.0, 5000.0]))) == 0
+    # vectorised over volumes at once: the size switches along the axis
+    vols = np.array([3e9, 2e10])
+    assert model.choose_size(_params(tokens_per_month=vols), gs, np.array([1000.0, 3000.0, 5000.0])).tolist() == [0, 1]
+    # the scalar reference walks the same table to the same picks
+    q = {k: float(np.asarray(getattr(_params(), k))) for k in costs.PARAM_NAMES}
+    cands = [(2, 1000.0), (4, 3000.0), (8, 5000.0)]
+    assert reference.choose_size({**q, "tokens_per_month": 2e10}, cands)["gpus_per_replica"] == 4
+    assert reference.choose_size({**q, "tokens_per_month": 3e9}, cands)["gpus_per_replica"] == 2
+
+
+def test_default_scenario_options_and_the_cheaper_big_replica_at_scale():
+    """At the default 2B tokens one 2-GPU replica is cheapest; at 50B tokens the 4-GPU replica
+    (measured shapes, far more KV room per GPU) costs less than many 2-GPU ones."""
+    opts = model.replica_options(Scenario())
+    assert [o["gpus_per_replica"] for o in opts][:3] == [2, 4, 8]
+    assert [o["chosen"] for o in opts].count(True) == 1 and opts[0]["chosen"]
+    for o in opts:
+        assert {"output_tokens_per_s", "tokens_per_month", "replicas", "monthly_usd_at_volume",
+                "usd_per_mtok_full_load", "chosen", "reason"} <= set(o)
+        # tokens a replica serves = T × (I+O)/O × u × seconds ÷ peak
+        assert o["tokens_per_month"] == pytest.approx(o["output_tokens_per_s"] * 5 * 0.6 * 2_628_000 / 2)
+    big = model.evaluate(Scenario(tokens_per_month=5e10))
+    assert big.at_volume["self_host"]["gpus_per_replica"] == 4
+    two = next(o for o in model.replica_options(Scenario(tokens_per_month=5e10)) if o["gpus_per_replica"] == 2)
+    assert big.at_volume["self_host"]["monthly_usd"] < two["monthly_usd_at_volume"]
+
+
+def test_sweep_over_volume_agrees_with_evaluate_where_the_size_changes():
+    s = Scenario(max_ttft_s=2.0, min_output_tokens_per_s_per_user=30.0)
+    vols = np.geomspace(1e8, 2e11, 23)
+    out = model.sweep(s, {"tokens_per_month": vols})
+    sizes = set()
+    for n, v in enumerate(vols):
+        r = model.evaluate(s.replace(tokens_per_month=float(v)))
+        sizes.add(r.at_volume["self_host"]["gpus_per_replica"])
+        assert out["self_host_usd"][n] == pytest.approx(r.at_volume["self_host"]["monthly_usd"])
+        assert out["gpus"][n] == r.at_volume["self_host"]["gpus"]
+        be = r.breakeven["api"].tokens_per_month
+        assert (be is None and math.isnan(out["breakeven_vs_api_tokens"][n])) or out["breakeven_vs_api_tokens"][n] == pytest.approx(be)
+        pay = r.payback["api"].month
+        assert (pay is None and math.isnan(out["payback_vs_api_month"][n])) or out["payback_vs_api_month"][n] == pay
+        assert out["npv_vs_api_usd"][n] == pytest.approx(r.npv_usd["api"])
+    assert len(sizes) >= 2, "the grid must cross a change of replica size"
+
+
+def test_breakeven_is_the_envelope_of_every_size():
+    """The first crossing of the cheapest-size envelope is the earliest crossing of any size."""
+    s = Scenario(api_model="anthropic:claude-sonnet-4-5", staff_fte=4.0)
+    r = model.evaluate(s)
+    q = {k: float(np.asarray(getattr(r.resolved.params, k))) for k in costs.PARAM_NAMES}
+    per_size = [reference.breakeven({**q, "gpus_per_replica": float(o.gpus_per_replica),
+                                     "replica_output_tokens_per_s": o.output_tokens_per_s}) for o in r.resolved.options]
+    assert r.breakeven["api"].tokens_per_month == pytest.approx(min(x for x in per_size if not math.isnan(x)), rel=1e-9)
+
+
+# --- properties --------------------------------------------------------------------------------
+
+CONFIGS = [("llama-4-scout", "h100_sxm", "fp8"), ("llama-3.3-70b", "h200", "fp8"), ("llama-3.1-8b", "l40s", "fp8"),
+           ("qwen3-235b-a22b", "h200", "fp8"), ("llama-3.3-70b", "a100_80gb", "bf16")]
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(st.sampled_from(CONFIGS), st.sampled_from([500.0, 2000.0, 8000.0]), st.sampled_from([100.0, 500.0, 2000.0]),
+       st.floats(0.05, 30.0), st.floats(0.05, 30.0), st.floats(1.0, 120.0), st.floats(1.0, 120.0),
+       st.floats(0.0, 0.9))
+def test_tighter_target_never_raises_replica_throughput(cfg, i, o, t1, t2, u1, u2, cached):
+    mid, gid, prec = cfg
+    m, g = MODELS[mid], GPUS[gid]
+    gpus = capacity.gpus_per_replica(m, g, prec, i, o)
+    top = float(capacity.replica_throughput(m, g, prec, gpus, i, o).output_tokens_per_s)
+    loose = capacity.operating_point(m, g, prec, gpus, i, o, top, cached, max(t1, t2), min(u1, u2))
+    tight = capacity.operating_point(m, g, prec, gpus, i, o, top, cached, min(t1, t2), max(u1, u2))
+    lt, tt = float(loose.output_tokens_per_s), float(tight.output_tokens_per_s)
+    assert math.isnan(tt) or (not math.isnan(lt) and tt <= lt * (1 + 1e-9))
+    none = capacity.operating_point(m, g, prec, gpus, i, o, top, 0.0)
+    assert float(none.output_tokens_per_s) == pytest.approx(top, rel=1e-12)   # no target = max load
+    assert math.isnan(lt) or lt <= float(loose.max_load_output_tokens_per_s) * (1 + 1e-9)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([1e8, 2e9, 3e10, 4e11]), st.sampled_from([None, 10.0, 2.0, 0.5]),
+       st.sampled_from([None, 10.0, 30.0, 60.0]), st.sampled_from(["on_demand", "buy"]), st.integers(1, 3))
+def test_tighter_target_never_lowers_gpus_and_choice_never_dearer_than_smallest(v, ttft, speed, acq, min_rep):
+    loose = Scenario(tokens_per_month=v, acquisition=acq, min_replicas=min_rep)
+    try:
+        tight_r = model.evaluate(loose.replace(max_ttft_s=ttft, min_output_tokens_per_s_per_user=speed))
+    except capacity.DoesNotFit:
+        return
+    loose_r = model.evaluate(loose)
+    assert tight_r.at_volume["self_host"]["gpus"] >= loose_r.at_volume["self_host"]["gpus"]
+    for r in (loose_r, tight_r):
+        opts = model.replica_options(r.resolved.scenario)
+        feasible = [o for o in opts if o["monthly_usd_at_volume"] is not None]
+        smallest = feasible[0]
+        assert r.at_volume["self_host"]["monthly_usd"] <= smallest["monthly_usd_at_volume"] * (1 + 1e-12)
+        assert r.at_volume["self_host"]["monthly_usd"] == pytest.approx(min(o["monthly_usd_at_volume"] for o in feasible))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.floats(1e6, 1e12), st.lists(st.tuples(st.sampled_from([1, 2, 4, 8, 16, 24]), st.one_of(st.just(math.nan), st.floats(1.0, 1e5))),
+                                      min_size=1, max_size=6), st.integers(1, 4), st.sampled_from([0.0, 3.0]))
+def test_vectorised_chooser_matches_the_scalar_reference(v, cands, min_rep, code):
+    cands = sorted(dict(cands).items())
+    if not any(t == t for _, t in cands):
+        return
+    p = _params(tokens_per_month=v, min_replicas=float(min_rep), acquisition_code=code)
+    k = int(model.choose_size(p, np.array([g for g, _ in cands], dtype=float), np.array([t for _, t in cands])))
+    q = {name: float(np.asarray(getattr(p, name))) for name in costs.PARAM_NAMES}
+    picked = reference.choose_size(q, cands)
+    assert cands[k][0] == picked["gpus_per_replica"]
+
+
+# --- provenance and interconnect ---------------------------------------------------------------
+
+def test_provenance_words():
+    scout, h100 = MODELS["llama-4-scout"], GPUS["h100_sxm"]
+    at = capacity.replica_throughput(scout, h100, "fp8", 4, 1000, 1000)
+    assert at.source == "measured" and float(at.output_tokens_per_s) == pytest.approx(12129, rel=0.10)
+    assert capacity.replica_throughput(scout, h100, "fp8", 4, 2000, 500).source == "interpolated"
+    carried = capacity.replica_throughput(scout, h100, "fp8", 2, 2000, 500)
+    assert carried.source == "derived" and "carried to 2 GPUs" in carried.detail and "4x" in carried.detail
+    assert capacity.replica_throughput(MODELS["llama-3.1-8b"], GPUS["l40s"], "fp8", 1, 2000, 500).source == "roofline"
+    for t in (at, carried):
+        assert t.error > 0 and t.error_p90 >= t.error and "±" in t.detail
+    r = model.evaluate(Scenario())
+    sh = r.at_volume["self_host"]
+    assert sh["throughput_source"] == "derived" and sh["throughput_error"] == pytest.approx(capacity.error_bands()["derived"][0])
+
+
+def test_multi_server_replica_of_a_slow_link_gpu_warns_and_beyond_the_limit_does_not_fit():
+    # 405B at FP8: 405.9e9 × 1.03 = 418 GB + KV 16 × 2,500 × 258,048 B = 10 GB → 428 GB / (24 × 0.9 = 21.6 GB)
+    # = 19.8 → 24 L4s, 3 servers of 8, no fast inter-node link: a warning with the server count
+    r = model.evaluate(Scenario(open_model="llama-3.1-405b", gpu="l4", precision="fp8", gpus_per_replica=24))
+    assert r.at_volume["self_host"]["servers_per_replica"] == 3
+    assert any("spans 3 servers" in w and "no fast inter-node link" in w for w in r.resolved.warnings)
+    assert capacity.gpus_per_replica(MODELS["llama-3.1-405b"], GPUS["l4"], "fp8", 2000, 500) == 24
+    # the Ethernet hops cost throughput against the same GPUs as if they had a fast link
+    m, l4 = MODELS["llama-3.1-405b"], GPUS["l4"]
+    slow = float(capacity.decode_step_s(m, l4, "fp8", 24, 2000, 500, 64))
+    fast = float(capacity.decode_step_s(m, catalog.Gpu(**{**l4.__dict__, "id": "l4_with_fast_link"}), "fp8", 24, 2000, 500, 64))
+    # 2 boundaries × (30 µs + 64 × 16,384 × 2 B / 12.5 GB/s)
+    assert slow - fast == pytest.approx(2 * (30e-6 + 64 * 16384 * 2 / 12.5e9), rel=1e-9)
+    # at BF16: 812 GB + 21 GB KV → 39 L4s → 40 = 5 servers, beyond the 4 allowed: it does not fit
+    with pytest.raises(capacity.DoesNotFit, match="5 servers"):
+        model.evaluate(Scenario(open_model="llama-3.1-405b", gpu="l4", precision="bf16"))
+    # a GPU with a fast link may span servers without the warning
+    big = model.evaluate(Scenario(open_model="llama-4-maverick", precision="bf16"))
+    assert big.at_volume["self_host"]["servers_per_replica"] == 2
+    assert not any("inter-node" in w for w in big.resolved.warnings)
+
+
+def test_summary_json_carries_the_operating_point_and_replica_options():
+    from tco.__main__ import summary_dict
+    d = summary_dict(model.evaluate(Scenario(max_ttft_s=2.0, min_output_tokens_per_s_per_user=30.0)))
+    sh = d["at_volume"]["self_host"]
+    for key in ("concurrency_per_replica", "output_tokens_per_s_per_user", "ttft_s", "throughput_error",
+                "latency_error", "max_load_output_tokens_per_s"):
+        assert sh[key] is not None
+    assert sh["output_tokens_per_s_per_user"] >= 30.0 * (1 - 1e-9) and sh["ttft_s"] <= 2.0
+    assert sh["replica_output_tokens_per_s"] == pytest.approx(sh["concurrency_per_replica"] * sh["output_tokens_per_s_per_user"])
+    assert [o for o in d["replica_options"] if o["chosen"]][0]["gpus_per_replica"] == sh["gpus_per_replica"]
+
+
+def test_no_size_meets_an_impossible_target():
+    with pytest.raises(capacity.DoesNotFit, match="meets the latency target"):
+        model.evaluate(Scenario(min_output_tokens_per_s_per_user=999.0))
+
+
+# --- validation, computed here -----------------------------------------------------------------
+
+def test_stored_step_constants_are_the_fit():
+    k = capacity.fit_step_constants()
+    np.testing.assert_allclose(k.astuple(), capacity.STEP.astuple(), rtol=2e-3)
+
+
+def test_leave_one_out_errors_against_the_targets():
+    """Targets: median ≤ 15%, p90 ≤ 40% of |error| of throughput per GPU."""
+    loo = capacity.max_row_validation()
+    e = np.array([x for _, _, x in loo])
+    assert len(e) >= 170
+    assert np.median(e) <= 0.15 and np.quantile(e, 0.9) <= 0.40          # max-load rows, as the engine answers
+    curve = capacity.curve_validation()
+    fwd = np.abs([f for _, f, _ in curve])
+    assert len(fwd) >= 500
+    assert np.median(fwd) <= 0.15 and np.quantile(fwd, 0.9) <= 0.40      # latency curves at the measured concurrency
+    matched = np.abs([m for _, _, m in curve if m is not None])
+    # At the measured per-user speed the model misses the targets (median ~33%, p90 ~113%): the
+    # page and `validate` say so. The stored figures the page shows must be these.
+    err = capacity.LATENCY_CURVE_ERROR
+    assert err["at_concurrency_median"] == pytest.approx(np.median(fwd), abs=0.005)
+    assert err["at_concurrency_p90"] == pytest.approx(np.quantile(fwd, 0.9), abs=0.005)
+    assert err["at_speed_median"] == pytest.approx(np.median(matched), abs=0.005)
+    assert err["at_speed_p90"] == pytest.approx(np.quantile(matched, 0.9), abs=0.005)
+    # the model alone (nothing measured for the configuration) is reported, not hidden
+    cal = capacity.calibration()
+    assert 0 < cal.loo_median_abs_error < 0.30
+
+
+def test_latency_curve_data_has_a_source_and_date_per_row():
+    rows = catalog.latency_curves()
+    assert len(rows) >= 700
+    for p in rows:
+        assert p.source and p.date[:4] in ("2024", "2025", "2026") and p.concurrency >= 1 and p.output_tokens_per_s > 0
+        assert p.model in MODELS and p.gpu in GPUS
+    # NIM 1.8.0 on 2x H100: 623.4 tok/s at concurrency 25 with 38.75 ms between tokens (the page)
+    nim = [p for p in rows if p.source.startswith("https://docs.nvidia.com/nim") and p.concurrency == 25]
+    assert nim and nim[0].output_tokens_per_s == 623.4 and nim[0].itl_s == pytest.approx(0.03875)
