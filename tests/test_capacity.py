@@ -329,3 +329,29 @@ def test_latency_curve_data_has_a_source_and_date_per_row():
     # NIM 1.8.0 on 2x H100: 623.4 tok/s at concurrency 25 with 38.75 ms between tokens (the page)
     nim = [p for p in rows if p.source.startswith("https://docs.nvidia.com/nim") and p.concurrency == 25]
     assert nim and nim[0].output_tokens_per_s == 623.4 and nim[0].itl_s == pytest.approx(0.03875)
+
+
+def test_readme_worked_example_capacity_numbers():
+    """The capacity paragraphs of the README's worked example, number by number (the engine's
+    figures rounded as printed there; the arithmetic between them redone here)."""
+    r = model.evaluate(Scenario())
+    sh = r.at_volume["self_host"]
+    assert round(float(r.resolved.throughput.output_tokens_per_s), -1) == 2460
+    assert round(sh["replica_output_tokens_per_s"]) == 2615 and round(sh["concurrency_per_replica"]) == 149
+    assert round(sh["output_tokens_per_s_per_user"], 1) == 17.6 and round(sh["ttft_s"], 2) == 0.13
+    assert sh["replica_output_tokens_per_s"] * 2500 / 500 * 0.6 * 2_628_000 / 2 == pytest.approx(10.3e9, rel=0.005)
+    assert round(sh["throughput_error"], 2) == 0.20 and sh["throughput_source"] == "derived"
+    four = model.replica_options(Scenario(tokens_per_month=5e10))
+    assert [o for o in four if o["chosen"]][0]["gpus_per_replica"] == 4
+    assert round(four[1]["output_tokens_per_s"]) == 8007
+    # hosted: the 4-GPU replica at full load, $8,760 ÷ 31.6B tokens
+    opt4 = model.replica_options(Scenario())[1]
+    assert opt4["tokens_per_month"] == pytest.approx(31.6e9, rel=0.005)
+    assert opt4["usd_per_mtok_full_load"] == pytest.approx(8760 / 31.565e9 * 1e6, rel=1e-3) == pytest.approx(0.278, abs=5e-4)
+    chat = model.evaluate(Scenario(max_ttft_s=2.0, min_output_tokens_per_s_per_user=30.0))
+    pt = chat.resolved.point
+    b, step, pf = float(pt.concurrency), float(pt.decode_step_s), float(pt.prefill_s)
+    assert (round(b, 1), round(step * 1e3, 1), round(pf * 1e3, 1)) == (26.1, 31.4, 37.3)
+    assert 500 / (b * pf + 500 * step) == pytest.approx(30.0, rel=1e-6)
+    assert round(chat.at_volume["self_host"]["replica_output_tokens_per_s"]) == 783
+    assert round(chat.breakeven["api"].tokens_per_month / 1e7) == 634 and round(chat.npv_usd["api"]) == -207668
