@@ -232,7 +232,7 @@ def resolve(s: Scenario) -> Resolved:
             f"{model.hidden * 2:,} bytes per sequence per server boundary and step). Check it on your own "
             f"servers; at most {capacity.MAX_SERVERS_WITHOUT_FAST_LINK} servers per replica are allowed.")
     if s.gpus_per_replica is not None:
-        why = "set in this scenario (gpus_per_replica)"
+        why = "as set in GPUs per replica"
     elif s.replica_output_tokens_per_s is not None:
         why = "the smallest size that fits: your measured throughput is for that size"
     elif len(options) == 1:

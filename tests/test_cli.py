@@ -76,7 +76,13 @@ def test_link_gives_the_same_result_as_set():
 def test_validate_reports_leave_one_out_error():
     code, out, _ = run("validate", "--json")
     d = json.loads(out)
-    assert code == 0 and d["rows"] >= 100 and d["loo_median_abs_error"] <= 0.30
+    assert code == 0 and d["targets"] == {"median_abs_error": 0.15, "p90_abs_error": 0.40}
+    rows, curves = d["max_load_rows"], d["latency_curve_points"]
+    assert rows["engine"]["n"] >= 170 and rows["engine"]["meets_targets"]
+    assert rows["model_only"]["median_abs_error"] <= 0.30
+    assert curves["at_concurrency"]["n"] >= 500 and curves["at_concurrency"]["meets_targets"]
+    assert curves["at_per_user_speed"]["n"] + curves["flat_points_left_out"] == curves["at_concurrency"]["n"]
+    assert len(rows["per_row"]) == rows["engine"]["n"] and len(curves["per_point"]) == curves["at_concurrency"]["n"]
 
 
 def test_bench_small_run_reports_ratios_and_memory():
