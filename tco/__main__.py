@@ -92,7 +92,7 @@ def summary_dict(result, link_query: str | None = None) -> dict[str, Any]:
                                  "replica_tokens_per_month": result.replica_tokens_per_month,
                                  "usd_per_mtok_full_load": result.self_usd_per_mtok_full_load},
         "replica_options": engine.replica_options(r.scenario),
-        "throughput_validation": {"roofline_calibration_factor": cal.factor, "rows": cal.rows,
+        "throughput_validation": {"roofline_calibration_factor": cal.factor(r.model), "rows": cal.rows,
                                   "loo_median_abs_error": cal.loo_median_abs_error,
                                   "error_by_source": {k: {"median_abs_error": v[0], "p90_abs_error": v[1]}
                                                       for k, v in capacity.error_bands().items()},
@@ -201,7 +201,7 @@ def validation_dict() -> dict[str, Any]:
             "model_only": {**stats([e for _, e in cal.loo_errors]),
                            "description": "the calibrated step-time model alone, each row predicted with the "
                                           "calibration factor of the others (a configuration with nothing measured)"},
-            "calibration_factor": cal.factor,
+            "calibration_factor": {"dense": cal.factor_dense, "moe": cal.factor_moe},
             "per_row": [{"model": m.model, "gpu": m.gpu, "gpus": m.gpus, "precision": m.precision,
                          "input_tokens": m.input_tokens, "output_tokens": m.output_tokens,
                          "measured_output_tokens_per_s": m.output_tokens_per_s, "engine_source": s,

@@ -75,14 +75,14 @@ class Scenario:
              "no target (batch work: replicas run at max load). Interactive chat ≤ 2 s, agents and "
              "coding ≤ 5 s.",
         source="presets anchored on MLPerf Inference v5.0 latency limits: Llama-2-70B Interactive "
-               "TTFT ≤ 450 ms, Llama-3.1-405B server TTFT ≤ 6 s (NVIDIA blog, 2025-04)"))
+               "TTFT ≤ 450 ms, Llama-3.1-405B server TTFT ≤ 6 s (NVIDIA blog on MLPerf v5.0, 2025-04, via it-online.co.za)"))
     min_output_tokens_per_s_per_user: float | None = field(default=None, metadata=spec(
         "output tokens/s", 0, 1000, group="Workload", label="Min output speed per user",
         kind="optional", lo_open=True,
         help="Latency target: output tokens per second each user sees while the answer streams "
              "(1 / time per output token); empty = no target. Chat ≥ 30, agents and coding ≥ 50.",
         source="presets anchored on MLPerf Inference v5.0: Llama-2-70B Interactive TPOT ≤ 40 ms "
-               "(25 tok/s), server TPOT ≤ 200 ms; human reading ≈ 4-8 tokens/s"))
+               "(25 tok/s), Llama-3.1-405B server TPOT ≤ 175 ms; human reading ≈ 4-8 tokens/s"))
     growth_per_month: float = field(default=0.03, metadata=spec(
         "share/month", -0.5, 1, group="Workload", label="Volume growth per month",
         help="Compound monthly growth of the token volume over the horizon.",
