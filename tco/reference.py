@@ -176,3 +176,35 @@ def breakeven_envelope(q, candidates, prefix: str = "api") -> float:
              for g, t in candidates if t > 0 and math.isfinite(t)]
     found = [x for x in found if not math.isnan(x)]
     return min(found) if found else math.nan
+
+
+def step_time(model, gpu, precision: str, gpus: int, input_tokens: float, output_tokens: float,
+              concurrency: float, cached_share: float, constants, bytes_per_param: float,
+              kv_bytes_per_token: float, chunk_tokens: float) -> dict[str, float]:
+    """The step-time model for one configuration, written out with plain floats (no numpy):
+    decode step, prefill, per-user speed, replica throughput and TTFT at ``concurrency``.
+    ``model``/``gpu`` are catalog records; ``constants`` a capacity.StepConstants. Slow links
+    between servers are left out (the engine adds them; tests compare fast-link GPUs)."""
+    tau, eta_bw, eta_f, tp_eff, sigma = (constants.layer_overhead_s, constants.bandwidth_efficiency,
+                                         constants.compute_efficiency, constants.tp_efficiency_per_doubling,
+                                         constants.sequence_overhead_s)
+    tp = tp_eff ** math.log2(gpus)
+    bw = eta_bw * gpu.bandwidth_tb_s * 1e12 * gpus * tp
+    flops = eta_f * gpu.tflops(precision) * 1e12 * gpus * tp
+    weights = model.total_params_b * 1e9 * bytes_per_param
+    if model.experts:
+        routed = model.routed_expert_params_b * 1e9 * bytes_per_param
+        miss = (1.0 - model.experts_per_token / model.experts) ** concurrency   # share of experts untouched
+        weights = weights - routed + routed * (1.0 - miss)
+    context = input_tokens + output_tokens / 2
+    memory_s = (weights + concurrency * context * kv_bytes_per_token) / bw
+    compute_s = 2 * model.active_params_b * 1e9 * concurrency / flops
+    step = model.layers * tau + concurrency * sigma + (memory_s if memory_s > compute_s else compute_s)
+    new = input_tokens * (1 - cached_share)
+    cached = input_tokens - new
+    prefill = (2 * model.active_params_b * 1e9 * new
+               + 2 * model.layers * model.heads * model.head_dim * (input_tokens ** 2 - cached ** 2)) / flops
+    per_user = output_tokens / (concurrency * prefill + output_tokens * step)
+    chunks = max(math.ceil(new / chunk_tokens), 1)
+    return {"decode_step_s": step, "prefill_s": prefill, "per_user": per_user,
+            "throughput": concurrency * per_user, "ttft_s": prefill + chunks * step}

@@ -362,3 +362,17 @@ def test_readme_worked_example_capacity_numbers():
     assert 500 / (b * pf + 500 * step) == pytest.approx(30.0, rel=1e-6)
     assert round(chat.at_volume["self_host"]["replica_output_tokens_per_s"]) == 783
     assert round(chat.breakeven["api"].tokens_per_month / 1e7) == 634 and round(chat.npv_usd["api"]) == -207668
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(MODELS)), st.sampled_from(["h100_sxm", "h200", "b200", "a100_80gb", "mi300x"]),
+       st.sampled_from(["bf16", "fp8", "int4"]), st.sampled_from([1, 2, 4, 8, 16]), st.floats(1, 100_000),
+       st.floats(1, 20_000), st.floats(1, 2048), st.floats(0, 1))
+def test_vectorised_step_model_matches_the_scalar_reference(mid, gid, prec, gpus, i, o, b, cached):
+    m, g = MODELS[mid], GPUS[gid]
+    c = capacity.curve(m, g, prec, gpus, np.array([i]), np.array([o]), np.array([b]), cached)
+    ref = reference.step_time(m, g, prec, gpus, i, o, b, cached, capacity.STEP, capacity.BYTES_PER_PARAM[prec],
+                              capacity.kv_bytes_per_token(m, prec), capacity.PREFILL_CHUNK_TOKENS)
+    assert float(c.output_tokens_per_s[0]) == pytest.approx(ref["throughput"], rel=1e-9)
+    assert float(c.output_tokens_per_s_per_user[0]) == pytest.approx(ref["per_user"], rel=1e-9)
+    assert float(c.ttft_s[0]) == pytest.approx(ref["ttft_s"], rel=1e-9)
