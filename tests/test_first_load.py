@@ -102,7 +102,7 @@ def test_sidebar_groups_start_closed_and_show_their_values():
                                                       inputs.SELF_HOSTING_MORE, "Team", "Finance"]
     summaries = [c.value for c in at.sidebar.caption][1:]  # [0] says how inputs work
     assert summaries == [
-        "2,000 in / 500 out tokens per request, peak 2×",
+        "2,000 in / 500 out tokens per request, peak 2×, no latency target",
         "openai:gpt-5 vs groq:meta-llama/llama-4-scout-17b-16e-instruct",
         "Llama 4 Scout 17B-16E on NVIDIA B200 (HGX, 1 kW), FP8, buy",
         "target 60% utilised, PUE 1.3",
