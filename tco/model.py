@@ -497,16 +497,16 @@ def sweep_params(s: Scenario, grid: dict[str, Any], with_candidates: bool = Fals
         name = SCENARIO_TO_PARAM.get(key, key)
         (changes if name in costs.PARAM_NAMES else extra)[name] = values.reshape(shape)
     p = p.replace(**changes)
-    fixed_size = s.gpus_per_replica is not None or s.replica_output_tokens_per_s is not None
     if set(THROUGHPUT_KEYS) & grid.keys() and s.replica_output_tokens_per_s is None:
         gs, ts = _swept_candidates(r, p, extra)
     else:
         gs, ts = option_arrays(r)
         nd = max(np.ndim(getattr(p, k)) for k in costs.PARAM_NAMES)
         gs, ts = gs.reshape((-1,) + (1,) * nd), ts.reshape((-1,) + (1,) * nd)
-    if "gpus_per_replica" in changes or fixed_size and len(gs) == 1 and "gpus_per_replica" not in changes:
-        if "gpus_per_replica" not in changes:
-            p = p.replace(gpus_per_replica=gs[0] + 0 * ts[0], replica_output_tokens_per_s=ts[0])
+    if "gpus_per_replica" in changes:
+        pass  # swept by the caller: each value with the resolved size's throughput, as before
+    elif gs.shape[0] == 1:  # one size (set in the scenario, or the only one that fits)
+        p = p.replace(gpus_per_replica=np.broadcast_to(gs[0], np.shape(ts[0])), replica_output_tokens_per_s=ts[0])
     else:
         k = choose_size(p, gs, ts)
         pick = lambda a: np.take_along_axis(np.broadcast_to(a, (a.shape[0], *k.shape)), k[None], 0)[0]  # noqa: E731
