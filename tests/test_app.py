@@ -148,7 +148,6 @@ def test_latency_preset_provenance_and_error_band_on_the_page():
     assert box.value == "chat"
     box.set_value("agent").run()
     assert at.session_state["max_ttft_s"] == 5.0 and at.session_state["min_output_tokens_per_s_per_user"] == 50.0
-    assert "max_ttft_s=5" in at.query_params.get("max_ttft_s", "5") or True
 
 
 def test_multi_server_replica_warning_on_the_page():
