@@ -34,7 +34,7 @@ from tco.invoices import MAX_FILE_BYTES, ImportResult, InvoiceError, generic, lo
 from tco.invoices.reprice import reprice, reprice_totals
 from tco.scenario import Scenario, meta
 from tco.ui import inputs, theme, views
-from tco.ui.fmt import pct, per_mtok, tokens, usd
+from tco.ui.fmt import cells, pct, per_mtok, plotly_text, text, tokens, usd
 
 UPLOAD_KEY = "bills_upload"
 FILES_KEY = "_bills_files"            # {(name, sha256 hex): bytes}, in upload order
@@ -318,7 +318,8 @@ def template_columns() -> pd.DataFrame:
 # --- figures -----------------------------------------------------------------------------------
 
 def _model_label(provider: str, model: str) -> str:
-    return f"{provider} {model}" if model else f"{provider} (no model named)"
+    """A legend entry from a bill's provider and model names, escaped for Plotly's label markup."""
+    return plotly_text(f"{provider} {model}" if model else f"{provider} (no model named)")
 
 
 def spend_figure(months: pd.DataFrame) -> go.Figure:
@@ -336,7 +337,7 @@ def spend_figure(months: pd.DataFrame) -> go.Figure:
             x=all_months, y=part["cost"].to_numpy(dtype=float), name=label,
             marker=dict(color=MODEL_COLORS[i % len(MODEL_COLORS)], pattern=dict(shape=np.where(est, "/", ""))),
             customdata=np.where(est, "estimated at list price", "from the bill"),
-            hovertemplate="%{x}<br>" + label + ": $%{y:,.0f} (%{customdata})<extra></extra>"))
+            hovertemplate="%{x}<br>%{fullData.name}: $%{y:,.0f} (%{customdata})<extra></extra>"))
     total = m.assign(t=m[["input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens"]].sum(axis=1)
                      ).groupby("month")["t"].sum().reindex(all_months)
     total = total.to_numpy(dtype=float)
@@ -363,12 +364,13 @@ def reprice_figure(df: pd.DataFrame, names: dict[str, str] | None = None) -> go.
     fig = go.Figure()
     months = df["month"].astype(str).tolist()
     for column, path, label in series:
+        label = plotly_text(label)
         pattern = None
         if column == "actual_usd":
             pattern = dict(shape=["/" if e else "" for e in df["cost_estimated"].astype(bool)])
         fig.add_trace(go.Bar(x=months, y=df[column].to_numpy(dtype=float), name=label,
                              marker=dict(color=theme.COLORS[path], pattern=pattern),
-                             hovertemplate="%{x}<br>" + label + ": $%{y:,.0f}<extra></extra>"))
+                             hovertemplate="%{x}<br>%{fullData.name}: $%{y:,.0f}<extra></extra>"))
     fig.update_layout(**theme.base_layout(
         barmode="group", height=380, hovermode="x unified",
         xaxis=dict(title="Month", type="category"),
@@ -378,9 +380,10 @@ def reprice_figure(df: pd.DataFrame, names: dict[str, str] | None = None) -> go.
 
 # --- the section -------------------------------------------------------------------------------
 
-def _md(text: str) -> str:
-    """Plain text through markdown: no maths from $, no HTML (Streamlit does not render it)."""
-    return str(text).replace("$", "\\$")
+def _md(value: str) -> str:
+    """Text that quotes the bills (file, provider and model names) through markdown: the same
+    characters, never a link, emphasis or maths (:func:`tco.ui.fmt.text`)."""
+    return text(value)
 
 
 def _plot(fig: go.Figure, key: str) -> None:
@@ -441,7 +444,7 @@ def render(scenario: Scenario | None) -> None:
         return
     st.markdown("#### Monthly usage and spend, per provider and model")
     _plot(spend_figure(result.months), "bills_spend")
-    st.dataframe(monthly_table(result.months), hide_index=True, width="stretch")
+    st.dataframe(cells(monthly_table(result.months)), hide_index=True, width="stretch")
     if (result.months["estimated"] | result.months["cost_estimated"]).any():
         st.caption("⚠ Estimated rows: a spend-only export gives no token counts (tokens estimated from spend "
                    "at list price), or a usage export gives no cost (cost estimated from tokens at list price). "
@@ -464,7 +467,8 @@ def _files(state, result: ImportResult, crashes: list[tuple[str, str]]) -> None:
                 f = by_name[name]
                 extra = (", spend only: tokens are estimated from it only where no usage export covers "
                          "the same model and month") if f.spend_only else ""
-                st.success(_md(f"**{name}**: {f.format_label} — {len(f.rows):,} rows read{extra}"), icon="📄")
+                st.success(f"**{_md(name)}**: " + _md(f"{f.format_label} — {len(f.rows):,} rows read{extra}"),
+                           icon="📄")
             elif name in errors:
                 st.error(_md(errors[name]), icon="🚫")
                 unknown = unknown or "Supported formats" in errors[name]
@@ -484,8 +488,8 @@ def _problems(result: ImportResult) -> None:
         n = len(result.rejected_rows)
         st.warning(f"{n:,} row{'s' if n != 1 else ''} rejected (not counted); see the reasons below.")
         with st.expander(f"Rejected rows ({n:,})"):
-            st.dataframe(pd.DataFrame(result.rejected_rows).rename(
-                columns={"file": "File", "line": "Line", "reason": "Reason"}), hide_index=True, width="stretch")
+            st.dataframe(cells(pd.DataFrame(result.rejected_rows).rename(
+                columns={"file": "File", "line": "Line", "reason": "Reason"})), hide_index=True, width="stretch")
     if result.duplicates_dropped:
         st.info(f"{result.duplicates_dropped:,} repeated rows dropped: the same data was uploaded more than once "
                 "or two exports overlap; each row is counted once.")
@@ -560,7 +564,7 @@ def _repricing(result: ImportResult, scenario: Scenario | None) -> None:
     cols[3].metric("Self-hosted + setup", _money(t["self_host_usd"] + t["setup_usd"]),
                    help=f"Setup {_money(t['setup_usd'])}, paid once, not spread over the months.")
     _plot(reprice_figure(df, names), "bills_reprice")
-    st.dataframe(reprice_table(df), hide_index=True, width="stretch")
+    st.dataframe(cells(reprice_table(df)), hide_index=True, width="stretch")
     notes = [f"Hosted and self-hosted follow the scenario on this page ({a['hosted_name']}; {a['self_host_name']}), "
              "at today's prices; batch discounts are not applied again (the bills already reflect them)",
              f"the one-time setup of {_money(t['setup_usd'])} is shown apart, not spread over the months"]

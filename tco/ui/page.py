@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from tco.ui import data, firstpaint, inputs, views
+from tco.ui.fmt import text
 
 TAB_KEY = "_section"
 VOLUME_ROW_HEIGHT = 68  # [px] the volume slider's row at 1440 px wide (measured in Chromium)
@@ -50,7 +51,7 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
     """Verdict, headline metrics, then one tab per section (only the open one is computed; none
     in a session's first run: tco/ui/firstpaint.py)."""
     if ctx.error:
-        st.error(f"This scenario cannot be computed: {ctx.error}", icon="🚫")
+        st.error(f"This scenario cannot be computed: {text(ctx.error)}", icon="🚫")
     views.render_verdict(ctx)
     views.render_headline(ctx)
     if firstpaint.stage() < firstpaint.PAGE:  # the first run paints the numbers alone

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -27,7 +28,7 @@ from tco import catalog, share
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
 from tco.ui import firstpaint, inputs, report, theme, views
-from tco.ui.fmt import md, pct, tokens, usd
+from tco.ui.fmt import cells, md, pct, text, tokens, usd
 
 CFO_VIEW = "cfo"
 PDF_KEY = "_share_pdf"  # (query the PDF was made for, PDF bytes or None)
@@ -164,7 +165,7 @@ def render(ctx: views.Context) -> None:
     st.markdown("**What the link carries**")
     rows = changed_inputs(ctx.scenario)
     if rows:
-        st.dataframe(rows, hide_index=True, width="stretch")
+        st.dataframe(cells(pd.DataFrame(rows)), hide_index=True, width="stretch")
     else:
         st.caption("Only the format version: every input is at its default.")
     bl = baseline_text(ctx.baseline)
@@ -285,7 +286,7 @@ def render_cfo(ctx: views.Context) -> None:
     notices = tuple(st.session_state.get(inputs.NOTICES_KEY, ()))
     if notices:
         st.warning(f"**This link could not keep everything** ({len(notices)}):\n\n"
-                   + "\n".join(f"- {n}" for n in notices), icon="⚠️")  # share.decode made them safe
+                   + "\n".join(f"- {text(n)}" for n in notices), icon="⚠️")  # values as code, never links
     r, s = ctx.result, ctx.scenario
     if r is None:
         st.error(f"This scenario cannot be computed: {md(ctx.error or 'unknown error')}", icon="🚫")
@@ -314,7 +315,7 @@ def render_cfo(ctx: views.Context) -> None:
         st.caption("**Break-even**: monthly cost of each path against monthly volume")
         views.plot(be, "cfo_breakeven")
     if firstpaint.ready():
-        st.dataframe(rows, hide_index=True, width="stretch", row_height=CFO_ROW_HEIGHT, height=table_height,
+        st.dataframe(cells(pd.DataFrame(rows)), hide_index=True, width="stretch", row_height=CFO_ROW_HEIGHT, height=table_height,
                      column_config={"Assumption": st.column_config.TextColumn(width="small"),
                                     "Value": st.column_config.TextColumn(width="large"),
                                     "Source": st.column_config.TextColumn(width="large"),
