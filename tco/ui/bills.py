@@ -201,6 +201,7 @@ def apply_baseline(state: MutableMapping[str, Any], baseline: dict) -> dict[str,
     summary = baseline_summary(baseline)
     state[inputs.BASELINE_KEY] = summary  # what the page puts into the link (bl_* keys)
     state[SUMMARY_KEY] = summary
+    share.encode(Scenario(), summary, notices=notes)  # what the link cannot hold, said here
     applied = {"values": values, "notes": notes}
     state[APPLIED_KEY] = applied
     return applied

@@ -91,11 +91,9 @@ def set_inputs(state: MutableMapping[str, Any], **values: Any) -> None:
 
 def write_url(query_params: Any, s: Scenario, baseline: Mapping[str, Any] | None = None,
               view: str | None = None) -> str:
-    """Make the address bar a link to ``s`` (only when it changed, to spare a message)."""
-    try:
-        query = share.encode(s, baseline, view=view)
-    except ValueError:  # a malformed baseline must not cost the link
-        query = share.encode(s, view=view)
+    """Make the address bar a link to ``s`` (only when it changed, to spare a message). A bill
+    summary entry the link cannot hold is left out (the Share tab says which)."""
+    query = share.encode(s, baseline, view=view, notices=[])
     wanted = dict(parse_qsl(query, keep_blank_values=True))
     current = {k: query_params.get_all(k) for k in query_params}
     if current != {k: [v] for k, v in wanted.items()}:

@@ -49,13 +49,11 @@ CFO_ROW_HEIGHT = 30
 
 # --- links -------------------------------------------------------------------------------------
 
-def query(ctx: views.Context, view: str | None = None) -> str:
+def query(ctx: views.Context, view: str | None = None, notices: list[str] | None = None) -> str:
     """The query string of the scenario on the page (with its bill summary), as the address bar
-    holds it (:func:`tco.ui.inputs.write_url`)."""
-    try:
-        return share.encode(ctx.scenario, ctx.baseline, view=view)
-    except ValueError:  # a malformed bill summary must not cost the link
-        return share.encode(ctx.scenario, view=view)
+    holds it (:func:`tco.ui.inputs.write_url`). A bill-summary entry the link cannot hold is left
+    out, with a sentence appended to ``notices`` (when given)."""
+    return share.encode(ctx.scenario, ctx.baseline, view=view, notices=[] if notices is None else notices)
 
 
 def absolute_link(q: str) -> tuple[str, bool]:
@@ -141,7 +139,8 @@ def render(ctx: views.Context) -> None:
     if ctx.scenario is None:
         st.info("Fix the inputs above to get a link to this scenario.")
         return
-    q = query(ctx)
+    dropped: list[str] = []
+    q = query(ctx, notices=dropped)
     link, absolute = absolute_link(q)
     cfo_link, _ = absolute_link(query(ctx, CFO_VIEW))
 
@@ -152,6 +151,8 @@ def render(ctx: views.Context) -> None:
     if not absolute:
         note += " The app's own address is unknown here, so this link is relative: put it after the page's address."
     st.caption(note)
+    for n in dropped:
+        st.warning(text(n), icon="⚠️")
 
     st.markdown("**CFO view**: the same scenario on one read-only screen (verdict, four numbers, the two "
                 "charts, the key assumptions).")
