@@ -8,6 +8,7 @@ browser test (tests/browser/test_hardening_browser.py) checks the rendered page 
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -160,3 +161,124 @@ def test_text_cells_never_start_a_formula(value):
     df = fmt.cells(pd.DataFrame({"Model": [value], "Net spend": ["-$1,234"], "n": [-5.0]}))
     assert df["Model"][0] == "'" + value
     assert df["Net spend"][0] == "-$1,234" and df["n"][0] == -5.0  # numbers are not formulas
+
+
+# --- 6. memory and time per session ---------------------------------------------------------------
+
+GENERIC_HEAD = "date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n"
+
+
+def _generic(*rows: str) -> bytes:
+    return (GENERIC_HEAD + "".join(r + "\n" for r in rows)).encode()
+
+
+def test_each_file_is_read_once_however_often_the_set_changes(monkeypatch):
+    from tco.ui import bills
+    calls = []
+    real = bills.parse_file
+    monkeypatch.setattr(bills, "parse_file", lambda name, data: calls.append(name) or real(name, data))
+    state: dict = {}
+    for i in range(3):
+        bills.add_files(state, [(f"f{i}.csv", _generic(f"2025-0{i + 1},openai,gpt-4o-mini,1000,0,1000,1"))])
+        result, crashes = bills.current_result(state)
+        assert len(result.files) == i + 1 and not crashes
+    assert calls == ["f0.csv", "f1.csv", "f2.csv"]  # was 1 + 2 + 3 = 6 reads
+    bills.remove_file(state, next(iter(state[bills.FILES_KEY])))
+    result, _ = bills.current_result(state)
+    assert [f.name for f in result.files] == ["f1.csv", "f2.csv"] and len(calls) == 3
+
+
+class _Upload:
+    def __init__(self, name: str, size: int):
+        self.name, self.file_id, self.size = name, name, size
+        self._data = b"x" * size
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+def test_a_session_holds_at_most_50_mb_of_bills():
+    from tco.invoices import MAX_SESSION_BYTES
+    from tco.ui import bills
+    assert MAX_SESSION_BYTES == 50_000_000
+    state: dict = {}
+    bills.take_uploads(state, [_Upload("a.csv", 19_000_000), _Upload("b.csv", 19_000_000),
+                               _Upload("c.csv", 19_000_000)])
+    assert [k[0] for k in state[bills.FILES_KEY]] == ["a.csv", "b.csv"]
+    assert len(state[bills.REFUSED_KEY]) == 1 and state[bills.REFUSED_KEY][0].startswith("c.csv: not loaded")
+    bills.remove_file(state, next(iter(state[bills.FILES_KEY])))
+    bills.take_uploads(state, [_Upload("d.csv", 19_000_000)])
+    assert [k[0] for k in state[bills.FILES_KEY]] == ["b.csv", "d.csv"]
+
+
+def test_a_wide_header_is_refused_before_any_table_is_built(monkeypatch):
+    from tco.invoices import InvoiceError, common, parse_file
+
+    def no_frames(*args, **kwargs):
+        raise AssertionError("a DataFrame was built")
+    monkeypatch.setattr(common.pd, "DataFrame", no_frames)
+    wide = ("," * 400_000 + "\n" + "1," * 400_000 + "\n").encode()
+    with pytest.raises(InvoiceError, match=r"the header has 400,001 columns; an export has at most 2,000"):
+        parse_file("wide.csv", wide)
+
+
+def test_peak_memory_of_a_20_mb_export_stays_under_150_mb():
+    """Measured in a fresh process: the growth of its peak resident memory while one 20 MB
+    export is read (tco/invoices/bench.py). Was about 300 MB."""
+    import json
+    import subprocess
+    import sys
+    code = ("import json; from tco.invoices import bench, parse_file\n"
+            "data = bench.example_export(); parse_file('w.csv', data[:200_000])\n"
+            "p, dt, peak = bench._measured(lambda: parse_file('x.csv', data))\n"
+            "print(json.dumps({'peak': peak, 'size': len(data), 'rows': len(p.rows)}))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=600,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+    m = json.loads(out.stdout.strip().splitlines()[-1])
+    if m["peak"] is None:
+        pytest.skip("no /proc/self/clear_refs (not Linux)")
+    assert m["size"] > 19_900_000 and m["rows"] > 80_000
+    assert m["peak"] < 150e6, f"peak {m['peak'] / 1e6:.0f} MB"
+
+
+# --- 7. values no bill holds ---------------------------------------------------------------------
+
+def test_values_no_bill_can_hold_are_rejected_or_warned_about():
+    from tco.invoices import load_files
+    result = load_files([("bill.csv", _generic(
+        "2025-01,openai,gpt-4o-mini,1000,0,1000,10",
+        "2025-02,openai,gpt-4o-mini,1e308,0,1000,10",              # tokens beyond any bill
+        "2025-02,openai,gpt-4o-mini,1000,0,1000," + "9" * 404,    # a 404-digit dollar amount
+        "2099-01,openai,gpt-4o-mini,1000,0,1000,10",               # a month after today
+        "2025-03,openai,gpt-4o,1000,0,1000,-500"))])                # negative spend
+    reasons = {r["line"]: r["reason"] for r in result.rejected_rows}
+    assert set(reasons) == {3, 4, 5}, reasons
+    assert "beyond the largest tokens" in reasons[3] and "beyond the largest amount" in reasons[4]
+    assert "after the current month" in reasons[5]
+    assert set(result.months["month"]) == {"2025-01", "2025-03"}
+    assert result.baseline.get("last_month") != "2099-01"
+    assert any("negative usage charge" in w and "-500.00" in w for w in result.warnings), result.warnings
+    assert all(math.isfinite(x) for x in result.months["cost_usd"])
+
+
+def test_a_month_beyond_the_stated_maximum_is_left_out_with_a_warning():
+    from tco.invoices import MAX_TOKENS, load_files
+    row = f"2025-01,openai,gpt-4o-mini,{MAX_TOKENS * 0.6:.0f},0,0,1"
+    result = load_files([("a.csv", _generic(row)), ("b.csv", _generic(row.replace("gpt-4o-mini,", "gpt-4o-mini,", 1)
+                                                                          .replace(",1", ",2")))])
+    assert result.months.empty
+    assert any("left out" in w and "2025-01" in w for w in result.warnings), result.warnings
+
+
+# --- 9. one upload limit ------------------------------------------------------------------------
+
+def test_one_upload_limit_in_bytes_label_and_parser():
+    from tco.invoices import MAX_FILE_BYTES, MAX_FILE_MB, InvoiceError, parse_file
+    from tco.ui import bills
+    # Streamlit's uploader shows "20.0MB per file" and refuses more than 20 x 1000^2 bytes
+    assert MAX_FILE_MB == bills.MAX_UPLOAD_MB == 20 and MAX_FILE_BYTES == 20_000_000
+    with pytest.raises(InvoiceError, match=r"the file is 20\.0 MB; the limit is 20 MB"):
+        parse_file("big.csv", b"a" * 20_000_001)
+    with pytest.raises(InvoiceError) as exc:
+        parse_file("ok.csv", b"a" * 20_000_000)
+    assert "limit" not in str(exc.value)

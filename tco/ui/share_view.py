@@ -27,7 +27,7 @@ import streamlit as st
 from tco import catalog, share
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
-from tco.ui import firstpaint, inputs, report, theme, views
+from tco.ui import firstpaint, inputs, report, serving, theme, views
 from tco.ui.fmt import cells, md, pct, text, tokens, usd
 
 CFO_VIEW = "cfo"
@@ -40,6 +40,12 @@ CFO_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 1rem; padding-bottom: 0.5rem; }
 [data-testid="stMetricValue"] { font-size: 1.9rem; }
 </style>"""
+
+#: Under a link whose host is this machine only (127.0.0.1, localhost).
+LOOPBACK_NOTE = ("This link opens only on this computer: its address, 127.0.0.1 or localhost, is the machine itself. "
+                 "To share the dashboard with colleagues, start it with the team command in the README "
+                 "(section \"Sharing with colleagues\"), which serves it on your network under a name they can "
+                 "open; or send the HTML report below.")
 
 #: Height of each chart in the CFO view [px]: two side by side under the four numbers.
 CFO_CHART_HEIGHT = 280
@@ -59,7 +65,7 @@ def query(ctx: views.Context, view: str | None = None, notices: list[str] | None
 def absolute_link(q: str) -> tuple[str, bool]:
     """(link, absolute?): the app's own base URL + ``?`` + query, or a relative ``?query`` when
     the base URL is unknown (``st.context.url`` is None outside a browser session, e.g. AppTest)."""
-    base = st.context.url
+    base = serving.public_base(st.context.url)
     if base:
         base = base.rstrip("?")
         if not urlsplit(base).path:  # http://host:port -> http://host:port/
@@ -151,6 +157,8 @@ def render(ctx: views.Context) -> None:
     if not absolute:
         note += " The app's own address is unknown here, so this link is relative: put it after the page's address."
     st.caption(note)
+    if absolute and serving.is_loopback(urlsplit(link).hostname):
+        st.info(LOOPBACK_NOTE, icon=":material/lan:")
     for n in dropped:
         st.warning(text(n), icon="⚠️")
 
