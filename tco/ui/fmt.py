@@ -93,7 +93,8 @@ def text(value: object) -> str:
 
     Spans between pairs of backticks (how :mod:`tco.share` and the engine quote keys and values)
     stay code spans; a word that could autolink (``https://…``, ``www.…``, ``a@b``) becomes one;
-    every character that starts inline markup (and block markup at the start) is backslash-escaped. Line breaks become spaces.
+    every character that starts inline markup (and block markup at the start) is backslash-
+    escaped. Line breaks become spaces.
     """
     raw = " ".join(str(value).split())
     pieces = re.split(r"(`[^`]+`)", raw) if raw.count("`") % 2 == 0 else [raw]
