@@ -11,4 +11,8 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "chromium not found and not root: browser tests will be skipped (install Debian's chromium)" >&2
   fi
 fi
+# strace for the tests that trace the PDF step and an upload (nothing may reach the network or the disk)
+if ! command -v strace >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null
+fi
 python3 -m pytest -q -p no:cacheprovider "$@"

@@ -3,6 +3,7 @@
     python -m tco keys [--json]
     python -m tco summary --json [--set KEY=VALUE ...] [--link URL]
     python -m tco bench --json [--scenarios N]
+    python -m tco bench --uploads --json
     python -m tco invoices FILE... --json
     python -m tco validate --json        (leave-one-out error on the max-load rows and latency curves)
 
@@ -166,6 +167,10 @@ def cmd_summary(args) -> int:
 
 
 def cmd_bench(args) -> int:
+    if args.uploads:
+        from tco.invoices.bench import run as run_uploads
+        print(json.dumps(_clean({"uploads": run_uploads()}), indent=2))
+        return 0
     from tco.bench import run
     print(json.dumps(_clean(run(args.scenarios, args.scalar_sample)), indent=2))
     return 0
@@ -257,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--json", action="store_true")
     b.add_argument("--scenarios", type=int, default=1_000_000)
     b.add_argument("--scalar-sample", type=int, default=2_000)
+    b.add_argument("--uploads", action="store_true",
+                   help="bill uploads instead: time and peak memory of 20 MB exports, a 400,000-column header")
     v = sub.add_parser("validate", help="leave-one-out error on the max-load rows and the latency curves")
     v.add_argument("--json", action="store_true")
     sub.add_parser("invoices", help="read API bills and usage exports: invoices FILE... --json")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -344,13 +345,18 @@ def parse_value(key: str, text: str) -> Any:
         return None
     if kind in ("str", "optional_str"):
         return check_value(key, text)
-    try:
-        value = float(text.replace("_", ""))
-    except ValueError:
-        raise ValueError(f"`{key}` = {text[:40]!r} is not a number; expected {range_text(key)}") from None
+    # ASCII digits only: Python's float() also reads '5_0', Arabic-Indic and full-width digits
+    if not _NUMBER_TEXT.fullmatch(text):
+        raise ValueError(f"`{key}` = {text[:40]!r} is not a number; expected {range_text(key)}")
+    value = float(text) + 0.0  # + 0.0: '-0' is 0
     if kind in ("int", "optional_int") and math.isfinite(value) and value == int(value):
         value = int(value)
     return check_value(key, value)
+
+
+#: A number as links and the command line write it: ASCII digits, optional sign, point and
+#: exponent; 'inf' and 'nan' pass here so that check_value names them as not finite.
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.IGNORECASE | re.ASCII)
 
 
 def format_value(key: str, value: Any) -> str:

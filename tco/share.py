@@ -28,6 +28,7 @@ Version policy
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -99,7 +100,8 @@ class Decoded:
 
 # --- writing -----------------------------------------------------------------------------------
 
-def encode(s: Scenario, baseline: Mapping[str, Any] | None = None, *, view: str | None = None) -> str:
+def encode(s: Scenario, baseline: Mapping[str, Any] | None = None, *, view: str | None = None,
+           notices: list[str] | None = None) -> str:
     """The query string (without ``?``) that :func:`decode` reads back to ``s``.
 
     ``v=1`` first, then the inputs of ``s`` that differ from ``Scenario()`` in field order, then
@@ -114,12 +116,13 @@ def encode(s: Scenario, baseline: Mapping[str, Any] | None = None, *, view: str 
     value read back then differs by less than 5e-6 of itself). tests/test_share.py proves that
     step 3 fits every valid scenario.
 
-    Raises ValueError for an unknown baseline key or a baseline value outside its range.
+    Raises ValueError for an unknown baseline key or a baseline value outside its range, unless
+    ``notices`` is a list: then only that key is left out, with one sentence appended to it.
     """
     if view is not None and view not in VIEWS:
         raise ValueError(f"`view` = {view!r} is not one of: {', '.join(VIEWS)}")
     tail = [f"view={view}"] if view else []
-    bl = _baseline_pairs(baseline)
+    bl = _baseline_pairs(baseline, notices)
     changed = {k: getattr(s, k) for k, f in FIELDS.items() if getattr(s, k) != f.default}
     unreadable = {k for k, v in changed.items()
                   if FIELDS[k].metadata["choices"] == "api" and isinstance(v, str)
@@ -172,32 +175,51 @@ def _number(x: float) -> str:
     return _compact(repr(float(x)))
 
 
-def _baseline_pairs(baseline: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """``bl_*`` pairs in the order of BASELINE_KEYS (a stable link for the same summary)."""
+def _baseline_pairs(baseline: Mapping[str, Any] | None,
+                    notices: list[str] | None = None) -> list[tuple[str, str]]:
+    """``bl_*`` pairs in the order of BASELINE_KEYS (a stable link for the same summary). A bad
+    entry raises ValueError, or, when ``notices`` is a list, is left out with a sentence there."""
     baseline = baseline or {}
+    problems: list[str] = []
     for name in baseline:
         if name not in BASELINE_KEYS:
-            raise ValueError(f"unknown baseline key `{name}`; expected one of: "
-                             f"{', '.join(BASELINE_KEYS)}")
+            problems.append(f"unknown baseline key {_show(str(name))}; expected one of: "
+                            f"{', '.join(BASELINE_KEYS)}")
     pairs = []
     for name, (link_key, kind, lo, hi) in BASELINE_KEYS.items():
         if name not in baseline:
             continue
-        value = baseline[name]
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        try:
+            text = _baseline_text(name, baseline[name], kind, lo, hi)
+        except ValueError as e:  # _baseline_text's own message, values already made safe
+            problems.append(str(e))
             continue
-        if kind == "month":
-            text = value.strftime("%Y-%m") if hasattr(value, "strftime") else str(value)
-            if not _MONTH.fullmatch(text):
-                raise ValueError(f"baseline `{name}` = {text!r} must be a month written YYYY-MM")
-        else:
-            x = float(value)
-            if not (math.isfinite(x) and lo <= x <= hi) or (kind == "int" and x != int(x)):
-                raise ValueError(f"baseline `{name}` = {value!r} must be a "
-                                 f"{'whole ' if kind == 'int' else ''}number in [{lo:g}, {hi:g}]")
-            text = str(int(x)) if kind == "int" else _number(x)
-        pairs.append((link_key, text))
+        if text is not None:
+            pairs.append((link_key, text))
+    if problems and notices is None:
+        raise ValueError(problems[0])
+    for problem in problems:
+        notices.append(f"The link leaves out part of the bill summary: {problem}.")
     return pairs
+
+
+def _baseline_text(name: str, value: Any, kind: str, lo: float | None, hi: float | None) -> str | None:
+    """The link text of one bill-summary entry (None: nothing to write); ValueError if invalid."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if kind == "month":
+        text = value.strftime("%Y-%m") if hasattr(value, "strftime") else str(value)
+        if not _MONTH.fullmatch(text):
+            raise ValueError(f"`{name}` = {_show(text)} must be a month written YYYY-MM")
+        return text
+    try:
+        x = float(value)
+    except (TypeError, ValueError, OverflowError):
+        x = math.nan
+    if not (math.isfinite(x) and lo <= x <= hi) or (kind == "int" and x != int(x)):
+        raise ValueError(f"`{name}` = {_show(str(value))} must be a "
+                         f"{'whole ' if kind == 'int' else ''}number in [{lo:g}, {hi:g}]")
+    return str(int(x)) if kind == "int" else _number(x)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -342,12 +364,23 @@ def _read_input(key: str, text: str | None, typed: dict[str, Any], notices: list
     except ValueError as e:
         notices.append(f"Ignored {_key(key)}={_show(text)}: {_reason(key, text, e)}.")
         return
-    if FIELDS[key].metadata["choices"] == "api" and value is not None \
-            and not _MODEL_ID.fullmatch(value):
-        notices.append(f"Ignored {_key(key)}={_show(text)}: a model id in a link may use only "
-                       "letters, digits and . _ : / @ ~ -.")
-        return
+    if FIELDS[key].metadata["choices"] == "api" and value is not None:
+        if not _MODEL_ID.fullmatch(value):
+            notices.append(f"Ignored {_key(key)}={_show(text)}: a model id in a link may use only "
+                           "letters, digits and . _ : / @ ~ -.")
+            return
+        if value not in _catalog_ids():
+            notices.append(f"Ignored {_key(key)}={_show(text)}: no model in the bundled price "
+                           "catalog has this id.")
+            return
     typed[key] = value
+
+
+@functools.cache
+def _catalog_ids() -> frozenset[str]:
+    """Every provider:model id the bundled price catalog prices; a link names one exactly."""
+    from tco import catalog
+    return frozenset(catalog.api_model_refs())
 
 
 def _read_baseline(link_key: str, text: str | None, baseline: dict[str, Any],
@@ -433,10 +466,11 @@ def _report_unknown(unknown: list[str], version: int, notices: list[str]) -> Non
 # --- notices -----------------------------------------------------------------------------------
 
 def _show(text: str) -> str:
-    """A value as it may appear in a notice: at most 40 characters, no '<', '>' or backtick."""
+    """A value as it may appear in a notice: between backticks (a reader shows it as code, never
+    as a link or markup), at most 40 characters, no '<', '>' or backtick inside."""
     short, more = text[:40], "…" if len(text) > 40 else ""
     if _PLAIN.fullmatch(short):
-        return short + more
+        return f"`{short}{more}`"
     return f"`{repr(short).translate(_UNSAFE)}{more}`"
 
 
@@ -454,18 +488,13 @@ def _reason(key: str, text: str, error: Exception) -> str:
     message = str(error)
     stripped = text.strip()
     shown = [repr(stripped), repr(stripped[:40]), stripped]
-    try:
-        shown.append(f"{float(stripped.replace('_', '')):g}")
-    except ValueError:
-        pass
     for value in shown:
         prefix = f"`{key}` = {value} "
         if message.startswith(prefix):
             message = message[len(prefix):]
             break
-    else:
-        if message.startswith(f"`{key}` "):
-            message = message[len(key) + 3:]
+    else:  # the value as the validator wrote it (e.g. '-0' read as 0): one word after '='
+        message = re.sub(rf"^`{re.escape(key)}` (= \S+ )?", "", message)
     if message.startswith("is "):
         message = message[3:]
     return _sanitize(message, 180)

@@ -15,16 +15,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from tco.invoices.common import InvoiceError, decode_text, read_json, read_table
 from tco.invoices.detect import FORMATS, detect_csv, detect_json, supported_formats
 from tco.invoices.generic import REQUIRED as GENERIC_HEADER
 
-__all__ = ["InvoiceError", "MAX_FILE_BYTES", "ParsedFile", "ImportResult", "parse_file", "load_files", "FORMATS"]
+__all__ = ["InvoiceError", "MAX_FILE_BYTES", "MAX_FILE_MB", "MAX_SESSION_BYTES", "ParsedFile", "ImportResult",
+           "parse_file", "load_files", "merge", "FORMATS"]
 
-#: Largest upload accepted [bytes]; a year of daily rows per model is far below this.
-MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Largest upload accepted [MB = 1,000,000 bytes]; a year of daily rows per model is far below
+#: this. Decimal megabytes because Streamlit's uploader counts them so (its "20.0MB per file"
+#: refuses anything above 20,000,000 bytes); the server's own cap (``server.maxUploadSize`` in
+#: .streamlit/config.toml, in MiB) is a little larger, so this is the limit a person meets.
+MAX_FILE_MB = 20
+MAX_FILE_BYTES = MAX_FILE_MB * 1_000_000
+#: Bills held by one session [bytes]: uploads beyond it are refused, so that a session's memory
+#: stays bounded (each file parsed keeps about half its size in tables).
+MAX_SESSION_BYTES = 50_000_000
+#: Largest token count one line item or one month may hold [tokens]: the Scenario's own upper
+#: bound for a month's volume (100 trillion tokens, ~1,000x the largest API bills we know of).
+MAX_TOKENS = 1e14
+#: Largest amount one line item or one month may hold [file currency, USD for the month]:
+#: a billion a month, far above any LLM bill; beyond it a value is a typo or an attack.
+MAX_AMOUNT = 1e9
 GENERIC_TEMPLATE = "data/examples/generic_template.csv"
 
 
@@ -91,8 +106,8 @@ def parse_file(name: str, data: bytes) -> ParsedFile:
         raise InvoiceError(f"{name}: expected the file's bytes, got {type(data).__name__}")
     data = bytes(data)
     if len(data) > MAX_FILE_BYTES:
-        raise InvoiceError(f"{name}: the file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                           f"{MAX_FILE_BYTES // 1024 // 1024} MB. Export a shorter period or daily rows grouped by model.")
+        raise InvoiceError(f"{name}: the file is {len(data) / 1e6:.1f} MB; the limit is "
+                           f"{MAX_FILE_MB} MB. Export a shorter period or daily rows grouped by model.")
     if not data.strip():
         raise InvoiceError(f"{name}: the file is empty")
     try:
@@ -118,24 +133,84 @@ def parse_file(name: str, data: bytes) -> ParsedFile:
     except Exception as exc:  # a parser bug must not reach the user as a traceback
         raise InvoiceError(f"{name}: could not read the file ({type(exc).__name__}: {exc})") from None
     warnings = warnings + list(more)
+    rows, rejected = _check_rows(rows, list(rejected), warnings)
     if len(rows) == 0 and rejected:
         warnings.append(f"no row could be read: all {len(rejected)} data rows were rejected")
     return ParsedFile(name, fmt.id, fmt.label, rows, list(rejected), warnings, fmt.spend_only)
 
 
+def _check_rows(rows: pd.DataFrame, rejected: list, warnings: list[str],
+                today: pd.Timestamp | None = None) -> tuple[pd.DataFrame, list]:
+    """Rows a parser read, minus those no bill can hold (with a reason each): a count or amount
+    that is not finite or beyond :data:`MAX_TOKENS` / :data:`MAX_AMOUNT`, or a month after the
+    current one (``today``: now, UTC). Warns when usage charges are negative (credits and refunds
+    a format names are kept apart in their own columns and are not counted here)."""
+    if rows.empty:
+        return rows, rejected
+    from tco.invoices.common import MONEY_COLUMNS, TOKEN_COLUMNS
+    today = today or pd.Timestamp.now(tz="UTC")
+    bad: dict[int, str] = {}
+    for column, limit, what in ([(c, MAX_TOKENS, "tokens") for c in TOKEN_COLUMNS + ["requests"]]
+                                + [(c, MAX_AMOUNT, "amount") for c in MONEY_COLUMNS]):
+        values = rows[column].to_numpy(dtype=float)
+        for i in np.flatnonzero(np.isinf(values) | (np.abs(np.nan_to_num(values)) > limit)):
+            bad.setdefault(int(i), f"line {rows['line'].iat[i]}: `{column}` = {values[i]:.4g} is beyond the "
+                                   f"largest {what} a bill line can hold ({limit:.0e})")
+    start = pd.to_datetime(rows["start"], utc=True)
+    first_future = (today.tz_convert("UTC").tz_localize(None).to_period("M") + 1).start_time.tz_localize("UTC")
+    for i in np.flatnonzero((start >= first_future).to_numpy(dtype=bool)):
+        bad.setdefault(int(i), f"line {rows['line'].iat[i]}: the month {start.iat[i]:%Y-%m} is after the current "
+                               f"month ({today:%Y-%m}); a bill cannot cover it yet")
+    if bad:
+        rejected = sorted(rejected + [(int(rows["line"].iat[i]), reason) for i, reason in bad.items()])
+        rows = rows.drop(index=rows.index[list(bad)]).reset_index(drop=True)
+    negative = rows["cost"].to_numpy(dtype=float) < 0
+    if negative.any():
+        warnings.append(f"{int(negative.sum()):,} line{'s' if negative.sum() != 1 else ''} with a negative usage "
+                        f"charge (total {rows['cost'][negative].sum():,.2f} {rows['currency'][negative].iat[0]}), "
+                        "which lowers the spend of its month; if these are credits or refunds, check that "
+                        "they belong to these bills")
+    return rows, rejected
+
+
+def _check_months(months: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+    """Months whose totals no bill can reach (beyond MAX_TOKENS tokens or MAX_AMOUNT USD, summed
+    over files) are left out with a warning."""
+    if months.empty:
+        return months
+    from tco.invoices.common import TOKEN_COLUMNS
+    tokens = months[TOKEN_COLUMNS].sum(axis=1).to_numpy(dtype=float)
+    usd = months["cost_usd"].to_numpy(dtype=float)
+    bad = ~np.isfinite(tokens) | (tokens > MAX_TOKENS) | np.isinf(usd) | (np.abs(np.nan_to_num(usd)) > MAX_AMOUNT)
+    for i in np.flatnonzero(bad):
+        r = months.iloc[i]
+        warnings.append(f"{r['month']} {r['provider']} {r['model']}: left out; its total ({tokens[i]:.4g} tokens, "
+                        f"{usd[i]:.4g} USD) is beyond what a month of bills can hold "
+                        f"({MAX_TOKENS:.0e} tokens, {MAX_AMOUNT:.0e} USD)")
+    return months[~bad].reset_index(drop=True)
+
+
 def load_files(files: list[tuple[str, bytes]]) -> ImportResult:
     """Read several files and merge them into monthly totals and a baseline; never raises for a
     bad file (its error is recorded in ``errors`` and the other files are kept)."""
-    from tco.invoices.aggregate import aggregate
-    from tco.invoices.baseline import fit_baseline
-
     parsed, errors = [], []
     for name, data in files:
         try:
             parsed.append(parse_file(name, data))
         except InvoiceError as exc:
             errors.append((name, str(exc)))
+    return merge(parsed, errors)
+
+
+def merge(parsed: list[ParsedFile], errors: list[tuple[str, str]] | None = None) -> ImportResult:
+    """Merge files already read (:func:`parse_file`) into monthly totals and a baseline; the page
+    reads each file once and merges again whenever the set of files changes."""
+    from tco.invoices.aggregate import aggregate
+    from tco.invoices.baseline import fit_baseline
+
+    errors = list(errors or [])
     months, warnings, duplicates = aggregate(parsed)
+    months = _check_months(months, warnings)
     baseline, more = fit_baseline(months)
     rejected = [{"file": p.name, "line": line, "reason": reason} for p in parsed for line, reason in p.rejected]
     file_warnings = [f"{p.name}: {w}" for p in parsed for w in p.warnings]

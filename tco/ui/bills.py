@@ -30,17 +30,20 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tco import share
-from tco.invoices import MAX_FILE_BYTES, ImportResult, InvoiceError, generic, load_files
+from tco.invoices import (MAX_FILE_BYTES, MAX_FILE_MB, MAX_SESSION_BYTES, ImportResult, InvoiceError, ParsedFile,
+                          generic, load_files, merge, parse_file)
 from tco.invoices.reprice import reprice, reprice_totals
 from tco.scenario import Scenario, meta
 from tco.ui import inputs, theme, views
-from tco.ui.fmt import pct, per_mtok, tokens, usd
+from tco.ui.fmt import cells, pct, per_mtok, plotly_text, text, tokens, usd
 
 UPLOAD_KEY = "bills_upload"
 FILES_KEY = "_bills_files"            # {(name, sha256 hex): bytes}, in upload order
 UPLOAD_IDS_KEY = "_bills_upload_ids"  # {uploader file_id: (name, sha256)} already taken in
 IGNORED_KEY = "_bills_ignored_ids"    # uploader file_ids unloaded with Remove/Clear
 RESULT_KEY = "_bills_result"          # (tuple of store keys, ImportResult, [(name, crash type)])
+PARSED_KEY = "_bills_parsed"          # {store key: (display name, ParsedFile | ("error" | "crash", text))}
+REFUSED_KEY = "_bills_refused"        # [sentence] uploads refused by the session's byte cap
 APPLIED_KEY = "_bills_applied"        # what "Use as baseline" set, shown after the rerun
 SUMMARY_KEY = "baseline_summary"      # the bill summary that travels in the share link
 
@@ -49,7 +52,7 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "data" / "examples"
 EXAMPLE_FILES = ("openai_completions_usage.csv", "openai_cost.csv")
 TEMPLATE_FILE = EXAMPLES_DIR / "generic_template.csv"
 UPLOAD_TYPES = ["csv", "json", "txt"]
-MAX_UPLOAD_MB = MAX_FILE_BYTES // (1024 * 1024)
+MAX_UPLOAD_MB = MAX_FILE_MB  # one limit: the uploader, the parser and the label say the same number
 
 #: Scenario inputs "Use as baseline" sets, and the digits they are rounded to (shares, growth).
 BASELINE_INPUTS = ("tokens_per_month", "input_share", "cached_input_share", "growth_per_month")
@@ -79,26 +82,41 @@ def add_files(state: MutableMapping[str, Any], files: Iterable[tuple[str, bytes]
     return keys
 
 
+def stored_bytes(state: MutableMapping[str, Any]) -> int:
+    return sum(len(d) for d in (state.get(FILES_KEY) or {}).values())
+
+
 def take_uploads(state: MutableMapping[str, Any], uploaded: Iterable[Any]) -> None:
-    """Put the uploader's files into the store (each upload hashed once, Remove/Clear respected)."""
+    """Put the uploader's files into the store (each upload hashed once, Remove/Clear respected).
+    A file that would take the session past :data:`MAX_SESSION_BYTES` is refused, with a sentence."""
     ids = state.setdefault(UPLOAD_IDS_KEY, {})
     ignored = state.setdefault(IGNORED_KEY, set())
     for f in uploaded or ():
         fid = getattr(f, "file_id", None) or id(f)
         if fid in ignored or fid in ids:
             continue
-        ids[fid] = add_files(state, [(f.name, f.getvalue())])[0]
+        size = getattr(f, "size", None)
+        data = f.getvalue()
+        size = len(data) if size is None else size
+        if file_key(f.name, data) not in state.get(FILES_KEY, {}) and stored_bytes(state) + size > MAX_SESSION_BYTES:
+            ignored.add(fid)
+            state.setdefault(REFUSED_KEY, []).append(
+                f"{f.name}: not loaded; this session already holds {stored_bytes(state) / 1e6:.1f} MB of bills "
+                f"and takes at most {MAX_SESSION_BYTES / 1e6:.0f} MB. Remove a file first.")
+            continue
+        ids[fid] = add_files(state, [(f.name, data)])[0]
 
 
 def remove_file(state: MutableMapping[str, Any], key: tuple[str, str]) -> None:
     state.get(FILES_KEY, {}).pop(key, None)
+    state.pop(REFUSED_KEY, None)
     ids = state.get(UPLOAD_IDS_KEY, {})
     state.setdefault(IGNORED_KEY, set()).update(fid for fid, k in ids.items() if k == key)
 
 
 def clear_files(state: MutableMapping[str, Any]) -> None:
     state.setdefault(IGNORED_KEY, set()).update(state.get(UPLOAD_IDS_KEY, {}))
-    for k in (FILES_KEY, RESULT_KEY, APPLIED_KEY):
+    for k in (FILES_KEY, RESULT_KEY, APPLIED_KEY, PARSED_KEY, REFUSED_KEY):
         state.pop(k, None)
 
 
@@ -135,8 +153,34 @@ def read_files(files: list[tuple[str, bytes]]) -> tuple[ImportResult, list[tuple
         return load_files([]), crashes + [(", ".join(n for n, _ in good), type(exc).__name__)]
 
 
+def _parse_one(name: str, data: bytes) -> ParsedFile | tuple[str, str]:
+    try:
+        return parse_file(name, data)
+    except InvoiceError as exc:
+        return "error", str(exc)
+    except Exception as exc:  # parse_file does not raise otherwise; a bug must not cost the others
+        return "crash", type(exc).__name__
+
+
+def parsed_files(state: MutableMapping[str, Any]) -> list[tuple[str, ParsedFile | tuple[str, str]]]:
+    """(display name, what reading it gave) per stored file. Each file is read once, keyed by
+    its name and hash: adding or removing one file re-reads none of the others."""
+    store = state.get(FILES_KEY) or {}
+    cache = state.setdefault(PARSED_KEY, {})
+    for key in [k for k in cache if k not in store]:
+        del cache[key]
+    out = []
+    for key, (name, data) in zip(store, _named(store)):
+        hit = cache.get(key)
+        if hit is None or hit[0] != name:
+            hit = cache[key] = (name, _parse_one(name, data))
+        out.append(hit)
+    return out
+
+
 def current_result(state: MutableMapping[str, Any]) -> tuple[ImportResult | None, list[tuple[str, str]]]:
-    """The import of the files in the store, parsed again only when the set of files changed."""
+    """The import of the files in the store: each file read once (:func:`parsed_files`), merged
+    again only when the set of files changed."""
     store = state.get(FILES_KEY) or {}
     if not store:
         return None, []
@@ -144,7 +188,14 @@ def current_result(state: MutableMapping[str, Any]) -> tuple[ImportResult | None
     cached = state.get(RESULT_KEY)
     if cached and cached[0] == keys:
         return cached[1], cached[2]
-    result, crashes = read_files(_named(store))
+    entries = parsed_files(state)
+    parsed = [p for _, p in entries if isinstance(p, ParsedFile)]
+    errors = [(n, p[1]) for n, p in entries if not isinstance(p, ParsedFile) and p[0] == "error"]
+    crashes = [(n, p[1]) for n, p in entries if not isinstance(p, ParsedFile) and p[0] == "crash"]
+    try:
+        result = merge(parsed, errors)
+    except Exception:  # not expected: find the file(s) the merge fails on, keep the others
+        result, crashes = read_files(_named(store))
     state[RESULT_KEY] = (keys, result, crashes)
     state.pop(APPLIED_KEY, None)  # "scenario set from the bills" spoke of the previous files
     return result, crashes
@@ -201,6 +252,7 @@ def apply_baseline(state: MutableMapping[str, Any], baseline: dict) -> dict[str,
     summary = baseline_summary(baseline)
     state[inputs.BASELINE_KEY] = summary  # what the page puts into the link (bl_* keys)
     state[SUMMARY_KEY] = summary
+    share.encode(Scenario(), summary, notices=notes)  # what the link cannot hold, said here
     applied = {"values": values, "notes": notes}
     state[APPLIED_KEY] = applied
     return applied
@@ -318,7 +370,8 @@ def template_columns() -> pd.DataFrame:
 # --- figures -----------------------------------------------------------------------------------
 
 def _model_label(provider: str, model: str) -> str:
-    return f"{provider} {model}" if model else f"{provider} (no model named)"
+    """A legend entry from a bill's provider and model names, escaped for Plotly's label markup."""
+    return plotly_text(f"{provider} {model}" if model else f"{provider} (no model named)")
 
 
 def spend_figure(months: pd.DataFrame) -> go.Figure:
@@ -336,7 +389,7 @@ def spend_figure(months: pd.DataFrame) -> go.Figure:
             x=all_months, y=part["cost"].to_numpy(dtype=float), name=label,
             marker=dict(color=MODEL_COLORS[i % len(MODEL_COLORS)], pattern=dict(shape=np.where(est, "/", ""))),
             customdata=np.where(est, "estimated at list price", "from the bill"),
-            hovertemplate="%{x}<br>" + label + ": $%{y:,.0f} (%{customdata})<extra></extra>"))
+            hovertemplate="%{x}<br>%{fullData.name}: $%{y:,.0f} (%{customdata})<extra></extra>"))
     total = m.assign(t=m[["input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens"]].sum(axis=1)
                      ).groupby("month")["t"].sum().reindex(all_months)
     total = total.to_numpy(dtype=float)
@@ -363,12 +416,13 @@ def reprice_figure(df: pd.DataFrame, names: dict[str, str] | None = None) -> go.
     fig = go.Figure()
     months = df["month"].astype(str).tolist()
     for column, path, label in series:
+        label = plotly_text(label)
         pattern = None
         if column == "actual_usd":
             pattern = dict(shape=["/" if e else "" for e in df["cost_estimated"].astype(bool)])
         fig.add_trace(go.Bar(x=months, y=df[column].to_numpy(dtype=float), name=label,
                              marker=dict(color=theme.COLORS[path], pattern=pattern),
-                             hovertemplate="%{x}<br>" + label + ": $%{y:,.0f}<extra></extra>"))
+                             hovertemplate="%{x}<br>%{fullData.name}: $%{y:,.0f}<extra></extra>"))
     fig.update_layout(**theme.base_layout(
         barmode="group", height=380, hovermode="x unified",
         xaxis=dict(title="Month", type="category"),
@@ -378,9 +432,10 @@ def reprice_figure(df: pd.DataFrame, names: dict[str, str] | None = None) -> go.
 
 # --- the section -------------------------------------------------------------------------------
 
-def _md(text: str) -> str:
-    """Plain text through markdown: no maths from $, no HTML (Streamlit does not render it)."""
-    return str(text).replace("$", "\\$")
+def _md(value: str) -> str:
+    """Text that quotes the bills (file, provider and model names) through markdown: the same
+    characters, never a link, emphasis or maths (:func:`tco.ui.fmt.text`)."""
+    return text(value)
 
 
 def _plot(fig: go.Figure, key: str) -> None:
@@ -400,11 +455,14 @@ def render(scenario: Scenario | None) -> None:
                 "give the baseline for the scenario, and the repricing shows what the same months would "
                 "have cost on the hosted open model and self-hosted.")
     uploaded = st.file_uploader(
-        f"Usage or cost exports (CSV or JSON, up to {MAX_UPLOAD_MB} MB each)", type=UPLOAD_TYPES,
+        f"Usage or cost exports (CSV or JSON, up to {MAX_UPLOAD_MB} MB each, {MAX_SESSION_BYTES // 1_000_000} MB "
+        "in all)", type=UPLOAD_TYPES,
         accept_multiple_files=True, key=UPLOAD_KEY, max_upload_size=MAX_UPLOAD_MB,
         help="OpenAI, Anthropic, AWS, Azure, Google Cloud, OpenRouter and LiteLLM exports, or the generic CSV. "
              "Files stay in this session's memory: nothing is written to disk or sent anywhere.")
     take_uploads(state, uploaded)
+    for message in state.get(REFUSED_KEY, ()):
+        st.error(_md(message), icon="🚫")
     left, mid, right = st.columns([1, 1, 2], vertical_alignment="center")
     left.button("Try with example data", key="bills_examples", on_click=_on_examples, icon=":material/science:",
                 help="Loads data/examples/" + " and ".join(EXAMPLE_FILES) + " (constructed, realistic).")
@@ -441,7 +499,7 @@ def render(scenario: Scenario | None) -> None:
         return
     st.markdown("#### Monthly usage and spend, per provider and model")
     _plot(spend_figure(result.months), "bills_spend")
-    st.dataframe(monthly_table(result.months), hide_index=True, width="stretch")
+    st.dataframe(cells(monthly_table(result.months)), hide_index=True, width="stretch")
     if (result.months["estimated"] | result.months["cost_estimated"]).any():
         st.caption("⚠ Estimated rows: a spend-only export gives no token counts (tokens estimated from spend "
                    "at list price), or a usage export gives no cost (cost estimated from tokens at list price). "
@@ -464,7 +522,8 @@ def _files(state, result: ImportResult, crashes: list[tuple[str, str]]) -> None:
                 f = by_name[name]
                 extra = (", spend only: tokens are estimated from it only where no usage export covers "
                          "the same model and month") if f.spend_only else ""
-                st.success(_md(f"**{name}**: {f.format_label} — {len(f.rows):,} rows read{extra}"), icon="📄")
+                st.success(f"**{_md(name)}**: " + _md(f"{f.format_label} — {len(f.rows):,} rows read{extra}"),
+                           icon="📄")
             elif name in errors:
                 st.error(_md(errors[name]), icon="🚫")
                 unknown = unknown or "Supported formats" in errors[name]
@@ -484,8 +543,8 @@ def _problems(result: ImportResult) -> None:
         n = len(result.rejected_rows)
         st.warning(f"{n:,} row{'s' if n != 1 else ''} rejected (not counted); see the reasons below.")
         with st.expander(f"Rejected rows ({n:,})"):
-            st.dataframe(pd.DataFrame(result.rejected_rows).rename(
-                columns={"file": "File", "line": "Line", "reason": "Reason"}), hide_index=True, width="stretch")
+            st.dataframe(cells(pd.DataFrame(result.rejected_rows).rename(
+                columns={"file": "File", "line": "Line", "reason": "Reason"})), hide_index=True, width="stretch")
     if result.duplicates_dropped:
         st.info(f"{result.duplicates_dropped:,} repeated rows dropped: the same data was uploaded more than once "
                 "or two exports overlap; each row is counted once.")
@@ -560,7 +619,7 @@ def _repricing(result: ImportResult, scenario: Scenario | None) -> None:
     cols[3].metric("Self-hosted + setup", _money(t["self_host_usd"] + t["setup_usd"]),
                    help=f"Setup {_money(t['setup_usd'])}, paid once, not spread over the months.")
     _plot(reprice_figure(df, names), "bills_reprice")
-    st.dataframe(reprice_table(df), hide_index=True, width="stretch")
+    st.dataframe(cells(reprice_table(df)), hide_index=True, width="stretch")
     notes = [f"Hosted and self-hosted follow the scenario on this page ({a['hosted_name']}; {a['self_host_name']}), "
              "at today's prices; batch discounts are not applied again (the bills already reflect them)",
              f"the one-time setup of {_money(t['setup_usd'])} is shown apart, not spread over the months"]

@@ -27,7 +27,7 @@ import streamlit as st
 
 from tco import catalog, share
 from tco.scenario import ACQUISITIONS, FIELDS, GROUPS, PRECISIONS, Scenario, meta, range_text
-from tco.ui.fmt import md
+from tco.ui.fmt import md, text
 
 #: Current frontier APIs offered in the box; every other catalog id is behind its "search all" toggle.
 SHORTLIST_API = ("openai:gpt-5", "openai:gpt-5-mini", "openai:gpt-4.1", "anthropic:claude-sonnet-4-5",
@@ -131,11 +131,9 @@ def set_inputs(state: MutableMapping[str, Any], **values: Any) -> None:
 
 def write_url(query_params: Any, s: Scenario, baseline: Mapping[str, Any] | None = None,
               view: str | None = None) -> str:
-    """Make the address bar a link to ``s`` (only when it changed, to spare a message)."""
-    try:
-        query = share.encode(s, baseline, view=view)
-    except ValueError:  # a malformed baseline must not cost the link
-        query = share.encode(s, view=view)
+    """Make the address bar a link to ``s`` (only when it changed, to spare a message). A bill
+    summary entry the link cannot hold is left out (the Share tab says which)."""
+    query = share.encode(s, baseline, view=view, notices=[])
     wanted = dict(parse_qsl(query, keep_blank_values=True))
     current = {k: query_params.get_all(k) for k in query_params}
     if current != {k: [v] for k, v in wanted.items()}:
@@ -252,11 +250,11 @@ def _price_caption(container, ref: str | None, s_in: float, s_out: float) -> Non
     try:
         p = catalog.api_prices(ref, s_in, s_out)
     except (ValueError, KeyError) as e:
-        container.caption(f"No usable price for {ref}: {e}")
+        container.caption(text(f"No usable price for {ref}: {e}"))
         return
     note = f" {p.tier_note}." if p.tier_note else ""
-    container.caption(f"**{p.model_name}**: ${p.input:g} input · ${p.cached_input:g} cached · ${p.output:g} "
-                      f"output per 1M tokens ({p.date}).{note}")
+    container.caption(f"**{text(p.model_name)}**: " + text(f"${p.input:g} input · ${p.cached_input:g} cached · "
+                                                           f"${p.output:g} output per 1M tokens ({p.date}).{note}"))
 
 
 @st.cache_resource(show_spinner=False)

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from tco.ui import data, firstpaint, inputs, views
+from tco.ui import data, firstpaint, inputs, serving, views
+from tco.ui.fmt import text
 
 TAB_KEY = "_section"
 VOLUME_ROW_HEIGHT = 68  # [px] the volume slider's row at 1440 px wide (measured in Chromium)
@@ -23,6 +24,7 @@ def prepare() -> views.Context:
     In the CFO view (``?view=cfo``) no input is drawn: the values the link seeded into
     ``st.session_state`` are read as they are, and the view draws its own heading and notices."""
     state = st.session_state
+    serving.keep_uploads_in_memory()  # before any upload: uploads never touch the disk
     inputs.seed_from_url(state, inputs.query_mapping(st.query_params))
     if state.get(inputs.VIEW_KEY) != "cfo":  # the CFO view is read-only: it draws no inputs
         controls = firstpaint.stage() >= firstpaint.PAGE  # the first run paints the numbers alone
@@ -50,7 +52,7 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
     """Verdict, headline metrics, then one tab per section (only the open one is computed; none
     in a session's first run: tco/ui/firstpaint.py)."""
     if ctx.error:
-        st.error(f"This scenario cannot be computed: {ctx.error}", icon="🚫")
+        st.error(f"This scenario cannot be computed: {text(ctx.error)}", icon="🚫")
     views.render_verdict(ctx)
     views.render_headline(ctx)
     if firstpaint.stage() < firstpaint.PAGE:  # the first run paints the numbers alone

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import html
 import io
 import math
@@ -435,6 +436,44 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
 
 # --- PDF ---------------------------------------------------------------------------------------
 
+#: Chromium switches that keep the PDF step off the network: the report is one local file with
+#: plotly.js inlined, so nothing needs a host name. Without them each PDF made 40-50 DNS lookups
+#: (accounts.google.com, update.googleapis.com, optimizationguide-pa.googleapis.com,
+#: clients2.google.com) and probed a public IPv6 address on port 443 (tests/test_offline.py runs
+#: the step under strace). Background services off; every host name resolves to nothing.
+OFFLINE_FLAGS = (
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--disable-default-apps",
+    "--disable-extensions", "--disable-breakpad", "--no-first-run", "--no-default-browser-check", "--no-pings",
+    "--metrics-recording-only", "--safebrowsing-disable-auto-update", "--dns-prefetch-disable",
+    "--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--enable-features=EnableIPv6ReachabilityOverride",  # no probe of 2001:4860:4860::8888:443
+    "--disable-features=OptimizationHints,OptimizationGuideModelDownloading,OptimizationHintsFetching,"
+    "MediaRouter,DialMediaRouteProvider,Translate,AutofillServerCommunication,NetworkTimeServiceQuerying,"
+    "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,AsyncDns",
+)
+
+
+@functools.cache
+def _no_network_prefix() -> tuple[str, ...]:
+    """``unshare --net --`` where this process may make a network namespace (root, or user
+    namespaces allowed): Chromium then sees only a loopback interface that is down, so even a
+    request the switches above miss cannot leave the machine. Elsewhere (e.g. a container
+    without CAP_SYS_ADMIN) the switches alone apply."""
+    exe = shutil.which("unshare")
+    if exe is None:
+        return ()
+    for prefix in ((exe, "--net", "--"), (exe, "--net", "--map-root-user", "--")):
+        try:
+            ok = subprocess.run([*prefix, "true"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, timeout=10).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            ok = False
+        if ok:
+            return prefix
+    return ()
+
+
 def chromium_path() -> str | None:
     """A Chromium to print with: ``chromium`` on PATH, else Debian's /usr/bin/chromium."""
     found = shutil.which("chromium")
@@ -458,11 +497,11 @@ def pdf_report(html_text: str, timeout_s: float = PDF_TIMEOUT_S) -> bytes | None
         with tempfile.TemporaryDirectory(prefix="tco-report-") as tmp:
             src, out = Path(tmp) / "r.html", Path(tmp) / "r.pdf"
             src.write_text(page, encoding="utf-8")
-            cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                   "--disable-component-update", "--disable-sync", "--no-first-run",
-                   "--disable-dev-shm-usage", f"--user-data-dir={Path(tmp) / 'profile'}",
+            cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                   *OFFLINE_FLAGS, f"--user-data-dir={Path(tmp) / 'profile'}",
                    f"--print-to-pdf={out}", "--no-pdf-header-footer", "--virtual-time-budget=5000",
                    src.as_uri()]
+            cmd = [*_no_network_prefix(), *cmd]
             # its own process group, so that a Chromium that hangs goes away with all its helpers
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, start_new_session=True)

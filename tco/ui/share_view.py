@@ -20,14 +20,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from tco import catalog, share
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
-from tco.ui import firstpaint, inputs, report, theme, views
-from tco.ui.fmt import md, pct, tokens, usd
+from tco.ui import firstpaint, inputs, report, serving, theme, views
+from tco.ui.fmt import cells, md, pct, text, tokens, usd
 
 CFO_VIEW = "cfo"
 PDF_KEY = "_share_pdf"  # (query the PDF was made for, PDF bytes or None)
@@ -40,6 +41,12 @@ CFO_CSS = """<style>
 [data-testid="stMetricValue"] { font-size: 1.9rem; }
 </style>"""
 
+#: Under a link whose host is this machine only (127.0.0.1, localhost).
+LOOPBACK_NOTE = ("This link opens only on this computer: its address, 127.0.0.1 or localhost, is the machine itself. "
+                 "To share the dashboard with colleagues, start it with the team command in the README "
+                 "(section \"Sharing with colleagues\"), which serves it on your network under a name they can "
+                 "open; or send the HTML report below.")
+
 #: Height of each chart in the CFO view [px]: two side by side under the four numbers.
 CFO_CHART_HEIGHT = 280
 #: Row height of the assumptions table in the CFO view [px].
@@ -48,19 +55,17 @@ CFO_ROW_HEIGHT = 30
 
 # --- links -------------------------------------------------------------------------------------
 
-def query(ctx: views.Context, view: str | None = None) -> str:
+def query(ctx: views.Context, view: str | None = None, notices: list[str] | None = None) -> str:
     """The query string of the scenario on the page (with its bill summary), as the address bar
-    holds it (:func:`tco.ui.inputs.write_url`)."""
-    try:
-        return share.encode(ctx.scenario, ctx.baseline, view=view)
-    except ValueError:  # a malformed bill summary must not cost the link
-        return share.encode(ctx.scenario, view=view)
+    holds it (:func:`tco.ui.inputs.write_url`). A bill-summary entry the link cannot hold is left
+    out, with a sentence appended to ``notices`` (when given)."""
+    return share.encode(ctx.scenario, ctx.baseline, view=view, notices=[] if notices is None else notices)
 
 
 def absolute_link(q: str) -> tuple[str, bool]:
     """(link, absolute?): the app's own base URL + ``?`` + query, or a relative ``?query`` when
     the base URL is unknown (``st.context.url`` is None outside a browser session, e.g. AppTest)."""
-    base = st.context.url
+    base = serving.public_base(st.context.url)
     if base:
         base = base.rstrip("?")
         if not urlsplit(base).path:  # http://host:port -> http://host:port/
@@ -140,7 +145,8 @@ def render(ctx: views.Context) -> None:
     if ctx.scenario is None:
         st.info("Fix the inputs above to get a link to this scenario.")
         return
-    q = query(ctx)
+    dropped: list[str] = []
+    q = query(ctx, notices=dropped)
     link, absolute = absolute_link(q)
     cfo_link, _ = absolute_link(query(ctx, CFO_VIEW))
 
@@ -151,6 +157,10 @@ def render(ctx: views.Context) -> None:
     if not absolute:
         note += " The app's own address is unknown here, so this link is relative: put it after the page's address."
     st.caption(note)
+    if absolute and serving.is_loopback(urlsplit(link).hostname):
+        st.info(LOOPBACK_NOTE, icon=":material/lan:")
+    for n in dropped:
+        st.warning(text(n), icon="⚠️")
 
     st.markdown("**CFO view**: the same scenario on one read-only screen (verdict, four numbers, the two "
                 "charts, the key assumptions).")
@@ -164,7 +174,7 @@ def render(ctx: views.Context) -> None:
     st.markdown("**What the link carries**")
     rows = changed_inputs(ctx.scenario)
     if rows:
-        st.dataframe(rows, hide_index=True, width="stretch")
+        st.dataframe(cells(pd.DataFrame(rows)), hide_index=True, width="stretch")
     else:
         st.caption("Only the format version: every input is at its default.")
     bl = baseline_text(ctx.baseline)
@@ -285,7 +295,7 @@ def render_cfo(ctx: views.Context) -> None:
     notices = tuple(st.session_state.get(inputs.NOTICES_KEY, ()))
     if notices:
         st.warning(f"**This link could not keep everything** ({len(notices)}):\n\n"
-                   + "\n".join(f"- {n}" for n in notices), icon="⚠️")  # share.decode made them safe
+                   + "\n".join(f"- {text(n)}" for n in notices), icon="⚠️")  # values as code, never links
     r, s = ctx.result, ctx.scenario
     if r is None:
         st.error(f"This scenario cannot be computed: {md(ctx.error or 'unknown error')}", icon="🚫")
@@ -314,7 +324,7 @@ def render_cfo(ctx: views.Context) -> None:
         st.caption("**Break-even**: monthly cost of each path against monthly volume")
         views.plot(be, "cfo_breakeven")
     if firstpaint.ready():
-        st.dataframe(rows, hide_index=True, width="stretch", row_height=CFO_ROW_HEIGHT, height=table_height,
+        st.dataframe(cells(pd.DataFrame(rows)), hide_index=True, width="stretch", row_height=CFO_ROW_HEIGHT, height=table_height,
                      column_config={"Assumption": st.column_config.TextColumn(width="small"),
                                     "Value": st.column_config.TextColumn(width="large"),
                                     "Source": st.column_config.TextColumn(width="large"),

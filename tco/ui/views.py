@@ -17,7 +17,7 @@ from tco import catalog
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
 from tco.ui import charts, data, firstpaint, theme
-from tco.ui.fmt import md, month, pct, per_mtok, tokens, usd
+from tco.ui.fmt import cells, md, month, pct, per_mtok, text, tokens, usd
 
 
 @dataclass
@@ -80,7 +80,7 @@ def headline_values(r: Result) -> dict[str, str]:
 
 def render_notices(notices: tuple[str, ...]) -> None:
     for n in notices:
-        st.warning(n, icon="⚠️")  # plain text: never unsafe HTML
+        st.warning(text(n), icon="⚠️")  # a link's values: shown as code, never as links or markup
 
 
 def render_verdict(ctx: Context) -> None:
@@ -89,7 +89,7 @@ def render_verdict(ctx: Context) -> None:
         return
     st.markdown(f"##### {md(verdict(r))}")
     for w in r.resolved.warnings:
-        st.info(w)
+        st.info(md(w))
 
 
 def _sentence(text: str) -> str:
@@ -267,7 +267,7 @@ def money(ctx: Context) -> None:
 
     def num(x, fmt):
         return "—" if x is None else fmt(x)
-    st.dataframe(pd.DataFrame([{
+    st.dataframe(cells(pd.DataFrame([{
         "GPUs per replica": o["gpus_per_replica"],
         "Output tokens/s at the target": num(o["output_tokens_per_s"], lambda x: f"{x:,.0f}"),
         "Max-load tokens/s": f"{o['max_load_output_tokens_per_s']:,.0f}",
@@ -276,7 +276,7 @@ def money(ctx: Context) -> None:
         "Replicas": num(o["replicas"], str),
         "Monthly cost at this volume": num(o["monthly_usd_at_volume"], usd),
         "$ per 1M tokens at full load": num(o["usd_per_mtok_full_load"], lambda x: f"${x:,.3f}"),
-        "Chosen": "✓" if o["chosen"] else "", "Why": o["reason"]} for o in opts]), hide_index=True, width="stretch")
+        "Chosen": "✓" if o["chosen"] else "", "Why": o["reason"]} for o in opts])), hide_index=True, width="stretch")
 
 
 def arithmetic(ctx: Context) -> None:
@@ -296,7 +296,7 @@ def arithmetic(ctx: Context) -> None:
         rows.append({"Engine input": name, "Value": f"{v:,.6g}",
                      "Unit": meta(name)["unit"] if name in FIELDS else _param_unit(name)})
     with st.expander("Numbers the engine used (inputs with catalog values filled in)"):
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(cells(pd.DataFrame(rows)), hide_index=True, width="stretch")
 
 
 def _param_unit(name: str) -> str:
@@ -337,17 +337,17 @@ def assumptions(ctx: Context) -> None:
             source = "set on this page"
         rows.append({"Group": m["group"], "Input": m["label"], "Key": key, "Value": shown, "Unit": m["unit"],
                      "Source": source, "Date": date})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=560)
+    st.dataframe(cells(pd.DataFrame(rows)), hide_index=True, width="stretch", height=560)
     st.caption(f"API prices: genai-prices catalog, newest price change {catalog.price_catalog_date()}; "
                f"defaults reviewed {DEFAULTS_DATE}.")
     with st.expander("GPU and model catalogs (data/gpus.csv, data/models.csv)"):
-        st.dataframe(pd.DataFrame([{"GPU": g.name, "Memory [GB]": g.memory_gb, "On demand [USD/h]": g.on_demand_usd_per_hour,
+        st.dataframe(cells(pd.DataFrame([{"GPU": g.name, "Memory [GB]": g.memory_gb, "On demand [USD/h]": g.on_demand_usd_per_hour,
                                     "Purchase [USD]": g.purchase_usd_per_gpu, "Price source": g.price_source,
-                                    "Price date": g.price_date, "Spec source": g.spec_source} for g in gpus.values()]),
+                                    "Price date": g.price_date, "Spec source": g.spec_source} for g in gpus.values()])),
                      hide_index=True, width="stretch")
-        st.dataframe(pd.DataFrame([{"Model": m.name, "Params [B]": m.total_params_b, "Active [B]": m.active_params_b,
+        st.dataframe(cells(pd.DataFrame([{"Model": m.name, "Params [B]": m.total_params_b, "Active [B]": m.active_params_b,
                                     "Hosted offer": m.hosted_default, "Source": m.source, "Date": m.date}
-                                   for m in models.values()]), hide_index=True, width="stretch")
+                                   for m in models.values()])), hide_index=True, width="stretch")
 
 
 #: The tabs of the full page, in order. Add a section with one line: (title, render function).

@@ -32,19 +32,20 @@ def _free_port() -> int:
 _require_chromium = require_chromium
 
 
-def serve(script: Path, env: dict | None = None):
-    """``streamlit run script`` on a free port until the generator is closed; yields its URL."""
+def serve(script: Path, env: dict | None = None, prefix: tuple[str, ...] = (), args: tuple[str, ...] = ()):
+    """``streamlit run script`` on a free port until the generator is closed; yields its URL.
+    ``prefix``: a command the server runs under (e.g. strace); ``args``: more streamlit options."""
     _require_chromium()
     port = _free_port()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+        [*prefix, sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none", *args],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + (90 if prefix else 30)
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
