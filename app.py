@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from tco.ui import bills, page, share_view, views
+from tco.ui import bills, page, plans_view, share_view, uncertainty_view, views
 
 
 def import_bills(ctx: views.Context) -> None:
@@ -19,7 +19,9 @@ def import_bills(ctx: views.Context) -> None:
 
 
 #: The tabs of the full page: (title, render(ctx)).
-SECTIONS = list(views.SECTIONS) + [("Import bills", import_bills), ("Share & report", share_view.render)]
+SECTIONS = [("Plans", plans_view.render), *views.SECTIONS, ("How sure", uncertainty_view.render),
+            ("Import bills", import_bills),
+            ("Share & report", share_view.render)]
 
 
 def render_cfo(ctx: views.Context) -> None:
@@ -30,7 +32,7 @@ def render_cfo(ctx: views.Context) -> None:
 def main() -> None:
     started = time.perf_counter()
     st.set_page_config(page_title="LLM self-hosting TCO", page_icon="🧮", layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="auto")  # auto: closed on a phone, open on a laptop
     ctx = page.prepare()
     if ctx.view == "cfo":
         render_cfo(ctx)

@@ -2,6 +2,8 @@
 
     python -m tco keys [--json]
     python -m tco summary --json [--set KEY=VALUE ...] [--link URL]
+    python -m tco plan --json [--set KEY=VALUE ...] [--link URL] [--top N] [--kind KIND]
+    python -m tco uncertainty --json [--samples N] [--seed S] [--spread K] [--set ...] [--link URL]
     python -m tco bench --json [--scenarios N]
     python -m tco bench --uploads --json
     python -m tco invoices FILE... --json
@@ -45,9 +47,11 @@ def _clean(x: Any) -> Any:
     return x
 
 
-def summary_dict(result, link_query: str | None = None) -> dict[str, Any]:
-    """The JSON summary of an evaluated scenario (also used by tests and the report)."""
-    from tco import capacity, catalog
+def summary_dict(result, link_query: str | None = None, baseline: dict | None = None) -> dict[str, Any]:
+    """The JSON summary of an evaluated scenario (also used by tests and the report). ``baseline``:
+    the bill summary a link carries; while the scenario's API prices are the bills' own, the API
+    path is named and sourced after the bills."""
+    from tco import capacity, catalog, explain
     from tco.scenario import to_dict
     r = result.resolved
     p = r.params
@@ -59,17 +63,25 @@ def summary_dict(result, link_query: str | None = None) -> dict[str, Any]:
                 "output": float(getattr(p, f"{prefix}_output_usd_per_mtok")),
                 "batch_input": float(getattr(p, f"{prefix}_batch_input_usd_per_mtok")),
                 "batch_output": float(getattr(p, f"{prefix}_batch_output_usd_per_mtok")),
+                "batch_source": pr.batch_source or "no batch price: batch traffic pays the standard price",
                 "unit": "USD per 1M tokens", "source": pr.source, "date": pr.date,
                 "tier_note": pr.tier_note}
 
     cal = capacity.calibration()
     from tco import model as engine
+    api_prices = prices(r.api, "api")
+    if explain.bills_in_force(r.scenario, baseline):
+        api_prices.update(name=explain.api_name(result, baseline),
+                          source=f"your imported bills ({baseline.get('last_month') or 'month not given'})",
+                          date=baseline.get("last_month") or "")
     out = {
+        "verdict": explain.verdict(result, baseline),
+        "cheapest_path": explain.cheapest_path(result),
         "scenario": to_dict(r.scenario),
         "resolved": {"hosted_model": r.hosted_ref, "gpu_hour_usd": float(p.gpu_hour_usd),
                      "gpu_price_usd": float(p.gpu_price_usd), "gpu_tdp_w": float(p.tdp_w),
                      "gpus_per_replica": r.gpus_per_replica},
-        "prices": {"api": prices(r.api, "api"), "hosted_open": prices(r.hosted, "hosted"),
+        "prices": {"api": api_prices, "hosted_open": prices(r.hosted, "hosted"),
                    "catalog_date": catalog.price_catalog_date()},
         "at_volume": {"tokens_per_month": r.scenario.tokens_per_month, **result.at_volume},
         "breakeven": {
@@ -132,31 +144,42 @@ def cmd_keys(args) -> int:
     return 0
 
 
-def cmd_summary(args) -> int:
-    from tco import model, scenario
+def _scenario(args):
+    """The scenario of ``--link`` and ``--set`` (in that order), the link's notices and its bill
+    summary (None without a link). Raises ValueError with a message for the user."""
+    from tco import scenario
     base = scenario.Scenario()
     notices: list[str] = []
+    baseline = None
     if args.link:
         from tco.share import decode_link
         d = decode_link(args.link)
-        base, notices = d.scenario, list(d.notices)
+        base, notices, baseline = d.scenario, list(d.notices), d.baseline
     pairs = {}
     for item in args.set or []:
         key, sep, value = item.partition("=")
         if not sep:
-            return _fail(f"--set takes KEY=VALUE, got {item!r}")
+            raise ValueError(f"--set takes KEY=VALUE, got {item!r}")
         pairs[key.strip()] = value
+    return scenario.from_strings(pairs, base), notices, baseline
+
+
+def cmd_summary(args) -> int:
+    from tco import model
     try:
-        s = scenario.from_strings(pairs, base)
+        s, notices, baseline = _scenario(args)
         result = model.evaluate(s)
     except ValueError as e:
         return _fail(str(e))
     try:
         from tco.share import encode
-        link = encode(s)
+        try:
+            link = encode(s, baseline)
+        except ValueError:  # a bill summary that does not fit: the scenario alone
+            link = encode(s)
     except ImportError:  # pragma: no cover - share module absent
         link = None
-    out = summary_dict(result, link)
+    out = summary_dict(result, link, baseline)
     if notices:
         out["link_notices"] = notices
     if args.json:
@@ -164,6 +187,53 @@ def cmd_summary(args) -> int:
     else:
         print("\n".join(result.steps))
     return 0
+
+
+def _report(args, compute, describe) -> int:
+    """Shared by the commands that evaluate one scenario: build it from ``--link``/``--set``,
+    ``compute(s)`` a JSON-able dict (ValueError -> one line, exit 2), print JSON or ``describe(out)``."""
+    try:
+        s, notices, _ = _scenario(args)
+        out = compute(s)
+    except ValueError as e:
+        return _fail(str(e))
+    if notices:
+        out["link_notices"] = notices
+    if args.json:
+        print(json.dumps(_clean(out), indent=2))
+    else:
+        print(describe(out))
+    return 0
+
+
+def cmd_plan(args) -> int:
+    from tco import plans
+
+    def compute(s):
+        out = plans.search(s).as_dict(top=args.top or None)
+        if args.kind:
+            out["plans"] = [q for q in out["plans"] if q["kind"] == args.kind]
+        return out
+
+    def describe(out):
+        rows = [f"{q['total_cost_usd']:>14,.0f}  {q['monthly_usd']:>12,.0f}/mo  {q['name']}" for q in out["plans"][:10]]
+        return "\n".join([out["reason"], *rows])
+    return _report(args, compute, describe)
+
+
+def cmd_uncertainty(args) -> int:
+    from tco import uncertainty
+
+    def compute(s):
+        return uncertainty.run(s, samples=args.samples, seed=args.seed, spread=args.spread).as_dict()
+
+    def describe(out):
+        q, p = out["npv_usd"], out["prob_payback_within"]
+        lines = [f"NPV vs the API: P10 {q['p10']:,.0f}, P50 {q['p50']:,.0f}, P90 {q['p90']:,.0f} USD",
+                 "chance of payback within " + ", ".join(f"{m} months: {v:.1%}" for m, v in p.items() if v is not None)]
+        lines += [f"  {row['label']:<28} NPV swing {row['swing']:>14,.0f} USD" for row in out["tornado"][:5]]
+        return "\n".join(lines)
+    return _report(args, compute, describe)
 
 
 def cmd_bench(args) -> int:
@@ -245,6 +315,15 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def _scenario_parser(sub, name: str, help: str):
+    """A sub-command that reads a scenario: --json, --set KEY=VALUE (repeated), --link URL."""
+    p = sub.add_parser(name, help=help)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE")
+    p.add_argument("--link", metavar="URL", help="start from a shared link")
+    return p
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "invoices":
@@ -254,10 +333,15 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
     k = sub.add_parser("keys", help="list every input")
     k.add_argument("--json", action="store_true")
-    s = sub.add_parser("summary", help="evaluate one scenario")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--set", action="append", metavar="KEY=VALUE")
-    s.add_argument("--link", metavar="URL", help="start from a shared link")
+    _scenario_parser(sub, "summary", "evaluate one scenario")
+    pl = _scenario_parser(sub, "plan", "search every plan (API, hosted, self-hosted, hybrid) and recommend one")
+    pl.add_argument("--top", type=int, default=0, help="print only the N best plans (0 = all)")
+    pl.add_argument("--kind", choices=("api", "hosted_open", "self_host", "hybrid"), help="only plans of this kind")
+    un = _scenario_parser(sub, "uncertainty", "P10-P90 bands, chance of payback and the tornado (Monte Carlo)")
+    un.add_argument("--samples", type=int, default=20_000)
+    un.add_argument("--seed", type=int, default=None, help="default: the scenario's uncertainty_seed")
+    un.add_argument("--spread", type=float, default=None,
+                    help="scale every default spread (0 = deterministic); default: the scenario's uncertainty_spread")
     b = sub.add_parser("bench", help="benchmark the vectorised engine against the scalar reference")
     b.add_argument("--json", action="store_true")
     b.add_argument("--scenarios", type=int, default=1_000_000)
@@ -269,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("invoices", help="read API bills and usage exports: invoices FILE... --json")
     args = parser.parse_args(argv)
     try:
-        return {"keys": cmd_keys, "summary": cmd_summary, "bench": cmd_bench,
+        return {"keys": cmd_keys, "summary": cmd_summary, "plan": cmd_plan, "uncertainty": cmd_uncertainty, "bench": cmd_bench,
                 "validate": cmd_validate}[args.cmd](args)
     except BrokenPipeError:  # pragma: no cover
         return 0

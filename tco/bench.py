@@ -84,6 +84,8 @@ def run(n: int = 1_000_000, scalar_sample: int = 2_000, seed: int = 0) -> dict:
                            acquisition_code=rng.integers(0, 4, total).astype(float))
     _, t_rnd, mem_rnd = _timed(lambda: model.payback_grid(rnd, (total,)))
 
+    plan_search = _plan_search(s)
+
     vec_mon_rate = total / t_mon
     vec_pay_rate = total / t_pay
     ref_mon_rate = scalar_sample / t_ref_mon
@@ -105,6 +107,31 @@ def run(n: int = 1_000_000, scalar_sample: int = 2_000, seed: int = 0) -> dict:
             "note": "1-D arrays: volume, GPU $/h, FTE, growth and rent/buy drawn at random per scenario",
             "seconds": t_rnd, "scenarios_per_s": total / t_rnd, "peak_memory_mb": mem_rnd / 1e6,
             "speedup_vs_scalar": total / t_rnd / ref_pay_rate},
+        "plan_search": plan_search,
         "scalar_sample": scalar_sample,
         "vectorised_agrees_with_scalar_on_sample": agree,
     }
+
+
+def _plan_search(s: Scenario, runs: int = 9) -> dict:
+    """Every plan for one scenario (tco/plans.py), as the page runs it on each rerun: median of
+    ``runs`` searches at volumes the caches have not seen, against one ``evaluate`` of a single
+    configuration measured the same way (the page already pays for that)."""
+    from tco import plans
+    plans.search(s)
+    volumes = np.geomspace(1.1e9, 9.9e9, runs)
+    t_plan, t_eval, n_plans = [], [], 0
+    for v in volumes:
+        sv = s.replace(tokens_per_month=float(v))
+        t0 = time.perf_counter()
+        found = plans.search(sv)
+        t_plan.append(time.perf_counter() - t0)
+        n_plans = len(found.plans)
+        t0 = time.perf_counter()
+        model.evaluate(sv)
+        t_eval.append(time.perf_counter() - t0)
+    _, _, mem = _timed(lambda: plans.search(s.replace(tokens_per_month=1.234e9)))
+    med_plan, med_eval = float(np.median(t_plan)), float(np.median(t_eval))
+    return {"plans": n_plans, "median_seconds": med_plan, "plans_per_s": n_plans / med_plan,
+            "one_evaluate_median_seconds": med_eval, "ratio_to_one_evaluate": med_plan / med_eval,
+            "peak_memory_mb": mem / 1e6, "runs": runs}

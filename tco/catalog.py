@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -81,7 +82,10 @@ class Model:
     kv_bytes_per_token_bf16: float
     max_context: int
     native_precision: str
-    hosted_default: str
+    #: catalog ids of providers that host this model (direct hosts; routers such as OpenRouter
+    #: and Hugging Face resell them and are left to the "search all" box); the page's default
+    #: hosted offer is the cheapest of them at the workload's mix (tco.model.hosted_offers)
+    hosted_offers: tuple[str, ...]
     source: str
     date: str
     note: str
@@ -129,8 +133,8 @@ def models() -> dict[str, Model]:
     ints = ("layers", "hidden", "heads", "kv_heads", "head_dim", "experts", "experts_per_token",
             "shared_experts", "moe_layers", "max_context")
     for r in _read("models.csv"):
-        kw = {k: r[k] for k in ("id", "name", "hf_id", "native_precision", "hosted_default", "source",
-                                "date")}
+        kw = {k: r[k] for k in ("id", "name", "hf_id", "native_precision", "source", "date")}
+        kw["hosted_offers"] = tuple(x.strip() for x in r["hosted_offers"].split(";") if x.strip())
         kw.update({k: int(float(r[k] or 0)) for k in ints})
         kw.update(total_params_b=float(r["total_params_b"]), active_params_b=float(r["active_params_b"]),
                   routed_expert_params_b=float(r["routed_expert_params_b"] or 0),
@@ -214,9 +218,33 @@ class ApiPrices:
     source: str
     date: str
     tier_note: str
+    #: price of a 5-minute prompt-cache write [USD per 1M tokens]; the input price where the
+    #: catalog has none (the hosted open offers bill cache writes as input)
+    cache_write: float = 0.0
+    #: where the batch prices come from: "catalog", a documented flat discount (with its URL),
+    #: or "" when the provider documents no batch price (batch = standard)
+    batch_source: str = ""
 
 
 TODAY = "2026-11-23"
+#: Hour of day (UTC) prices are looked up at when a model has no time-of-day prices. Where it
+#: has some (DeepSeek's off-peak discount is the catalog's unconstrained price, its standard
+#: rate a 00:30-16:30 UTC window), the lookup is moved into the dearest window: the standard
+#: rate, never a discount window (a time-of-day discount is the user's to claim by overriding).
+LOOKUP_HOUR_UTC = 12
+
+#: Flat batch discounts the providers document for every model of their batch APIs, applied
+#: where the catalog has no batch price of its own: provider id -> (share off, source, date read).
+DOCUMENTED_BATCH_DISCOUNTS: dict[str, tuple[float, str, str]] = {
+    "anthropic": (0.5, "Anthropic Message Batches API: 'reducing costs by 50%' "
+                       "(https://platform.claude.com/docs/en/build-with-claude/batch-processing)", "2026-12-01"),
+    "openai": (0.5, "OpenAI Batch API FAQ: 'Each model will be offered at 50% cost discount vs. the "
+                    "synchronous APIs' (https://help.openai.com/en/articles/9197833-batch-api-faq)", "2026-12-01"),
+    "google": (0.5, "Gemini API Batch Mode: '50% discount compared to our synchronous APIs' "
+                    "(https://developers.googleblog.com/scale-your-ai-workloads-batch-mode-gemini-api, "
+                    "2025-07-07)", "2026-12-01"),
+}
+_CHECKED = re.compile(r"(?:checked|verified|confirmed)\b[^.;]*?(\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 
 
 @functools.cache
@@ -244,6 +272,39 @@ def _effective_date(model_info, when: str) -> str:
     return max(dates) if dates else ""
 
 
+def check_date(model_info, provider_info, when: str) -> str:
+    """The newest date on or before ``when`` on which the catalog says a price was checked
+    ("verified on 2026-10-14", "checked 2026-10-09"), in the model's price comments, else the
+    provider's; '' if neither says."""
+    for info in (model_info, provider_info):
+        dates = [d for d in _CHECKED.findall(getattr(info, "price_comments", None) or "") if d <= when]
+        if dates:
+            return max(dates)
+    return ""
+
+
+def _standard_time(model_info, when: str) -> datetime:
+    """The moment prices are looked up at: ``when`` at LOOKUP_HOUR_UTC, or, for a model with
+    time-of-day prices, inside the window whose input price is highest (the standard rate)."""
+    day = datetime.fromisoformat(when).replace(tzinfo=timezone.utc)
+    noon = day + timedelta(hours=LOOKUP_HOUR_UTC)
+    prices = model_info.prices if isinstance(model_info.prices, list) else []
+    windows = [cp for cp in prices if type(cp.constraint).__name__ == "TimeOfDateConstraint"]
+    if not windows:
+        return noon
+
+    def input_price(cp) -> float:
+        value = getattr(cp.prices, "input_mtok", None)
+        try:
+            return float(value)
+        except (TypeError, ValueError):  # tiered prices: their base
+            return float(getattr(value, "base", 0) or 0)
+    dearest = max(windows, key=input_price)
+    start = dearest.constraint.start_time
+    moment = datetime.combine(day.date(), time(start.hour, start.minute), tzinfo=timezone.utc)
+    return moment + timedelta(minutes=1)
+
+
 def split_ref(ref: str) -> tuple[str, str]:
     provider, _, model = ref.partition(":")
     return provider, model
@@ -265,11 +326,11 @@ def api_prices(ref: str, input_tokens_per_request: float, output_tokens_per_requ
         raise ValueError(f"`{ref}` must be written provider:model, e.g. openai:gpt-5")
     i = max(int(round(input_tokens_per_request)), 1)
     o = max(int(round(output_tokens_per_request)), 1)
-    ts = datetime.fromisoformat(when).replace(tzinfo=timezone.utc)
+    moment = [datetime.fromisoformat(when).replace(tzinfo=timezone.utc) + timedelta(hours=LOOKUP_HOUR_UTC)]
 
     def calc(usage: Usage, context: dict | None = None):
         try:
-            return calc_price(usage, model, provider_id=provider, genai_request_timestamp=ts,
+            return calc_price(usage, model, provider_id=provider, genai_request_timestamp=moment[0],
                               price_context=context or {})
         except (LookupError, ValueError) as e:  # genai-prices raises LookupError for unknown ids
             raise ValueError(f"`{ref}` is not in the bundled price catalog ({e})") from None
@@ -279,31 +340,49 @@ def api_prices(ref: str, input_tokens_per_request: float, output_tokens_per_requ
     def per_mtok(value: Decimal, tokens: int) -> float:
         return float(value) / tokens * 1e6
 
-    def classes(context: dict | None) -> tuple[float, float, float, object]:
+    def classes(context: dict | None) -> tuple[float, float, float, float, object]:
         uncached = calc(Usage(input_tokens=i, output_tokens=o), context)
         cached = calc(Usage(input_tokens=i, cache_read_tokens=i, output_tokens=o), context)
+        written = calc(Usage(input_tokens=i, cache_write_tokens=i, output_tokens=o), context)
         return (per_mtok(uncached.input_price, i), per_mtok(cached.input_price, i),
-                per_mtok(uncached.output_price, o), uncached)
+                per_mtok(uncached.output_price, o), per_mtok(written.input_price, i), uncached)
 
-    inp, cac, out, res = classes(None)
+    first = calc(Usage(input_tokens=i, output_tokens=o))
+    moment[0] = _standard_time(first.model, when)
+    inp, cac, out, wri, res = classes(None)
     try:
-        b_inp, b_cac, b_out, _ = classes({"processing": "batch"})
+        b_inp, b_cac, b_out, _, _ = classes({"processing": "batch"})
     except ValueError:
         b_inp, b_cac, b_out = inp, cac, out
     has_batch = (b_inp, b_out) != (inp, out)
+    batch_source = "catalog" if has_batch else ""
+    documented = DOCUMENTED_BATCH_DISCOUNTS.get(res.provider.id)
+    if not has_batch and documented:
+        off, text, read = documented
+        b_inp, b_cac, b_out = inp * (1 - off), cac * (1 - off), out * (1 - off)
+        has_batch = True
+        batch_source = f"documented flat {off:.0%} batch discount: {text}, read {read}"
     mp = res.model_price
     tiered = any(type(getattr(mp, k, None)).__name__ == "TieredPrices"
                  for k in ("input_mtok", "output_mtok", "cache_read_mtok"))
     tier_note = ""
     if tiered:
         tier_note = (f"long-context tiers exist; prices shown apply to a {i:,}-token prompt")
+    provider_info = next((p for p in _providers() if p.id == res.provider.id), None)
+    date = (check_date(res.model, provider_info, when) or _effective_date(res.model, when)
+            or f"undated; catalog as of {price_catalog_date()}")
     return ApiPrices(
         model_ref=ref, provider=res.provider.id, model_id=res.model.id,
         model_name=res.model.name or res.model.id, input=inp, cached_input=cac, output=out,
         batch_input=b_inp, batch_cached_input=b_cac, batch_output=b_out, has_batch=has_batch,
         source=f"genai-prices {_genai_version()} bundled data ({res.provider.id}/{res.model.id})",
-        date=_effective_date(res.model, when) or f"undated; catalog as of {price_catalog_date()}",
-        tier_note=tier_note)
+        date=date, tier_note=tier_note, cache_write=wri, batch_source=batch_source)
+
+
+@functools.cache
+def _providers() -> tuple:
+    from genai_prices import data_snapshot
+    return tuple(data_snapshot.get_snapshot().providers)
 
 
 @functools.cache
@@ -314,10 +393,29 @@ def _genai_version() -> str:
 
 @functools.cache
 def api_model_refs() -> tuple[str, ...]:
-    """Every ``provider:model`` id in the bundled catalog that prices text tokens."""
-    from genai_prices import data_snapshot
+    """Every ``provider:model`` id in the bundled catalog that can be priced as it is written.
+
+    An id whose own name its match rules do not accept (``fireworks:llama4-maverick-instruct-basic``
+    is matched only as ``accounts/fireworks/models/...``), or that has no input or output token
+    price, would be offered and then fail; it is left out. tests/test_catalog_data.py prices every
+    id this returns.
+    """
     refs = []
-    for p in data_snapshot.get_snapshot().providers:
+    for p in _providers():
         for m in p.models:
-            refs.append(f"{p.id}:{m.id}")
+            if _priceable(p, m):
+                refs.append(f"{p.id}:{m.id}")
     return tuple(sorted(refs))
+
+
+def _priceable(provider_info, model_info) -> bool:
+    try:
+        target = provider_info.find_model(model_info.id, all_providers=list(_providers()))
+    except Exception:  # noqa: BLE001 - a catalog entry genai-prices cannot resolve is not priceable
+        return False
+    if target is None:
+        return False
+    prices = target.prices if not isinstance(target.prices, list) else (
+        target.prices[0].prices if target.prices else None)
+    return prices is not None and (getattr(prices, "input_mtok", None) is not None
+                                   or getattr(prices, "output_mtok", None) is not None)

@@ -112,11 +112,13 @@ def blended_usd_per_mtok(input_share, cached_input_share, batch_share, input_usd
 
 
 def usd_for_tokens(input_tokens, cached_input_tokens, cache_write_tokens, output_tokens,
-                   input_usd, cached_usd, output_usd):
-    """USD for token counts by class at per-1M-token prices; cache writes pay the input price
-    (the hosted open offers in the catalog have no separate cache-write price). Broadcasts."""
-    return ((np.asarray(input_tokens) + cache_write_tokens) * input_usd + np.asarray(cached_input_tokens) * cached_usd
-            + np.asarray(output_tokens) * output_usd) / TOKENS_PER_MTOK
+                   input_usd, cached_usd, output_usd, cache_write_usd=None):
+    """USD for token counts by class at per-1M-token prices. Cache writes pay ``cache_write_usd``
+    where the catalog has a cache-write price (Anthropic: 1.25× input for 5-minute writes), else
+    the input price (the hosted open offers bill them as input). Broadcasts."""
+    write_usd = input_usd if cache_write_usd is None else cache_write_usd
+    return (np.asarray(input_tokens) * input_usd + np.asarray(cache_write_tokens) * write_usd
+            + np.asarray(cached_input_tokens) * cached_usd + np.asarray(output_tokens) * output_usd) / TOKENS_PER_MTOK
 
 
 def api_usd_per_mtok(p: Params):
@@ -217,7 +219,7 @@ def _col(x):
     return np.asarray(x, dtype=float)[..., None]
 
 
-def cash_flows(p: Params, months: int | None = None) -> dict[str, np.ndarray]:
+def cash_flows(p: Params, months: int | None = None, replicas=None) -> dict[str, np.ndarray]:
     """Month-by-month cash flows of each path, shape (..., months + 1) with month 0 first.
 
     Self-hosted rent is paid on the fleet each month needs (reserved: GPUs committed in the last
@@ -227,6 +229,10 @@ def cash_flows(p: Params, months: int | None = None) -> dict[str, np.ndarray]:
     their life (old ones sold at the residual share). ``terminal_value`` is the book value of the
     GPUs owned at the end of the horizon (paid back in the NPV, not counted in the payback month).
     Months past a scenario's own ``horizon_months`` are zero.
+
+    ``replicas`` (optional, shape (..., months + 1)): the fleet each month runs, instead of the
+    fleet the volume needs at the peak hour; plans pass it for hybrid and autoscaled fleets
+    (tco/plans.py). It may be fractional (an autoscaled fleet's average over the day).
     """
     h = int(np.max(p.horizon_months)) if months is None else months
     m = np.arange(h + 1, dtype=float)
@@ -237,7 +243,9 @@ def cash_flows(p: Params, months: int | None = None) -> dict[str, np.ndarray]:
     api = volume * (_col(api_usd_per_mtok(p)) / 1e6 * _compound(p.api_price_trend_per_year, years))
     hosted = volume * (_col(hosted_usd_per_mtok(p)) / 1e6 * _compound(p.hosted_price_trend_per_year, years))
 
-    replicas = np.where(active, replicas_needed(volume, _col(replica_tokens(p)), _col(p.min_replicas)), 0.0)
+    if replicas is None:
+        replicas = replicas_needed(volume, _col(replica_tokens(p)), _col(p.min_replicas))
+    replicas = np.where(active, replicas, 0.0)
     gpus = replicas * _col(p.gpus_per_replica)
     gpu_trend = _compound(p.gpu_price_trend_per_year, years)
     code = _col(p.acquisition_code)

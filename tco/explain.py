@@ -28,12 +28,112 @@ def usd(x: float) -> str:
 
 
 def tokens(x: float) -> str:
-    """2.0B / 450M / 12k tokens."""
-    a = abs(x)
+    """2B / 4.76B / 450M / 12k tokens (three significant digits)."""
+    r = float(f"{x:.3g}")  # round first, so that 999.6M reads 1B, not 1e+03M
+    a = abs(r)
     for div, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if a >= div:
-            return f"{x / div:,.3g}{unit}"
+            return f"{r / div:,.3g}{unit}"
     return f"{x:,.0f}"
+
+
+# --- the verdict -------------------------------------------------------------------------------
+
+PATHS = ("api", "hosted_open", "self_host")
+
+
+def cheapest_path(r: "Result") -> str:
+    """``api``, ``hosted_open`` or ``self_host``: the path with the lowest monthly cost at the
+    current volume (month-1 prices, upfront costs not spread); a tie goes to the earlier one."""
+    return min(PATHS, key=lambda p: (r.at_volume[p]["monthly_usd"], PATHS.index(p)))
+
+
+def bills_in_force(s, baseline) -> bool:
+    """True while the scenario's API prices are the imported bills' own (``bl_in``, ``bl_cin``,
+    ``bl_out`` of the link): the API path is then "your bills", not the catalog model."""
+    if not baseline:
+        return False
+    for cls in ("input", "cached_input", "output"):
+        billed, used = baseline.get(f"{cls}_usd_per_mtok"), getattr(s, f"api_{cls}_usd_per_mtok")
+        if billed is None or used is None or abs(float(used) - float(billed)) > 1e-9 * max(1.0, abs(float(billed))):
+            return False
+    return True
+
+
+def api_name(r: "Result", baseline=None) -> str:
+    """The API path's name: 'your bills (gpt-4o-mini 75%, gpt-4o 25%)' (shares of tokens) while
+    the bills' prices are in force, else the catalog model's name ('GPT-5')."""
+    if bills_in_force(r.resolved.scenario, baseline):
+        from tco.invoices.baseline import bills_label
+        return bills_label(baseline.get("mix"))
+    return r.resolved.api.model_name
+
+
+def path_names(r: "Result", baseline=None) -> dict[str, str]:
+    res = r.resolved
+    return {"api": api_name(r, baseline), "hosted_open": f"{res.hosted.model_name} on {res.hosted.provider}",
+            "self_host": f"self-hosting {res.model.name} on {r.at_volume['self_host']['gpus']}× {res.gpu.name}"}
+
+
+def same_model(r: "Result") -> bool:
+    """True when the API path is itself an offer of the open model (DeepSeek-V3 against DeepSeek's
+    own API): then no quality caveat is needed."""
+    return r.resolved.api.model_ref in r.resolved.model.hosted_offers
+
+
+def quality_note(r: "Result", baseline=None) -> str:
+    return (f"Costs assume {r.resolved.model.name} is good enough for this workload in place of "
+            f"{api_name(r, baseline)}; check its quality on your own evaluation.")
+
+
+def growth_note(r: "Result") -> str:
+    """'assuming volume grows 8.2% a month, from 1.9B to 30.6B tokens a month by month 36'."""
+    s = r.resolved.scenario
+    h = s.horizon_months
+    end = s.tokens_per_month * (1 + s.growth_per_month) ** (h - 1)
+    return (f"assuming volume grows {s.growth_per_month:.1%} a month, from {tokens(s.tokens_per_month)} to "
+            f"{tokens(end)} tokens a month by month {h}")
+
+
+def depends_on_growth(r: "Result", path: str = "api") -> bool:
+    """Self-hosting is dearer than ``path`` in month 1 and cheaper at the end of the horizon: its
+    payback (or its later win) rests on the volume growing."""
+    f = r.flows
+    s = r.resolved.scenario
+    return bool(s.growth_per_month > 0 and f[path][1] < f["self_host"][1] and f[path][-1] > f["self_host"][-1])
+
+
+def verdict(r: "Result", baseline=None) -> str:
+    """The page's, the CFO view's, the report's and the CLI's verdict: the cheapest of the three
+    paths at the current volume first, then self-hosting against the API with its payback, what
+    it rests on (volume growth) and, where an open model stands in for another model, the
+    quality caveat. Built only from the engine's results and reasons."""
+    s = r.resolved.scenario
+    names = path_names(r, baseline)
+    av = r.at_volume
+    best = cheapest_path(r)
+    others = [p for p in PATHS if p != best]
+
+    api = names["api"] if names["api"].startswith("your bills") else f"the API ({names['api']})"
+
+    def cost_of(p: str) -> str:
+        return {"api": f"{usd(av[p]['monthly_usd'])} for {api}",
+                "hosted_open": f"{usd(av[p]['monthly_usd'])} for the hosted open model ({names['hosted_open']})",
+                "self_host": f"{usd(av[p]['monthly_usd'])} for {names['self_host']}"}[p]
+    lead = {"api": api, "hosted_open": f"the hosted open model ({names['hosted_open']})",
+            "self_host": names["self_host"]}[best]
+    head = (f"At {tokens(s.tokens_per_month)} tokens a month the cheapest path is {lead} at "
+            f"{usd(av[best]['monthly_usd'])} a month, against {cost_of(others[0])} and {cost_of(others[1])}.")
+    pay = r.payback["api"]
+    growth = f", {growth_note(r)}" if depends_on_growth(r) else ""
+    if pay.month is not None:
+        tail = f"Self-hosting against the API pays back in month {pay.month}{growth}: {pay.reason}."
+    else:
+        tail = f"Self-hosting against the API does not pay back within {s.horizon_months} months{growth}: {pay.reason}."
+    out = f"{head} {tail}"
+    if not same_model(r):
+        out += " " + quality_note(r, baseline)
+    return out
 
 
 def steps(r: "Result") -> list[str]:

@@ -164,13 +164,66 @@ def breakeven_envelope(p: Params, gpus, throughput, usd_per_token):
     return np.where(np.isfinite(first), first, np.nan), np.where(np.isfinite(stays), stays, np.nan)
 
 
+def hosted_offers(s: Scenario) -> list[tuple[str, ApiPrices, float]]:
+    """The catalog's hosted offers of the scenario's open model that can be priced, cheapest
+    first: (ref, prices, USD per 1M tokens at the scenario's mix: input, cached and batch shares
+    and the request shape, which sets long-context tiers)."""
+    return list(_offers(catalog.models()[s.open_model].hosted_offers, s.input_share, s.cached_input_share,
+                        s.batch_share, s.input_tokens_per_request, s.output_tokens_per_request))
+
+
+@functools.lru_cache(maxsize=256)
+def _offers(refs: tuple[str, ...], input_share: float, cached_share: float, batch_share: float,
+            i: float, o: float) -> tuple[tuple[str, ApiPrices, float], ...]:
+    out = []
+    for ref in refs:
+        try:
+            pr = catalog.api_prices(ref, i, o)
+        except ValueError:  # an offer the bundled catalog no longer prices is not offered
+            continue
+        blended = float(costs.blended_usd_per_mtok(input_share, cached_share, batch_share, pr.input,
+                                                   pr.cached_input, pr.output, pr.batch_input,
+                                                   pr.batch_cached_input, pr.batch_output))
+        out.append((ref, pr, blended))
+    return tuple(sorted(out, key=lambda t: (t[2], refs.index(t[0]))))
+
+
+def default_hosted_ref(s: Scenario) -> str:
+    """The hosted offer used when ``hosted_model`` is empty: the cheapest at the workload's mix.
+    Raises ValueError when the catalog prices none of the model's offers."""
+    offers = hosted_offers(s)
+    if not offers:
+        raise ValueError(f"no hosted offer of {catalog.models()[s.open_model].name} can be priced "
+                         "from the bundled catalog; choose a hosted model in the box")
+    return offers[0][0]
+
+
+def per_token_paths(s: Scenario) -> dict[str, dict[str, Any]]:
+    """The API and hosted open model at the current volume, without the self-hosted fleet: what
+    the page still shows when the capacity model rejects a scenario (these paths do not depend on
+    the GPUs). Same formula as :func:`tco.costs.steady_state` (volume × blended month-1 price).
+    Raises ValueError for a model id the catalog cannot price."""
+    hosted_ref = s.hosted_model or default_hosted_ref(s)
+    out = {}
+    for name, ref, prefix in (("api", s.api_model, "api"), ("hosted_open", hosted_ref, "hosted")):
+        pr, values = _prices(ref, s, prefix)
+        v = {k.removeprefix(f"{prefix}_"): x for k, x in values.items()}
+        per = float(costs.blended_usd_per_mtok(
+            s.input_share, s.cached_input_share, s.batch_share, v["input_usd_per_mtok"],
+            v["cached_input_usd_per_mtok"], v["output_usd_per_mtok"], v["batch_input_usd_per_mtok"],
+            v["batch_cached_input_usd_per_mtok"], v["batch_output_usd_per_mtok"]))
+        out[name] = {"monthly_usd": s.tokens_per_month * per / costs.TOKENS_PER_MTOK, "usd_per_mtok": per,
+                     "name": pr.model_name, "ref": ref}
+    return out
+
+
 @functools.lru_cache(maxsize=256)
 def resolve(s: Scenario) -> Resolved:
     """Fill catalog values into the scenario and choose the replica size. Raises ValueError
     (incl. capacity.DoesNotFit, also when no size meets the latency targets)."""
     model = catalog.models()[s.open_model]
     gpu = catalog.gpus()[s.gpu]
-    hosted_ref = s.hosted_model or model.hosted_default
+    hosted_ref = s.hosted_model or default_hosted_ref(s)
     api, api_values = _prices(s.api_model, s, "api")
     hosted, hosted_values = _prices(hosted_ref, s, "hosted")
     sizes = tuple(candidate_sizes(model, gpu, s))

@@ -208,3 +208,45 @@ def step_time(model, gpu, precision: str, gpus: int, input_tokens: float, output
     chunks = max(math.ceil(new / chunk_tokens), 1)
     return {"decode_step_s": step, "prefill_s": prefill, "per_user": per_user,
             "throughput": concurrency * per_user, "ttft_s": prefill + chunks * step}
+
+
+# --- plans: a fleet of k replicas hour by hour (tco/plans.py) ------------------------------------
+
+def hybrid_month_usd(hourly_tokens: list[float], replica_tokens_per_slot: float, replicas: int,
+                     replica_usd: float, overflow_usd_per_token: float) -> float:
+    """One month of a base-load fleet: ``replicas`` × its monthly cost plus the overflow, walked
+    hour slot by hour slot (``hourly_tokens[h]``: tokens a month that fall in hour h of the day)."""
+    over = 0.0
+    for x in hourly_tokens:
+        if x > replicas * replica_tokens_per_slot:
+            over += x - replicas * replica_tokens_per_slot
+    return replicas * replica_usd + over * overflow_usd_per_token
+
+
+def best_hybrid(hourly_tokens: list[float], replica_tokens_per_slot: float, replica_usd: float,
+                overflow_usd_per_token: float, lo: int, hi: int) -> tuple[int, float]:
+    """The cheapest whole fleet size in [lo, hi] by trying every one (smallest on ties)."""
+    best = (lo, hybrid_month_usd(hourly_tokens, replica_tokens_per_slot, lo, replica_usd, overflow_usd_per_token))
+    for k in range(lo + 1, hi + 1):
+        cost = hybrid_month_usd(hourly_tokens, replica_tokens_per_slot, k, replica_usd, overflow_usd_per_token)
+        if cost < best[1]:
+            best = (k, cost)
+    return best
+
+
+def autoscaled_replicas(hourly_tokens: list[float], replica_tokens_per_slot: float, min_replicas: int,
+                        lag_minutes: float) -> tuple[float, int]:
+    """Average replicas billed over a day when each hour runs what it needs and every replica added
+    is started ``lag_minutes`` early (the day repeats: hour 0 follows hour 23), and the busiest
+    hour's replicas (an always-on fleet of that size costs no more: plans take the smaller)."""
+    need = []
+    for x in hourly_tokens:
+        n = min_replicas
+        while n * replica_tokens_per_slot < x:
+            n += 1
+        need.append(n)
+    billed = 0.0
+    for h, n in enumerate(need):
+        before = need[h - 1]   # need[-1] is hour 23: yesterday's last hour
+        billed += n + (n - before if n > before else 0) * lag_minutes / 60
+    return billed / len(need), max(need)

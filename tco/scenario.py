@@ -21,12 +21,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: Date the defaults below were last reviewed against their sources.
-DEFAULTS_DATE = "2026-11-22"
+DEFAULTS_DATE = "2026-12-01"
 REF = "shared/reference/gpus-models-prices.md (compiled 2026-11-22)"
+
+#: Sources of the spot and autoscaling defaults (docs/plans-data.md has the tables behind them).
+SPOT_DISCOUNT_SOURCE = ("docs/data/spot.md (gathered 2026-12-01): neocloud spot vs on-demand RunPod "
+                        "Secure H100/H200 10%, A100 27%; Hyperstack 20% (2026-08-26) [2nd]")
+SPOT_ALLOWANCE_SOURCE = ("docs/data/spot.md: 10% over-provisioning + 10% of hours on on-demand fallback; "
+                         "spot-aware serving saves 43% (SkyServe, EuroSys'25) to 54% (SpotServe, "
+                         "ASPLOS'24) at a 50-75% list discount")
+AUTOSCALE_LAG_SOURCE = ("docs/data/autoscale.md (gathered 2026-12-01): 70B on KubeRay/EKS 10-12 min "
+                        "(Anyscale), 8B on SageMaker 8.8 min, vLLM 70B engine start 9.1 min; "
+                        "range 2-25 min")
 
 PRECISIONS = ("bf16", "fp8", "int4", "fp4")
 ACQUISITIONS = ("on_demand", "reserved_1y", "reserved_3y", "buy")
-GROUPS = ("Workload", "Compare against", "Self-hosting", "Team", "Finance")
+GROUPS = ("Workload", "Compare against", "Self-hosting", "Team", "Finance", "Uncertainty")
 
 
 def spec(unit: str, lo: float | None = None, hi: float | None = None, *, group: str, label: str,
@@ -56,15 +66,19 @@ class Scenario:
         source="assumption; set it from your bills (Import bills)"))
     batch_share: float = field(default=0.0, metadata=spec(
         "share", 0, 1, group="Workload", label="Batch-eligible share",
-        help="Share of traffic that can wait for the API's batch price (usually 50% off).",
-        source="assumption"))
+        help="Share of traffic that can wait for the API's batch price (Anthropic, OpenAI and Google "
+             "document 50% off). Typical range: 0 (interactive chat) to 0.3-0.6 (document pipelines, "
+             "nightly jobs).",
+        source="assumption: 0, an interactive workload (set your own)"))
     input_tokens_per_request: float = field(default=2000, metadata=spec(
         "tokens", 1, 1e6, group="Workload", label="Input tokens per request",
-        help="Average prompt length; sets the KV cache, throughput and long-context price tiers.",
-        source="assumption"))
+        help="Average prompt length; sets the KV cache, throughput and long-context price tiers. "
+             "Typical range: 500 (chat) to 10,000+ (retrieval over documents).",
+        source="assumption: retrieval-augmented questions (set it from your bills: input tokens ÷ requests)"))
     output_tokens_per_request: float = field(default=500, metadata=spec(
         "tokens", 1, 1e5, group="Workload", label="Output tokens per request",
-        help="Average completion length.", source="assumption"))
+        help="Average completion length. Typical range: 100 (classification) to 1,000+ (drafting).",
+        source="assumption: a short answer (set it from your bills: output tokens ÷ requests)"))
     peak_to_average: float = field(default=2.0, metadata=spec(
         "ratio", 1, 50, group="Workload", label="Peak-to-average traffic",
         help="Busiest hour over the average hour; the fleet is sized for the peak.",
@@ -89,6 +103,24 @@ class Scenario:
         help="Compound monthly growth of the token volume over the horizon.",
         source="assumption; fitted from your bills when imported"))
 
+    private_share: float = field(default=0.0, metadata=spec(
+        "share", 0, 1, group="Workload", label="Private share (must stay in-house)",
+        help="Share of traffic that must stay on infrastructure you control (sensitive documents): "
+             "the plan search always self-hosts it, so pure API and hosted plans are ruled out "
+             "when it is above 0.",
+        source="your policy; 0 = no constraint"))
+    frontier_share: float = field(default=0.0, metadata=spec(
+        "share", 0, 1, group="Workload", label="Frontier share (needs the API's quality)",
+        help="Share of requests that need the commercial API's quality: every plan sends it to "
+             "the API. Private share + frontier share can be at most 1.",
+        source="your evaluation; 0 = the open model is good enough for all traffic"))
+    load_profile: str = field(default="business_day", metadata=spec(
+        "", group="Workload", label="Daily load profile", kind="str", choices="profiles",
+        help="Shape of the load over the day, bent to the peak-to-average ratio: a named "
+             "profile from data/load_profiles.csv, or custom:v0,...,v23 (24 hourly values, e.g. "
+             "from hourly bills). Hybrid and autoscaled plans follow it hour by hour.",
+        source="data/load_profiles.csv"))
+
     # --- Compare against -------------------------------------------------------------------
     api_model: str = field(default="openai:gpt-5", metadata=spec(
         "provider:model", group="Compare against", label="Commercial API model", kind="str",
@@ -112,8 +144,9 @@ class Scenario:
         source="genai-prices history: gpt-4o at $2.50/$10 unchanged since 2024-08"))
     hosted_model: str | None = field(default=None, metadata=spec(
         "provider:model", group="Compare against", label="Hosted open-weight model", kind="optional_str",
-        choices="api", help="The open model served by a provider; empty = the catalog's default "
-        "offer of the self-hosted model.", source="data/models.csv hosted_default"))
+        choices="api", help="The open model served by a provider; empty = the cheapest of the "
+        "catalog's offers of the self-hosted model at this workload's mix (the box lists them all "
+        "with their prices).", source="data/models.csv hosted_offers, priced by genai-prices"))
     hosted_input_usd_per_mtok: float | None = field(default=None, metadata=spec(
         "USD/1M tokens", 0, 1000, group="Compare against", label="Hosted input price",
         help="Override the catalog's input price.", source="catalog unless set", kind="optional"))
@@ -126,7 +159,9 @@ class Scenario:
         help="Override the catalog's output price.", source="catalog unless set", kind="optional"))
     hosted_price_trend_per_year: float = field(default=0.0, metadata=spec(
         "share/year", -0.95, 1, group="Finance", label="Hosted price trend per year",
-        help="Annual change of the hosted open model's prices.", source="assumption"))
+        help="Annual change of the hosted open model's prices. Range: −50%/yr (providers undercut each "
+             "other on new models) to 0 (a given offer's list price rarely moves).",
+        source="assumption: 0, list prices of a given offer rarely move (genai-prices history)"))
 
     # --- Self-hosting ----------------------------------------------------------------------
     open_model: str = field(default="llama-4-scout", metadata=spec(
@@ -161,30 +196,32 @@ class Scenario:
         source="data/gpus.csv", kind="optional"))
     depreciation_years: float = field(default=5.0, metadata=spec(
         "years", 1, 10, group="Self-hosting", label="Useful life",
-        help="Straight-line depreciation life; GPUs are replaced at its end.",
+        help="Straight-line depreciation life; GPUs are replaced at its end. Range: 4-6 years.",
         source="Amazon cut AI servers to 5 years (Feb 2025); neoclouds 4-6 years"))
     residual_value_share: float = field(default=0.10, metadata=spec(
         "share", 0, 1, group="Self-hosting", label="Residual value at end of life",
-        help="Resale value at the end of the useful life, as a share of the purchase price.",
-        source="assumption"))
+        help="Resale value at the end of the useful life, as a share of the purchase price. Range: "
+             "0-0.25 for 5-year-old datacentre GPUs.",
+        source="assumption: 10%, low end for 5-year-old datacentre GPUs (set your own quote)"))
     host_power_factor: float = field(default=1.4, metadata=spec(
         "× GPU TDP", 1, 3, group="Self-hosting", label="Server power per GPU",
         help="Server power per GPU (CPU, memory, fans, network) as a multiple of the GPU's TDP.",
         source="engineering assumption (reference range 1.2-1.6)"))
     power_load_factor: float = field(default=0.7, metadata=spec(
         "share", 0.05, 1, group="Self-hosting", label="Average power draw",
-        help="Average draw as a share of the server power.", source="assumption (0.5-0.9)"))
+        help="Average draw as a share of the server power.", source="assumption: 0.7, the middle of 0.5-0.9 for inference servers"))
     pue: float = field(default=1.3, metadata=spec(
         "ratio", 1, 3, group="Self-hosting", label="PUE",
-        help="Facility power over IT power.",
+        help="Facility power over IT power. Range: 1.1 (hyperscale) to 1.6 (enterprise average).",
         source="Uptime Institute global average 1.56 (2024); hyperscale ~1.1"))
     electricity_usd_per_kwh: float = field(default=0.09, metadata=spec(
         "USD/kWh", 0, 2, group="Self-hosting", label="Electricity price",
-        help="Paid for owned GPUs only (rent includes power).",
+        help="Paid for owned GPUs only (rent includes power). Range: $0.06-0.19/kWh US industrial (2025).",
         source="EIA Electric Power Monthly Table 5.6.A, US industrial, Apr 2025: 6-19 ¢"))
     colocation_usd_per_kw_month: float = field(default=190.0, metadata=spec(
         "USD/kW-month", 0, 5000, group="Self-hosting", label="Colocation",
-        help="Space and cooling per kW of provisioned server power, owned GPUs only.",
+        help="Space and cooling per kW of provisioned server power, owned GPUs only. Range: $150-250/kW-month "
+             "(North America wholesale, 2024-25).",
         source="CBRE North America H2 2024: $184.06/kW-month (250-500 kW)"))
     maintenance_share_per_year: float = field(default=0.10, metadata=spec(
         "share/year", 0, 1, group="Self-hosting", label="Maintenance and support",
@@ -199,7 +236,7 @@ class Scenario:
     min_replicas: int = field(default=1, metadata=spec(
         "replicas", 1, 1000, group="Self-hosting", label="Minimum replicas",
         help="Replicas kept up whatever the load; 2 for high availability.",
-        source="assumption", kind="int"))
+        source="assumption: 1, no redundancy (2 for high availability)", kind="int"))
     gpus_per_replica: int | None = field(default=None, metadata=spec(
         "GPUs", 1, 64, group="Self-hosting", label="GPUs per replica",
         help="GPUs that serve one copy of the model; empty = the size (1, 2, 4, 8 GPUs, then whole "
@@ -218,27 +255,54 @@ class Scenario:
              "replica size in GPUs per replica (or the smallest that fits); empty = the measured "
              "table or the calibrated step-time model.",
         source="data/throughput.csv unless set", kind="optional"))
-    gpu_price_trend_per_year: float = field(default=-0.10, metadata=spec(
+    spot_discount: float = field(default=0.20, metadata=spec(
+        "share", 0, 0.95, group="Self-hosting", label="Spot discount",
+        help="Discount of spot (interruptible) GPU rent against the on-demand price, for spot "
+             "plans. The catalog's on-demand prices are neocloud prices; hyperscaler spot "
+             "(40-58% off their own, twice dearer, on-demand) lands at about the same $/GPU-hour.",
+        source=SPOT_DISCOUNT_SOURCE))
+    spot_overprovision_share: float = field(default=0.10, metadata=spec(
+        "share", 0, 2, group="Self-hosting", label="Spot interruption allowance (extra replicas)",
+        help="Extra spot replicas kept so that a preempted replica's traffic is served while its "
+             "replacement starts, as a share of the replicas the load needs (rounded up).",
+        source=SPOT_ALLOWANCE_SOURCE))
+    spot_fallback_share: float = field(default=0.10, metadata=spec(
+        "share", 0, 1, group="Self-hosting", label="Spot hours on on-demand fallback",
+        help="Share of spot GPU-hours that must run on on-demand GPUs instead (no spot capacity, "
+             "or recovery after a preemption); paid at the on-demand price.",
+        source=SPOT_ALLOWANCE_SOURCE))
+    autoscale_lag_minutes: float = field(default=10.0, metadata=spec(
+        "minutes", 0, 60, group="Self-hosting", label="Autoscaling scale-up lag",
+        help="Minutes from asking for a replica to it serving (boot, image pull, model load). "
+             "Autoscaled plans start replicas this early and pay for the wait.",
+        source=AUTOSCALE_LAG_SOURCE))
+    gpu_price_trend_per_year: float = field(default=0.0, metadata=spec(
         "share/year", -0.95, 1, group="Finance", label="GPU price trend per year",
-        help="Annual change of GPU rent and purchase prices for capacity added later.",
-        source="assumption: H100 rent fell from ~$12 (AWS list 2024) to $2-4 (2026)"))
+        help="Annual change of GPU rent and purchase prices for capacity added later. The market "
+             "moved both ways: H100 rent fell about 30%/year through 2024-25, then 1-year H100 "
+             "rates rose about 38% from October 2025 to March 2026. Range: −30% to +40%/year.",
+        source="no trend: 1-year H100 rental $1.70/h (Oct 2025) -> $2.35/h (Mar 2026), SemiAnalysis "
+               "'The Great GPU Shortage' (newsletter.semianalysis.com), as quoted by techreaderdaily.com "
+               "(2026-04)"))
 
     # --- Team ------------------------------------------------------------------------------
     staff_fte: float = field(default=0.5, metadata=spec(
         "FTE", 0, 100, group="Team", label="Engineering staff",
-        help="Full-time engineers running the serving stack (on-call, upgrades, evaluation).",
-        source="assumption"))
+        help="Full-time engineers running the serving stack (on-call, upgrades, evaluation). Range: "
+             "0.25 (a managed stack, one model) to 2+ (several models, 24/7 on-call).",
+        source="assumption: half an engineer for one model on rented GPUs"))
     staff_cost_usd_per_year: float = field(default=200000.0, metadata=spec(
         "USD/year", 0, 5e6, group="Team", label="Loaded cost per FTE",
-        help="Salary, benefits and overhead per engineer.",
+        help="Salary, benefits and overhead per engineer. Range: $150,000-350,000/year (US).",
         source="assumption: ML-infra engineer, US, loaded (≈1.4× a $140k salary)"))
     setup_cost_usd: float = field(default=50000.0, metadata=spec(
         "USD", 0, 1e9, group="Team", label="One-time setup",
-        help="Integration, evaluation and security review, paid in month 0.",
+        help="Integration, evaluation and security review, paid in month 0. Range: $20,000-200,000.",
         source="assumption: ~3 engineer-months"))
     other_monthly_usd: float = field(default=500.0, metadata=spec(
         "USD/month", 0, 1e9, group="Team", label="Other monthly costs",
-        help="Monitoring, storage, networking, licences.", source="assumption"))
+        help="Monitoring, storage, networking, licences. Range: $200-2,000/month.",
+        source="assumption: $500/month"))
 
     # --- Finance ---------------------------------------------------------------------------
     horizon_months: int = field(default=36, metadata=spec(
@@ -246,7 +310,19 @@ class Scenario:
         help="Months of cash flow in the payback and NPV.", source="3-year planning horizon"))
     discount_rate: float = field(default=0.10, metadata=spec(
         "share/year", -0.5, 1, group="Finance", label="Discount rate",
-        help="Annual rate for the NPV (your cost of capital).", source="assumption"))
+        help="Annual rate for the NPV (your cost of capital). Range: 6-15%/year for most firms.",
+        source="assumption: 10%/year, a common corporate hurdle rate"))
+
+    # --- Uncertainty -----------------------------------------------------------------------
+    uncertainty_spread: float = field(default=1.0, metadata=spec(
+        "× default spread", 0, 5, group="Uncertainty", label="Width of the uncertainty bands",
+        help="Scales every uncertain input's default spread (tco/uncertainty.py lists them with "
+             "their sources): 0 = no uncertainty, 1 = the sourced defaults, 2 = twice as wide.",
+        source="tco/uncertainty.py"))
+    uncertainty_seed: int = field(default=20261201, metadata=spec(
+        "", 0, 2**31 - 1, group="Uncertainty", label="Random seed", kind="int",
+        help="Seed of the Latin hypercube draws: the same link draws the same bands.",
+        source="any whole number"))
 
     def __post_init__(self) -> None:
         validate(self)
@@ -275,6 +351,9 @@ def choices(key: str) -> tuple[str, ...] | None:
         return PRECISIONS
     if kind == "acquisitions":
         return ACQUISITIONS
+    if kind == "profiles":  # named profiles; custom:v0,...,v23 is allowed too (see check_value)
+        from tco import load
+        return load.profile_names()
     from tco import catalog
     if kind == "models":
         return tuple(catalog.models())
@@ -304,6 +383,12 @@ def check_value(key: str, value: Any) -> Any:
     if kind in ("str", "optional_str"):
         if not isinstance(value, str) or not value:
             raise ValueError(f"`{key}` must be a non-empty text")
+        if m["choices"] == "profiles":
+            from tco import load
+            try:
+                return load.check(value)
+            except ValueError as e:
+                raise ValueError(f"`{key}`: {e}") from None
         allowed = choices(key)
         if allowed is not None and value not in allowed:
             raise ValueError(f"`{key}` = {value!r} is not one of: {', '.join(allowed)}")
@@ -328,6 +413,9 @@ def validate(s: Scenario) -> None:
     """Raise ValueError naming the first field outside its allowed range (see :func:`check_value`)."""
     for key in FIELDS:
         check_value(key, getattr(s, key))
+    if s.private_share + s.frontier_share > 1 + 1e-12:
+        raise ValueError(f"`private_share` ({s.private_share:g}) + `frontier_share` "
+                         f"({s.frontier_share:g}) must be at most 1")
     if s.precision == "fp4":
         from tco import catalog
         if not catalog.gpus()[s.gpu].fp4_tflops:

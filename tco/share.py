@@ -20,6 +20,8 @@ Version policy
 * When it goes up, :data:`MIGRATIONS` gets an entry for the old version that maps each old key to
   its new name (``None``: retired). :func:`decode` applies the entries from the link's version up
   to the current one, so every link ever shared keeps opening.
+* Every input also has a short name (:data:`SHORT_KEYS`, ``tpm`` for ``tokens_per_month``), read
+  in every version; :func:`encode` writes them only for a scenario that would not fit otherwise.
 * Version 0 is a link without ``v`` (hand-written or from before links were versioned). It reads
   the current keys plus a few short aliases (``tokens``, ``fte``, ``gpu_hour``).
 * A link from a newer version (``v`` > :data:`LINK_VERSION`) is read key by key as far as the
@@ -54,6 +56,31 @@ MIGRATIONS: dict[int, dict[str, str | None]] = {
     0: {"tokens": "tokens_per_month", "fte": "staff_fte", "gpu_hour": "gpu_hour_usd"},
 }
 
+#: Short name of every input, used only when a link would not fit with the full names (see
+#: :func:`encode`). Read in every version, like the full names; never change or reuse one (a
+#: link that was shared holds it). tests/test_share.py checks that every input has one.
+SHORT_KEYS: dict[str, str] = {
+    "tokens_per_month": "tpm", "input_share": "is", "cached_input_share": "cis", "batch_share": "bs",
+    "input_tokens_per_request": "itpr", "output_tokens_per_request": "otpr", "peak_to_average": "pta",
+    "max_ttft_s": "mts", "min_output_tokens_per_s_per_user": "motpspu", "growth_per_month": "gpm",
+    "private_share": "ps", "frontier_share": "fs", "load_profile": "lp", "api_model": "am",
+    "api_input_usd_per_mtok": "aiupm", "api_cached_input_usd_per_mtok": "aciupm",
+    "api_output_usd_per_mtok": "aoupm", "api_price_trend_per_year": "aptpy", "hosted_model": "hom",
+    "hosted_input_usd_per_mtok": "hiupm", "hosted_cached_input_usd_per_mtok": "hciupm",
+    "hosted_output_usd_per_mtok": "houpm", "hosted_price_trend_per_year": "hptpy", "open_model": "om",
+    "precision": "pr", "gpu": "g", "acquisition": "a", "gpu_hour_usd": "ghu", "reserved_1y_discount": "r1d",
+    "reserved_3y_discount": "r3d", "gpu_price_usd": "gpu_pu", "depreciation_years": "dy",
+    "residual_value_share": "rvs", "host_power_factor": "hpf", "power_load_factor": "plf", "pue": "pu",
+    "electricity_usd_per_kwh": "eupk", "colocation_usd_per_kw_month": "cupkm",
+    "maintenance_share_per_year": "mspy", "target_utilisation": "tu", "min_replicas": "mr",
+    "gpus_per_replica": "gpr", "prefix_cache_hit_share": "pchs", "replica_output_tokens_per_s": "rotps",
+    "spot_discount": "sd", "spot_overprovision_share": "sos", "spot_fallback_share": "sfs",
+    "autoscale_lag_minutes": "alm", "gpu_price_trend_per_year": "gptpy", "staff_fte": "sf",
+    "staff_cost_usd_per_year": "scupy", "setup_cost_usd": "scu", "other_monthly_usd": "omu",
+    "horizon_months": "hzm", "discount_rate": "dr", "uncertainty_spread": "usp", "uncertainty_seed": "use",
+}
+_BY_SHORT_KEY = {short: key for key, short in SHORT_KEYS.items()}
+
 #: Keys Streamlit reserves for itself; ignored without a notice.
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 VIEWS = ("cfo",)
@@ -70,7 +97,15 @@ BASELINE_KEYS: dict[str, tuple[str, str, float | None, float | None]] = {
     "last_month": ("bl_last", "month", None, None),
     "monthly_spend_usd": ("bl_spend", "float", 0, 1e12),
     "usd_per_mtok": ("bl_usd_mtok", "float", 0, 1e6),
+    # what the bills paid per token class (the API path is priced at these while the scenario's
+    # API prices equal them) and the billed models by share of tokens (``gpt-4o~25,gpt-4o-mini~75``)
+    "input_usd_per_mtok": ("bl_in", "float", 0, 1000),
+    "cached_input_usd_per_mtok": ("bl_cin", "float", 0, 1000),
+    "output_usd_per_mtok": ("bl_out", "float", 0, 1000),
+    "mix": ("bl_mix", "mix", None, None),
 }
+#: A bill mix as a link carries it: up to 4 "model~percent" entries, model ids as in _MODEL_ID.
+_MIX = re.compile(r"[A-Za-z0-9._:/@-]{1,80}~\d{1,3}(,[A-Za-z0-9._:/@-]{1,80}~\d{1,3}){0,3}")
 _BASELINE_BY_LINK = {link: name for name, (link, *_rest) in BASELINE_KEYS.items()}
 
 #: Characters a model id may use in a link: every genai-prices id fits (e.g. ``cloudflare:@cf/...``),
@@ -110,11 +145,12 @@ def encode(s: Scenario, baseline: Mapping[str, Any] | None = None, *, view: str 
 
     The result is at most :data:`MAX_LINK_CHARS` characters for any valid scenario. Realistic
     scenarios fit with room to spare; if one does not, the link is shortened step by step until
-    it fits: (1) the baseline is left out, (2) model ids a link cannot carry (characters outside
-    letters, digits and ``. _ : / @ ~ -``; :func:`decode` would drop them anyway) are left out,
-    (3) numbers are written with 12, then 9, then 6 significant digits instead of exactly (the
-    value read back then differs by less than 5e-6 of itself). tests/test_share.py proves that
-    step 3 fits every valid scenario.
+    it fits: (1) the inputs are written under their short names (:data:`SHORT_KEYS`), (2) the
+    baseline is left out, (3) model ids a link cannot carry (characters outside letters, digits
+    and ``. _ : / @ ~ -``; :func:`decode` would drop them anyway) are left out, (4) numbers are
+    written with 12, then 9, then 6 significant digits instead of exactly (the value read back
+    then differs by less than 5e-6 of itself). tests/test_share.py proves that step 4 fits every
+    valid scenario.
 
     Raises ValueError for an unknown baseline key or a baseline value outside its range, unless
     ``notices`` is a list: then only that key is left out, with one sentence appended to it.
@@ -128,10 +164,12 @@ def encode(s: Scenario, baseline: Mapping[str, Any] | None = None, *, view: str 
                   if FIELDS[k].metadata["choices"] == "api" and isinstance(v, str)
                   and not _MODEL_ID.fullmatch(v)}
     link = ""
-    attempts = [(bl, set(), None), ([], set(), None)] + [([], unreadable, d) for d in _DIGITS]
-    for bl_pairs, left_out, digits in attempts:
+    attempts = ([(bl, set(), None, False), (bl, set(), None, True), ([], set(), None, True)]
+                + [([], unreadable, d, True) for d in _DIGITS])
+    for bl_pairs, left_out, digits, short in attempts:
         pairs = [("v", str(LINK_VERSION))]
-        pairs += [(k, _value_text(k, v, digits)) for k, v in changed.items() if k not in left_out]
+        pairs += [(SHORT_KEYS[k] if short else k, _value_text(k, v, digits))
+                  for k, v in changed.items() if k not in left_out]
         link = "&".join([_pair(k, t) for k, t in pairs + bl_pairs] + tail)
         if len(link) <= MAX_LINK_CHARS:
             return link
@@ -139,7 +177,8 @@ def encode(s: Scenario, baseline: Mapping[str, Any] | None = None, *, view: str 
 
 
 def _pair(key: str, text: str) -> str:
-    return f"{quote(key, safe='')}={quote(text, safe=':/@~')}"
+    # commas are legal in a query value (RFC 3986 sub-delims) and keep custom load profiles short
+    return f"{quote(key, safe='')}={quote(text, safe=':/@~,')}"
 
 
 def _value_text(key: str, value: Any, digits: int | None) -> str:
@@ -212,6 +251,9 @@ def _baseline_text(name: str, value: Any, kind: str, lo: float | None, hi: float
         if not _MONTH.fullmatch(text):
             raise ValueError(f"`{name}` = {_show(text)} must be a month written YYYY-MM")
         return text
+    if kind == "mix":  # billed models a link cannot carry: left out, the label says "your bills"
+        text = str(value)
+        return text if _MIX.fullmatch(text) else None
     try:
         x = float(value)
     except (TypeError, ValueError, OverflowError):
@@ -239,7 +281,7 @@ def decode(query: str | Mapping[str, Any] | None) -> Decoded:
     pairs = _pairs(query, notices)
     values: dict[str, list[str | None]] = {}
     for key, value in pairs:
-        values.setdefault(key, []).append(value)
+        values.setdefault(_BY_SHORT_KEY.get(key, key), []).append(value)  # a short name: its input
 
     version = _version(values.pop("v", None), bool(values), notices)
     values = _migrate(values, version, notices)
@@ -395,6 +437,13 @@ def _read_baseline(link_key: str, text: str | None, baseline: dict[str, Any],
             baseline[name] = text
         else:
             notices.append(f"Ignored {_key(link_key)}={_show(text)}: expected a month as YYYY-MM.")
+        return
+    if kind == "mix":
+        if _MIX.fullmatch(text):
+            baseline[name] = text
+        else:
+            notices.append(f"Ignored {_key(link_key)}={_show(text)}: expected up to 4 billed models "
+                           "as model~percent, separated by commas.")
         return
     try:
         x = float(text)

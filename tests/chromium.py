@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -18,3 +21,14 @@ def require_chromium() -> None:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(msg)
         pytest.skip(msg)
+
+
+@functools.cache
+def screenshots_dir() -> Path:
+    """Where the tests save the screenshots they take: a temporary folder, so that a test run never
+    rewrites a tracked file. scripts/screenshots.sh sets TCO_SCREENSHOTS=docs/screenshots to make
+    the README's pictures from the same tests."""
+    chosen = os.environ.get("TCO_SCREENSHOTS")
+    path = Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="tco-screenshots-"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

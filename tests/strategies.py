@@ -53,6 +53,8 @@ def scenarios(draw, model_ids: st.SearchStrategy[str] | None = None) -> Scenario
         allowed = scenario.choices(key)
         other = st.sampled_from(allowed) if allowed else input_values(key, model_ids)
         values[key] = draw(st.one_of(st.just(f.default), other))
+    # the two constraint shares may add up to at most 1
+    values["frontier_share"] = min(values["frontier_share"], 1.0 - values["private_share"])
     gpu = draw(st.one_of(st.just(FIELDS["gpu"].default), st.sampled_from(scenario.choices("gpu"))))
     precisions = [p for p in scenario.PRECISIONS
                   if p != "fp4" or catalog.gpus()[gpu].fp4_tflops]

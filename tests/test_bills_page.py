@@ -136,14 +136,35 @@ def test_the_same_file_twice_is_counted_once():
     assert any("2 repeated rows dropped" in i.value for i in at.info)
 
 
+def _example_volume_and_growth() -> tuple[float, float]:
+    import csv
+    import io
+    from datetime import datetime, timezone
+    totals: dict[str, float] = {}
+    for row in csv.DictReader(io.StringIO(example("openai_completions_usage.csv").decode("utf-8"))):
+        if not row["model"]:
+            continue                                         # the empty bucket at the end
+        month = datetime.fromtimestamp(int(row["start_time"]), timezone.utc).strftime("%Y-%m")
+        totals[month] = totals.get(month, 0.0) + float(row["input_tokens"]) + float(row["output_tokens"])
+    months = sorted(totals)
+    assert months == ["2025-05", "2025-06", "2025-07", "2025-08", "2025-09", "2025-10"]
+    slope = np.polyfit(np.arange(6), np.log([totals[k] for k in months]), 1)[0]
+    return totals[months[-1]], math.exp(slope) - 1
+
+
 def test_example_button_loads_the_example_set():
     at = section()
     at.button(key="bills_examples").click().run()
     assert not at.exception
     b = load_files([(n, example(n)) for n in bills.EXAMPLE_FILES]).baseline
+    # independently of the importer: monthly totals summed with the csv module from the usage
+    # export (input_tokens includes cached ones), growth from numpy's least-squares line on their log
+    volume, growth = _example_volume_and_growth()
+    assert b["tokens_per_month"] == volume == 1_922_241_899               # October 2025
+    assert b["growth_per_month"] == pytest.approx(growth, rel=1e-9)
     m = metrics(at)
-    assert m["Monthly volume [tokens]"] == tokens(b["tokens_per_month"])
-    assert m["Growth per month"] == f"{b['growth_per_month']:+.1%}"
+    assert m["Monthly volume [tokens]"] == tokens(volume) == "1.92B"
+    assert m["Growth per month"] == f"{growth:+.1%}" == "+8.2%"
     assert m["Months covered"] == "6"
     assert {s for s in bills.EXAMPLE_FILES} <= {k[0] for k in at.session_state[bills.FILES_KEY]}
     assert len(at.get("plotly_chart")) == 2  # spend by model, repricing
@@ -163,7 +184,7 @@ def test_use_as_baseline_sets_the_scenario_inputs_and_the_link_summary():
     assert state["input_share"] == pytest.approx(b["input_share"], abs=5e-5)
     assert state["cached_input_share"] == pytest.approx(b["cached_input_share"], abs=5e-5)
     assert state["growth_per_month"] == pytest.approx(b["growth_per_month"], abs=5e-5)
-    assert state[inputs.VOLUME_STEP_KEY] == inputs.nearest_step(state["tokens_per_month"])
+    assert state[inputs.VOLUME_STEP_KEY] == inputs.slider_value(state["tokens_per_month"])
     summary = state["baseline_summary"]
     assert set(summary) <= set(share.BASELINE_KEYS)
     assert summary["tokens_per_month"] == b["tokens_per_month"] and summary["months_covered"] == 6
@@ -281,12 +302,34 @@ def test_use_as_baseline_moves_the_real_pages_headline():
     firstpaint.mark_painted(firstpaint.FULL, at.session_state)  # as the browser does after its paints
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    before = metrics(at)["Commercial API"]
+    before = metrics(at)["Commercial API [$/mo]"]
     at.button(key="bills_examples").click().run()
     at.button(key="bills_use_baseline").click().run()
     assert not at.exception, [e.value for e in at.exception]
     b = load_files([(n, example(n)) for n in bills.EXAMPLE_FILES]).baseline
     assert at.session_state["tokens_per_month"] == round(b["tokens_per_month"])
     assert at.number_input(key="tokens_per_month").value == round(b["tokens_per_month"])
-    assert metrics(at)["Commercial API"] != before
+    assert metrics(at)["Commercial API [$/mo]"] != before
     assert not math.isnan(at.session_state["growth_per_month"])
+
+
+def test_clear_and_remove_leave_the_uploader_empty_like_the_file_list():
+    """Streamlit cannot take files out of an uploader: after Clear (or Remove of an uploaded file)
+    the page draws a fresh one, so it never lists files the file list no longer shows."""
+    at = upload(section(), ("usage.csv", GENERIC))
+    assert at.file_uploader(key=bills.UPLOAD_KEY).value  # the upload is listed
+    at.button(key="bills_clear").click().run()
+    assert not at.exception
+    assert not at.session_state[bills.FILES_KEY] if bills.FILES_KEY in at.session_state else True
+    (up,) = at.file_uploader
+    assert up.key == bills.uploader_key(at.session_state) != bills.UPLOAD_KEY
+    assert not up.value  # nothing listed, as the file list
+    assert any("No bills loaded" in i.value for i in at.info)
+    # a new upload into the fresh uploader, then Remove: the uploader is emptied again
+    up.set_value([("usage.csv", GENERIC, "text/csv")]).run()
+    assert len(at.session_state[bills.FILES_KEY]) == 1
+    remove = next(b for b in at.button if (b.key or "").startswith("bills_remove_"))
+    remove.click().run()
+    assert not at.exception
+    (up,) = at.file_uploader
+    assert not up.value and not at.session_state[bills.FILES_KEY]

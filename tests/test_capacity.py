@@ -361,7 +361,18 @@ def test_readme_worked_example_capacity_numbers():
     assert (round(b, 1), round(step * 1e3, 1), round(pf * 1e3, 1)) == (26.1, 31.4, 37.3)
     assert 500 / (b * pf + 500 * step) == pytest.approx(30.0, rel=1e-6)
     assert round(chat.at_volume["self_host"]["replica_output_tokens_per_s"]) == 783
-    assert round(chat.breakeven["api"].tokens_per_month / 1e7) == 634 and round(chat.npv_usd["api"]) == -207668
+    assert round(chat.breakeven["api"].tokens_per_month / 1e7) == 634
+    # NPV by hand: a replica serves 783.08 x 2,500/500 x 0.6 x 2,628,000 s / 2 = 3.087B tokens a
+    # month, so the fleet grows to 2 replicas (4 GPUs) once 2B x 1.03^(m-1) passes that (month 16)
+    cap = 783.0845891804854 * 2500 / 500 * 0.6 * 2_628_000 / 2
+    assert chat.at_volume["self_host"]["replica_output_tokens_per_s"] == pytest.approx(783.0845891804854, rel=1e-9)
+    npv = -50_000.0
+    for m in range(1, 37):
+        v = 2e9 * 1.03 ** (m - 1)
+        replicas = max(1, math.ceil(v / cap))
+        npv += (v * 2.775e-6 - (replicas * 2 * 3.0 * 730 + 0.5 * 200_000 / 12 + 500)) / 1.1 ** (m / 12)
+    assert math.ceil(2e9 * 1.03 ** 15 / cap) == 2 and math.ceil(2e9 * 1.03 ** 14 / cap) == 1
+    assert round(npv) == -240_275 and chat.npv_usd["api"] == pytest.approx(npv, rel=1e-9)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

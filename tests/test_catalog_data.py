@@ -20,7 +20,7 @@ GPU_COLS = ("id,name,vendor,memory_gb,bandwidth_tb_s,bf16_tflops,fp8_tflops,fp4_
             "price_source,price_date,note").split(",")
 MODEL_COLS = ("id,name,hf_id,total_params_b,active_params_b,layers,hidden,heads,kv_heads,head_dim,"
               "experts,experts_per_token,shared_experts,moe_layers,routed_expert_params_b,"
-              "kv_bytes_per_token_bf16,max_context,native_precision,hosted_default,source,date,"
+              "kv_bytes_per_token_bf16,max_context,native_precision,hosted_offers,source,date,"
               "note").split(",")
 THROUGHPUT_COLS = ("model,gpu,gpus,precision,input_tokens,output_tokens,output_tokens_per_s,"
                    "framework,mode,source,date,note").split(",")
@@ -198,12 +198,14 @@ def test_hosted_defaults_resolve_in_genai_prices(models, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", _no_network)
 
     for r in models.values():
-        ref = r["hosted_default"]
-        provider, sep, model = ref.partition(":")
-        assert sep and provider and model, (r["id"], ref)
-        res = calc_price(Usage(input_tokens=1000, output_tokens=1000), model, provider_id=provider)
-        assert res.provider.id == provider, (r["id"], ref)
-        assert res.total_price > 0, (r["id"], ref)
+        refs = r["hosted_offers"].split(";")
+        assert refs and len(set(refs)) == len(refs), r["id"]
+        for ref in refs:
+            provider, sep, model = ref.partition(":")
+            assert sep and provider and model, (r["id"], ref)
+            res = calc_price(Usage(input_tokens=1000, output_tokens=1000), model, provider_id=provider)
+            assert res.provider.id == provider, (r["id"], ref)
+            assert res.total_price > 0, (r["id"], ref)
 
 
 # --- golden values from the reference ---------------------------------------------------------------

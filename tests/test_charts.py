@@ -161,15 +161,127 @@ def test_breakdown_and_unit_cost_use_the_path_colours():
     comps = {t.meta["component"]: t.y[0] for t in traces(fig, "component")}
     assert "capex" in comps and "rent" not in comps  # bought, not rented
     assert sum(comps.values()) == pytest.approx(float(f["self_host"].sum()))
-    x, out = data.cost_curves(s, r)
-    u = charts.unit_cost_figure(out["utilisation"], out["self_host_usd_per_mtok"],
-                                {"api": r.at_volume["api"]["usd_per_mtok"]}, (0.5, 1.0))
+    u = charts.unit_cost_figure(data.unit_cost_lines(s, r), {"api": r.at_volume["api"]["usd_per_mtok"]}, (0.2, 1.0))
     assert traces(u, "flat", path="api")[0].line.color == theme.COLORS["api"]
-    assert traces(u, "curve", path="self_host")[0].marker.color == theme.COLORS["self_host"]
+    assert traces(u, "curve", path="self_host")[0].line.color == theme.COLORS["self_host"]
+
+
+def test_unit_cost_chart_spans_the_range_the_fleet_runs_at():
+    s = Scenario()
+    r = evaluate(s)
+    fig = charts.unit_cost_figure(data.unit_cost_lines(s, r), {"api": 2.775, "hosted_open": 0.156},
+                                  (r.at_volume["self_host"]["utilisation"], r.at_volume["self_host"]["usd_per_mtok"]))
+    # by hand: a fleet is full at 60% of its max throughput in the peak hour; the peak hour is 2x
+    # the average, so the average utilisation of a full fleet is 0.6 / 2 = 30%
+    curves = traces(fig, "curve")
+    assert [c.meta["replicas"] for c in curves] == [1, 2, 4]  # one line per fleet size
+    for c in curves:
+        assert c.mode == "lines" and np.all(np.diff(c.x) > 0)  # one connected line, left to right
+        assert c.x[0] < 0.01 and c.x[-1] == pytest.approx(0.3, rel=0.01)
+        # cost per token falls as the fleet fills: by hand (fixed + n x rent) / tokens served
+        assert np.all(np.diff(c.y) < 0)
+    assert fig.layout.xaxis.range[1] == pytest.approx(0.3 * 1.03, rel=0.01)  # the axis ends with the data
+    for f in traces(fig, "flat"):
+        assert (f.x[0], f.x[-1]) == (0.0, pytest.approx(0.3, rel=0.01))  # API lines across the same range
+    # one replica full: 2,615.39 tokens/s x 2,500/500 x 0.6 x 2,628,000 s / 2 = 10.31B tokens a month;
+    # ($8,833.33 fixed + $4,380 rent) / 10.31B = $1.2816 per 1M tokens (the line ends at 99.9% full)
+    assert r.at_volume["self_host"]["replica_output_tokens_per_s"] == pytest.approx(2615.39208, rel=1e-7)
+    full = 2615.39208 * 2500 / 500 * 0.6 * 2_628_000 / 2
+    one = curves[0]
+    assert one.y[-1] == pytest.approx((8833.333333 + 4380) / (0.999 * full / 1e6), rel=1e-3)
+
+
+@pytest.mark.parametrize("s", [Scenario(), BOTH, Scenario(staff_fte=3)], ids=["default", "both", "staff3"])
+def test_heatmap_volume_range_follows_the_breakeven_frontier(s):
+    r = evaluate(s)
+    for second in ("gpu_price", "staff"):
+        key, x, ys, out = data.heatmap(s, r, second)
+        frontier = out["breakeven_vs_api_tokens"][:, 0]
+        f = frontier[np.isfinite(frontier)]
+        assert f.size
+        # a tenth of the lowest break-even to 100x the highest, clamped to 1M..100B
+        assert x.min() == pytest.approx(max(1e6, min(f.min() / 10, s.tokens_per_month / 2)), rel=1e-9)
+        assert x.max() == pytest.approx(min(1e11, max(f.max() * 100, s.tokens_per_month * 2)), rel=1e-9)
+        inside = f[f <= 1e11]
+        assert np.all((inside >= x.min()) & (inside <= x.max()))  # the frontier is on the heatmap
+
+
+def test_no_payback_cells_are_a_labelled_colour_not_blank():
+    s = Scenario()
+    r = evaluate(s)
+    key, x, ys, out = data.heatmap(s, r, "staff")
+    z = out["payback_vs_api_month"]
+    assert np.isnan(z).any() and np.isfinite(z).any()
+    fig = charts.heatmap_figure(x, ys, z, kind="payback", y_title="FTE", frontier_x=None, current=(2e9, 0.5),
+                                horizon=36)
+    (grey,) = traces(fig, "no_payback")
+    np.testing.assert_array_equal(np.isfinite(np.asarray(grey.z, dtype=float)), np.isnan(z))  # exactly those cells
+    assert grey.colorscale[0][1] == theme.NO_PAYBACK and grey.showscale is False
+    (legend,) = traces(fig, "no_payback_legend")
+    assert legend.name == "no payback within 36 months" and legend.marker.color == theme.NO_PAYBACK
+
+
+def test_payback_curves_differ_in_dash_and_are_named_at_their_ends():
+    s = Scenario(tokens_per_month=5e9)
+    _, fig = payback_fig(s)
+    curves = traces(fig, "curve")
+    assert [c.line.dash for c in curves] == ["dot", "solid", "dash"]  # ÷2, yours, ×2
+    ends = [a for a in fig.layout.annotations if (a.name or "").startswith("end label")]
+    assert sorted(a.text for a in ends) == sorted(["2.5B (÷2)", "5B (yours)", "10B (×2)"])
+    assert all(a.x == 36 and a.xanchor == "left" for a in ends)
+    span = max(max(c.y) for c in curves) - min(min(c.y) for c in curves)
+    ys = sorted(a.y for a in ends)
+    assert all(b - a >= 0.07 * span - 1e-6 for a, b in zip(ys, ys[1:]))  # never on top of each other
+
+
+def test_payback_end_labels_are_pushed_apart_when_the_curves_end_together():
+    ys = charts.spread_labels([10.0, 10.5, 100.0], gap=4.0)
+    assert ys[1] - ys[0] == pytest.approx(4.0) and (ys[0] + ys[1]) / 2 == pytest.approx(10.25)
+    assert ys[2] == 100.0
+
+
+def _label_box(m, lo, hi):
+    """A break-even label's extent: (x from, x to) in decades and its vertical side."""
+    w = charts.LABEL_WIDTH_SHARE * np.log10(hi / lo)
+    lx = np.log10(m.x[0])
+    vert, horiz = m.textposition.split()
+    return (lx, lx + w) if horiz == "right" else (lx - w, lx), vert
+
+
+@pytest.mark.parametrize("volume", [1e7, 2e9, 5e9, 1.2e10, 3e10, 9e10])
+@pytest.mark.parametrize("s", [Scenario(), BOTH], ids=["default", "both"])
+def test_breakeven_labels_never_cross_the_you_line_or_each_other(s, volume):
+    s = s.replace(tokens_per_month=volume)
+    r, fig = breakeven_fig(s)
+    x = traces(fig, "curve")[0].x
+    lo, hi = float(min(x)), float(max(x))
+    boxes = []
+    for m in traces(fig, "crossover"):
+        # only the corners the rising cost lines leave free
+        assert m.textposition in ("top left", "bottom right")
+        (a, b), vert = _label_box(m, lo, hi)
+        boxes.append((a, b, vert))
+        if abs(np.log10(m.x[0]) - np.log10(volume)) > charts.LABEL_WIDTH_SHARE * np.log10(hi / lo):
+            assert not a < np.log10(volume) < b  # the "you" line does not strike it through
+        lo_d, hi_d = np.log10(lo), np.log10(hi)
+        if abs(np.log10(m.x[0]) - np.log10(volume)) > charts.LABEL_WIDTH_SHARE * np.log10(hi / lo):
+            assert lo_d - 1e-9 <= a and b <= hi_d + 1e-9  # and it stays on the chart
+    if len(boxes) == 2:
+        (a1, b1, v1), (a2, b2, v2) = boxes
+        assert v1 != v2 or b1 <= a2 or b2 <= a1  # two labels never on top of each other
+
+
+def test_money_axes_are_labelled_for_people():
+    _, fig = payback_fig(Scenario(tokens_per_month=5e9))
+    texts = list(fig.layout.yaxis.ticktext)
+    assert texts and all(t.startswith(("$", "-$")) for t in texts)
+    assert not any("$-" in t or "G" in t for t in texts)  # never Plotly's "$-100k" or "$1G"
 
 
 def test_verdict_uses_the_engines_reason():
     r = evaluate(Scenario(tokens_per_month=5e9))
     text = views.verdict(r)
-    assert text.startswith("At 5B tokens a month, self-hosting Llama 4 Scout")
-    assert "pays back in month 14" in text and r.payback["api"].reason in text
+    # at 5B: Groq 5B × $0.156/M = $780 is the cheapest path; then self-hosting against the API
+    assert text.startswith("At 5B tokens a month the cheapest path is the hosted open model")
+    assert "at $780 a month" in text
+    assert "Self-hosting against the API pays back in month 14" in text and r.payback["api"].reason in text

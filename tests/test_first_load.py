@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import pytest
 
+import pinned
 from pages import metrics
 from pages import run_page as run
 from tco import catalog
-from tco.model import evaluate
 from tco.scenario import Scenario
 from tco.ui import firstpaint, inputs, views
 
-TABS = [t for t, _ in views.SECTIONS] + ["Import bills", "Share & report"]  # app.py's
+TABS = ["Plans"] + [t for t, _ in views.SECTIONS] + ["How sure", "Import bills", "Share & report"]  # app.py's
 
 
 def charts(at) -> int:
@@ -36,23 +36,24 @@ def probe_keys(at) -> list[str]:
 def test_first_load_paints_the_numbers_then_the_page_then_the_charts():
     at = run(painted=False)
     # first run: the numbers alone, and the probe asking for the next stage
-    assert metrics(at) == views.headline_values(evaluate(Scenario()))
+    assert metrics(at) == pinned.headline(Scenario())
     assert not at.select_slider and not at.number_input  # the volume controls come with the next paint
     assert not at.tabs and not at.sidebar.expander and charts(at) == 0
     assert probe_keys(at) == [f"{firstpaint.PROBE_KEY}_{firstpaint.TOP}"]
     # the browser painted it: its probe reports, the rerun adds sidebar and tabs, charts as placeholders
     firstpaint.mark_painted(firstpaint.PAGE, at.session_state)
     at.run()
-    assert [t.label for t in at.tabs] == TABS and len(at.sidebar.expander) == 6
+    assert [t.label for t in at.tabs] == TABS and len(at.sidebar.expander) == 7
     assert at.number_input(key=inputs.VOLUME_KEY).value == Scenario().tokens_per_month
-    assert charts(at) == 0 and placeholders(at) == 1
+    # the first tab (Plans): its table and two charts wait for the next paint
+    assert charts(at) == 0 and placeholders(at) == 3 and not at.dataframe
     assert probe_keys(at) == [f"{firstpaint.PROBE_KEY}_{firstpaint.PAGE}"]
     # painted again: the charts
     firstpaint.mark_painted(firstpaint.FULL, at.session_state)
     at.run()
     assert not at.exception
-    assert charts(at) == 1 and placeholders(at) == 0 and probes(at) == 0
-    assert metrics(at) == views.headline_values(evaluate(Scenario()))
+    assert charts(at) == 2 and placeholders(at) == 0 and probes(at) == 0 and len(at.dataframe) == 1
+    assert metrics(at) == pinned.headline(Scenario())
 
 
 def test_the_first_run_arms_the_fallback_timer():
@@ -64,7 +65,7 @@ def test_the_first_run_arms_the_fallback_timer():
 
 def test_cfo_view_paints_the_numbers_first_too():
     at = run("v=1&view=cfo&tokens_per_month=5e9", painted=False)
-    assert len(at.metric) == 4 and charts(at) == 0 and not at.dataframe and probes(at) == 1
+    assert len(at.metric) == 5 and charts(at) == 0 and not at.dataframe and probes(at) == 1
     firstpaint.mark_painted(firstpaint.PAGE, at.session_state)
     at.run()
     assert charts(at) == 0 and placeholders(at) == 2 and probes(at) == 1
@@ -99,7 +100,7 @@ def test_probe_prefetches_streamlits_own_plotly_chunk():
 def test_sidebar_groups_start_closed_and_show_their_values():
     at = run("v=1&gpu=b200&acquisition=buy&staff_fte=2&horizon_months=48")
     assert [e.label for e in at.sidebar.expander] == ["Workload", "Compare against", "Self-hosting",
-                                                      inputs.SELF_HOSTING_MORE, "Team", "Finance"]
+                                                      inputs.SELF_HOSTING_MORE, "Team", "Finance", "Uncertainty"]
     summaries = [c.value for c in at.sidebar.caption][1:]  # [0] says how inputs work
     assert summaries == [
         "2,000 in / 500 out tokens per request, peak 2×, no latency target",
@@ -107,7 +108,8 @@ def test_sidebar_groups_start_closed_and_show_their_values():
         "Llama 4 Scout 17B-16E on NVIDIA B200 (HGX, 1 kW), FP8, buy",
         "target 60% utilised, PUE 1.3",
         "2 FTE at \\$200,000/year",   # markdown-escaped dollar
-        "48 months, 10%/year discount"]
+        "48 months, 10%/year discount",
+        "bands at ×1 the sourced spreads, seed 20261201"]
     assert not at.sidebar.selectbox and not at.sidebar.number_input  # closed groups draw no widget
 
 
@@ -144,7 +146,7 @@ def test_model_box_offers_the_shortlist_and_the_whole_catalog_on_request(key):
     at.toggle(key=inputs.SEARCH_ALL_PREFIX + key).set_value(False).run()
     assert not at.exception
     assert at.selectbox(key=key).value == pick  # kept, and offered, after the toggle goes off
-    assert metrics(at) == views.headline_values(evaluate(Scenario(**{key: pick})))
+    assert metrics(at) == pinned.headline(Scenario(**{key: pick}))
 
 
 def test_slider_benchmark_runs_on_the_drawn_page():

@@ -38,6 +38,22 @@ def test_default_scenario_golden():
     # Groq's $0.156/M is below self-hosting's full-load cost: no crossing, with a reason
     assert r.breakeven["hosted_open"].tokens_per_month is None
     assert "at or above the hosted open model's $0.156/M" in r.breakeven["hosted_open"].reason
+    # payback (README): volume grows 3%/month, 2B -> 2B × 1.03^35 = 5.63B by month 36, below one
+    # replica's 8.5B, so self-hosting stays $13,213.33 a month (GPU price trend 0%/year) while the
+    # API costs $5,550 × 1.03^(m−1). It is cheaper from the first m with 1.03^(m−1) > 13,213.33 / 5,550
+    # = 2.3808, i.e. m − 1 > ln 2.3808 / ln 1.03 = 29.35: month 31.
+    # Cumulative savings after 36 months: 5,550 × (1.03^36 − 1) / 0.03 − 36 × 13,213.33 − 50,000
+    # = 351,181.5 − 475,680 − 50,000 = −$174,498.5: no payback.
+    own = 8333.333333333334 + 500 + 4380
+    api = [5550 * 1.03 ** (m - 1) for m in range(1, 37)]
+    assert min(m for m in range(1, 37) if api[m - 1] > own) == 31
+    assert r.flows["cumulative_savings_vs_api"][-1] == pytest.approx(5550 * (1.03 ** 36 - 1) / 0.03 - 36 * own - 50000)
+    assert r.flows["cumulative_savings_vs_api"][-1] == pytest.approx(-174_498.5, abs=1)
+    assert r.payback["api"].month is None
+    # NPV at 10%/year, month m discounted by 1.1^(−m/12), the setup undiscounted in month 0
+    npv = -50000 + sum((api[m - 1] - own) * 1.1 ** (-m / 12) for m in range(1, 37))
+    assert r.npv_usd["api"] == pytest.approx(npv)
+    assert round(npv) == -165_370
 
 
 def test_published_price_classes_and_tiers():
@@ -161,7 +177,16 @@ def test_payback_and_irr_on_a_buy_case():
     s = Scenario(tokens_per_month=3e10, acquisition="buy", growth_per_month=0.0, api_model="anthropic:claude-sonnet-4-5")
     r = model.evaluate(s)
     month = r.payback["api"].month
-    assert month is not None and 1 <= month <= 36
+    # by hand: Sonnet 4.5 $3 / $0.30 / $15 per 1M: 3e10 x (0.8 x 0.75 x 3 + 0.8 x 0.25 x 0.3 + 0.2 x 15)e-6
+    # = 3e10 x 4.86e-6 = $145,800 a month. Self-hosting N bought H100s ($35,000 each, data/gpus.csv):
+    # per GPU-month maintenance 35,000 x 0.10 / 12 = 291.667, power 0.7 kW x 1.4 x 0.7 x 1.3 x 730 h x
+    # $0.09 = 58.5913, colocation 0.98 kW x $190 = 186.2; staff 8,333.33 + other 500.
+    # Upfront 50,000 + 35,000 N; saving a month 145,800 - 8,833.33 - 536.4580 N; no growth, so the
+    # payback month is ceil(upfront / saving)
+    n = r.at_volume["self_host"]["gpus"]
+    assert r.at_volume["api"]["monthly_usd"] == pytest.approx(145800.0)
+    assert r.flows["self_host"][1] == pytest.approx(8833.3333 + 536.4580 * n)
+    assert month == math.ceil((50000 + 35000 * n) / (145800 - 8833.3333 - 536.4580 * n))
     savings = r.flows["api"] - r.flows["self_host"]
     cum = np.cumsum(savings)
     assert cum[month] >= 0 > cum[month - 1]          # first month the cumulative turns non-negative

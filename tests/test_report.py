@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from chromium import require_chromium
+from chromium import require_chromium, screenshots_dir
 from tco import catalog, model
 from tco.explain import tokens, usd
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario
@@ -68,22 +68,27 @@ def test_assumptions_table_has_every_input_with_unit_source_and_date(result):
     for col in ("label", "value", "unit", "source", "date"):
         assert (df[col].str.len() > 0).all(), df[df[col].str.len() == 0][["key", col]]
     plain = df.set_index("key")
-    assert plain.loc["staff_fte", "value"] == "0.5"
-    assert plain.loc["tokens_per_month", "value"] == "2,000,000,000"
+    # values for people, with their unit: 0.5 FTE, 80% (not 0.8), $200,000/year (not 200000)
+    assert plain.loc["staff_fte", "value"] == "0.5 FTE"
+    assert plain.loc["tokens_per_month", "value"] == "2,000,000,000 tokens/month"
+    assert plain.loc["input_share", "value"] == "80%" and plain.loc["growth_per_month", "value"] == "3%/month"
+    assert plain.loc["staff_cost_usd_per_year", "value"] == "$200,000/year"
+    assert plain.loc["min_replicas", "value"] == "1 replica"
     assert plain.loc["staff_fte", "date"] == DEFAULTS_DATE
 
 
 def test_assumptions_catalog_values_show_catalog_source(result):
     df = report.assumptions_table(result).set_index("key")
     h100 = catalog.gpus()["h100_sxm"]
-    assert df.loc["gpu_hour_usd", "value"] == f"{h100.on_demand_usd_per_hour:g} (catalog)"
+    assert h100.on_demand_usd_per_hour == 3.0
+    assert df.loc["gpu_hour_usd", "value"] == "$3/GPU-hour (catalog)"
     assert df.loc["gpu_hour_usd", "source"] == h100.price_source
     assert df.loc["gpu_hour_usd", "date"] == h100.price_date
     assert df.loc["gpu", "source"] == h100.spec_source and df.loc["gpu", "date"] == h100.spec_date
     scout = catalog.models()["llama-4-scout"]
     assert df.loc["open_model", "source"] == scout.source and df.loc["open_model", "date"] == scout.date
     api = result.resolved.api
-    assert df.loc["api_input_usd_per_mtok", "value"] == f"{api.input:g} (catalog)"
+    assert api.input == 1.25 and df.loc["api_input_usd_per_mtok", "value"] == "$1.25/1M tokens (catalog)"
     assert df.loc["api_input_usd_per_mtok", "source"] == api.source
     assert df.loc["api_input_usd_per_mtok", "date"] == api.date
 
@@ -91,11 +96,13 @@ def test_assumptions_catalog_values_show_catalog_source(result):
 def test_assumptions_override_shows_user_value():
     r = model.evaluate(Scenario(gpu_hour_usd=2.25, staff_fte=1.5))
     df = report.assumptions_table(r).set_index("key")
-    assert df.loc["gpu_hour_usd", "value"] == "2.25"
+    assert df.loc["gpu_hour_usd", "value"] == "$2.25/GPU-hour"
     assert "(catalog)" not in df.loc["gpu_hour_usd", "value"]
-    assert df.loc["gpu_hour_usd", "source"].startswith("set in this scenario")
-    assert df.loc["staff_fte", "value"] == "1.5"
-    assert df.loc["staff_fte", "source"].startswith("set in this scenario (default 0.5")
+    # the catalog's H100 SXM price is $3.00/GPU-hour (data/gpus.csv), the default staff 0.5 FTE
+    assert df.loc["gpu_hour_usd", "source"] == "set in this scenario (catalog: $3/GPU-hour)"
+    assert df.loc["staff_fte", "value"] == "1.5 FTE"
+    assert df.loc["staff_fte", "source"] == "set in this scenario (default: 0.5)"
+    assert not df["source"].str.contains("catalog value").any()
 
 
 # --- cash flows --------------------------------------------------------------------------------
@@ -232,10 +239,14 @@ def test_html_report_headline_numbers_and_sections(report_html, result):
     out = report_html
     av = result.at_volume
     assert html.escape(VERDICT) in out
-    assert html.escape(usd(av["api"]["monthly_usd"] - av["self_host"]["monthly_usd"])) in out
+    saving = av["api"]["monthly_usd"] - av["self_host"]["monthly_usd"]
+    # compact in the box (-$7,663 -> -$7.66k), the exact amount in the note under it
+    assert "<div class='value'>-$7.66k</div>" in out and f"costs {usd(-saving)} a month more" in out
+    assert usd(-saving) == "$7,663"
     be = result.breakeven["api"]
     assert be.tokens_per_month is not None
-    assert f"{tokens(be.tokens_per_month)} <span class='unit'>tokens/month</span>" in out
+    assert f"<div class='value'>{tokens(be.tokens_per_month)}</div>" in out and "[tokens/month]" in out
+    assert f"{be.tokens_per_month:,.0f} tokens a month" in out
     pay = result.payback["api"]
     assert pay.month is None                          # default scenario: no payback within 36 months
     assert html.escape(pay.reason) in out
@@ -302,12 +313,11 @@ def test_html_report_opens_offline_in_chromium(tmp_path, result, browser):
         page.wait_for_function(f"document.querySelectorAll('.plot-container').length === {len(figs)}",
                                timeout=15_000)
         page.wait_for_load_state("networkidle")
-        assert page.locator(".headline").count() == 4
+        assert page.locator(".headline").count() == 5  # the cheapest path, then four against the API
         assert page.locator(".chart .main-svg").count() >= len(figs)
         assert page.locator("a").get_attribute("href") == HOSTILE_LINK
-        shots = ROOT / "docs" / "screenshots"
-        shots.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shots / "report.png"), full_page=True)
+        # a temporary folder; scripts/screenshots.sh makes docs/screenshots/report.png from here
+        page.screenshot(path=str(screenshots_dir() / "report.png"), full_page=True)
     finally:
         context.close()
     assert dialogs == []                               # no injected script ran

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tco import catalog, scenario, share
+from tco import catalog, load, scenario, share
 from tco.scenario import FIELDS, Scenario
 from tco.share import LINK_VERSION, MAX_LINK_CHARS, decode, decode_link, encode
 
-from strategies import hostile_queries, long_model_ids, scenarios
+from strategies import hostile_queries, input_values, long_model_ids, scenarios
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -126,8 +127,9 @@ def test_worst_case_is_shortened_to_fit_and_still_reads_back():
     print(f"worst case: exact {len(exact)} chars, encoded {len(link)} chars")
     assert len(exact) > MAX_LINK_CHARS  # why encode needs its shortening steps at all
     assert len(link) <= MAX_LINK_CHARS
-    assert "bl_" not in link  # the baseline goes first
+    assert "tokens_per_month" not in link and "&tpm=" in link  # short names come first
     d = decode(link)
+    assert d.baseline == {"monthly_spend_usd": 12345.678901234567, "first_month": "2025-06"}  # kept
     # the 200-character ids are the longest a link may carry, but no catalog model has them
     assert d.notices == tuple(f"Ignored `{k}`=`{getattr(s, k)[:40]}…`: no model in the bundled "
                               "price catalog has this id." for k in ("api_model", "hosted_model"))
@@ -137,11 +139,32 @@ def test_worst_case_is_shortened_to_fit_and_still_reads_back():
             assert getattr(d.scenario, key) == pytest.approx(getattr(s, key), rel=5e-6)
 
 
+def test_every_input_has_one_short_name_that_no_other_key_uses():
+    assert set(share.SHORT_KEYS) == set(FIELDS)
+    shorts = list(share.SHORT_KEYS.values())
+    assert len(set(shorts)) == len(shorts)
+    taken = set(FIELDS) | {link for link, *_ in share.BASELINE_KEYS.values()} | {"v", "view"} \
+        | set(share.RESERVED_KEYS) | {old for m in share.MIGRATIONS.values() for old in m}
+    assert not set(shorts) & taken
+    assert all(re.fullmatch(r"[a-z0-9_]{1,8}", x) for x in shorts)
+
+
+def test_short_names_are_read_like_the_full_names():
+    # written by hand: 5e9 tokens, 2 FTE, 60 months, under the short names (tpm, sf, hzm)
+    d = decode("v=1&tpm=5e9&sf=2&hzm=60")
+    assert d.notices == ()
+    assert (d.scenario.tokens_per_month, d.scenario.staff_fte, d.scenario.horizon_months) == (5e9, 2.0, 60)
+    # a realistic link keeps the full, readable names
+    link = encode(Scenario(tokens_per_month=5e9, staff_fte=2.0))
+    assert link == "v=1&tokens_per_month=5e9&staff_fte=2"
+
+
 def test_upper_bound_of_shortest_writing_is_below_limit():
-    """Proof that step 3 of encode fits every valid scenario: add up the longest text of each key.
+    """Proof that step 4 of encode fits every valid scenario: add up the longest text of each key.
 
     Numbers at 6 significant digits are at most 13 characters (-1.23457e-300); whole numbers at
-    most as long as their upper bound; model ids the link can carry 200 characters, one each;
+    most as long as their upper bound; model ids as long as the longest catalog id (the decoder
+    drops any other); a custom load profile 24 values of at most 5 characters;
     categoricals their longest choice; plus the separators, ``v=1`` and ``&view=cfo``.
     """
     bound = len("v=1") + len("&view=cfo")
@@ -151,11 +174,14 @@ def test_upper_bound_of_shortest_writing_is_below_limit():
             longest = len(str(int(m["hi"])))
         elif m["kind"] in ("float", "optional"):
             longest = len("-1.23457e-300")
-        elif m["choices"] == "api":
-            longest = 200
+        elif m["choices"] == "api":   # the decoder keeps only catalog ids
+            longest = max(len(quote(r, safe=":/@~,")) for r in catalog.api_model_refs())
+        elif m["choices"] == "profiles":  # a named profile or custom: with 24 values of at most 5 characters
+            longest = max([len(c) for c in scenario.choices(key)]
+                          + [len(load.CUSTOM_PREFIX) + 24 * load.MAX_VALUE_CHARS + 23])
         else:
             longest = max(len(quote(c, safe=":/@~")) for c in scenario.choices(key))
-        bound += len("&=") + len(key) + longest
+        bound += len("&=") + len(share.SHORT_KEYS[key]) + longest
     print(f"upper bound at 6 significant digits: {bound} chars")
     assert bound <= MAX_LINK_CHARS
     for x in (-1.2345678901234567e-300, -0.12345678901234567, 1.2345678901234567e-300,
@@ -325,12 +351,45 @@ def test_hostile_links_never_raise(query):
         assert value is None or share._MODEL_ID.fullmatch(value)
 
 
-@given(st.lists(st.sampled_from(["v=1", "v=2", "pue=1.5", "pue=9", "gpu=b200", "precision=fp4",
-                                 "staff_fte=3", "tokens=1e9", "view=cfo", "bl_months=3"]),
-                max_size=8))
+NUMERIC_KEYS = sorted(k for k, f in FIELDS.items()
+                      if f.metadata["kind"] in ("float", "int", "optional", "optional_int"))
+
+
+@st.composite
+def numeric_pairs(draw):
+    """(key, text, value or INVALID) in link order: valid values of every numeric input, written as
+    encode writes them, mixed with texts no reader may accept."""
+    pairs = []
+    for _ in range(draw(st.integers(1, 10))):
+        key = draw(st.sampled_from(NUMERIC_KEYS))
+        if draw(st.booleans()):
+            value = draw(input_values(key))
+            pairs.append((key, scenario.format_value(key, value), value))
+        else:
+            pairs.append((key, draw(st.sampled_from(["abc", "nan", "inf", "-inf", "1e999", "0x10", "1,5"])),
+                          INVALID))
+    return pairs
+
+
+INVALID = object()
+
+
+@given(numeric_pairs(), st.booleans())
 @FAST
-def test_known_keys_in_any_order_load_a_valid_scenario(parts):
-    d = decode("&".join(parts))
-    scenario.validate(d.scenario)
-    last_pue = [p for p in parts if p.startswith("pue=")][-1:]
-    assert d.scenario.pue == (1.5 if last_pue == ["pue=1.5"] else Scenario().pue)
+def test_known_keys_in_any_order_load_the_last_value_of_each(pairs, with_version):
+    """Any mix of valid and invalid values of every numeric input, keys repeated in any order: each
+    input takes its last value, or its default (with a notice naming it) if that one is invalid."""
+    query = "&".join((["v=1"] if with_version else []) + [f"{k}={quote(t, safe='')}" for k, t, _ in pairs])
+    d = decode(query)
+    last = {k: v for k, _, v in pairs}
+    want = Scenario(**{k: v for k, v in last.items() if v is not INVALID})
+    assert d.scenario == want
+    counts = {k: sum(1 for key, _, _ in pairs if key == k) for k in last}
+    for key, value in last.items():
+        named = [n for n in d.notices if f"`{key}`" in n]
+        if value is INVALID:
+            assert any(n.startswith(f"Ignored `{key}`=") for n in named), (key, d.notices)
+        if counts[key] > 1:
+            assert f"`{key}` appeared {counts[key]} times; used the last value." in d.notices
+        if value is not INVALID and counts[key] == 1:
+            assert named == [], (key, d.notices)

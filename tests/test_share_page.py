@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
+import pinned
 from pages import metrics
 from pages import run_page as run
 from tco import share
@@ -53,7 +54,7 @@ def test_a_link_shows_the_engines_numbers(query):
     s = share.decode(query).scenario
     assert s != Scenario()
     at = run(query)
-    assert metrics(at) == views.headline_values(evaluate(s))
+    assert metrics(at) == pinned.headline(s)   # engine numbers pinned by hand in tests/pinned.py
     assert not at.warning  # a clean link has nothing to report
 
 
@@ -91,9 +92,10 @@ def test_the_link_carries_the_bill_summary_and_says_what_it_holds():
 def test_cfo_view_shows_the_four_numbers_and_no_input(query):
     s = share.decode(query).scenario
     r = evaluate(s)
+    pinned.check(s, r)   # engine numbers pinned by hand in tests/pinned.py
     at = run(query + "&view=cfo")
     assert metrics(at) == {h.label: h.text for h in report.headlines(r)}
-    assert len(at.metric) == 4
+    assert len(at.metric) == 5  # the cheapest path, then four numbers against the API
     for kind in ("slider", "select_slider", "number_input", "selectbox", "radio", "text_input"):
         assert len(at.get(kind)) == 0, kind
     assert len(at.sidebar) == 0
@@ -115,13 +117,20 @@ def test_cfo_view_shows_the_four_numbers_and_no_input(query):
 def test_cfo_view_numbers_spelled_out():
     """The four numbers of the default scenario, independently of report.headlines."""
     r = evaluate(Scenario())
+    pinned.check(Scenario(), r)
     at = run("view=cfo")
     shown = metrics(at)
     saving = r.at_volume["api"]["monthly_usd"] - r.at_volume["self_host"]["monthly_usd"]
-    assert shown["Monthly saving vs the API"] == f"-${-saving:,.0f}" == "-$7,663"
-    assert shown["Break-even volume"] == f"{r.breakeven['api'].tokens_per_month / 1e9:.2f}B tokens/month"
+    # compact, the unit in the label: -$7,663 -> -$7.66k; 4.76B; -$165,370 -> -$165k
+    # NPV by hand: API $5,550 x 1.03^(m-1) against $13,213.33 a month (2 x $3 x 730 h + $8,333.33
+    # staff + $500), discounted at 10%/year as 1.1^(m/12), less the $50,000 setup in month 0
+    fixed = 2 * 3.0 * 730 + 0.5 * 200_000 / 12 + 500
+    npv = sum((5550 * 1.03 ** (m - 1) - fixed) / 1.1 ** (m / 12) for m in range(1, 37)) - 50_000
+    assert round(npv) == -165_370 and r.npv_usd["api"] == pytest.approx(npv, rel=1e-9)
+    assert f"-${-saving:,.0f}" == "-$7,663" and shown["Monthly saving vs the API [USD/month]"] == "-$7.66k"
+    assert shown["Break-even volume [tokens/month]"] == f"{r.breakeven['api'].tokens_per_month / 1e9:.2f}B" == "4.76B"
     assert shown["Payback month vs the API"] == "—" and r.payback["api"].month is None
-    assert shown["NPV over 36 months"] == f"-${-r.npv_usd['api']:,.0f}"
+    assert shown["NPV over 36 months [USD]"] == "-$165k"
 
 
 def test_hostile_cfo_link_renders_with_notices():
@@ -134,18 +143,20 @@ def test_hostile_cfo_link_renders_with_notices():
     for key in ("tokens_per_month", "gpu", "staff_fte", "horizon_months", "zz"):
         assert key in warning, key
     assert "<script" not in warning and "<img" not in warning
+    assert decoded.scenario == Scenario()   # every value dropped: the defaults, pinned in tests/pinned.py
     assert metrics(at) == {h.label: h.text for h in report.headlines(evaluate(decoded.scenario))}
     assert len(at.number_input) == 0 and len(at.select_slider) == 0
     # the only HTML the view writes is its own static stylesheet
     from tco.ui import share_view
     html = [m.value for m in at.markdown if m.proto.allow_html]
-    assert html == [share_view.CFO_CSS]
+    assert html == [share_view.CFO_CSS + views.METRIC_CSS]
 
 
 def test_cfo_view_of_a_scenario_the_engine_rejects_is_a_message():
     at = run("v=1&open_model=deepseek-v3&gpu=l4&gpus_per_replica=1&view=cfo")
     assert at.error and "cannot be computed" in at.error[0].value
-    assert len(at.metric) == 0 and len(at.number_input) == 0
+    # only the paths that do not depend on the GPUs, and no input
+    assert [m.label for m in at.metric] == ["Commercial API", "Hosted open model"] and len(at.number_input) == 0
 
 
 def test_csv_download_is_the_engines_cash_flows(downloads):
@@ -154,6 +165,7 @@ def test_csv_download_is_the_engines_cash_flows(downloads):
     run(query, SECTION)
     assert set(downloads) >= {"tco-report.html", "tco-cash-flows.csv"}
     r = evaluate(s)
+    pinned.check(s, r)   # engine numbers pinned by hand in tests/pinned.py
     data = downloads["tco-cash-flows.csv"]()
     assert data == report.cash_flows_csv(r)
     frame = pd.read_csv(io.BytesIO(data))
@@ -166,6 +178,7 @@ def test_html_report_download_holds_the_verdict_numbers_charts_and_link(download
     query = LINKS[1]
     s = share.decode(query).scenario
     r = evaluate(s)
+    pinned.check(s, r)   # engine numbers pinned by hand in tests/pinned.py
     at = run(query, SECTION)
     html = downloads["tco-report.html"]().decode("utf-8")
     import html as html_lib
@@ -200,3 +213,22 @@ def test_no_pdf_button_without_chromium(monkeypatch):
     at = run(LINKS[1], SECTION)
     assert [d.label for d in at.get("download_button")] == ["HTML report", "Cash flows (CSV)"]
     assert not at.button and any("needs Chromium" in c.value for c in at.caption)
+
+
+def test_a_link_with_the_bills_prices_names_the_api_path_after_them():
+    # the query "Use as baseline" applies for the example bills (tco.invoices.baseline.link_query)
+    from pathlib import Path
+
+    from tco.invoices import load_files
+    from tco.invoices.baseline import link_query
+    examples = Path(__file__).resolve().parents[1] / "data" / "examples"
+    result = load_files([(n, (examples / n).read_bytes()) for n in ("openai_completions_usage.csv", "openai_cost.csv")])
+    query = link_query(result.baseline)
+    for view in ("", "&view=cfo"):
+        at = run(query + view)
+        text = "".join(m.value for m in at.markdown).replace("\\", "")
+        # October 2025: $1,979.75 billed for 1.92B tokens, 75% of them on gpt-4o-mini
+        assert "$1,980 for your bills (gpt-4o-mini 75%, gpt-4o 25%)" in text, view
+    rows = {r["Assumption"]: r for r in at.dataframe[0].value.to_dict("records")}
+    assert rows["API"]["Value"].startswith("your bills (gpt-4o-mini 75%, gpt-4o 25%): $0.7375 in")
+    assert rows["API"]["Source"].startswith("your imported bills; prices of 2025-10")

@@ -277,22 +277,49 @@ def aggregate(parsed: list) -> tuple[pd.DataFrame, list[str], int]:
     return months, shape_warnings + _warnings(notes, months), duplicates
 
 
+def _span(months: list[str]) -> str:
+    """'2025-05', '2025-05 and 2025-06' or '2025-05 to 2025-09 (5 months)'."""
+    months = sorted(set(months))
+    if len(months) == 1:
+        return months[0]
+    if len(months) == 2:
+        return f"{months[0]} and {months[1]}"
+    return f"{months[0]} to {months[-1]} ({len(months)} months)"
+
+
 def _warnings(notes: dict, months: pd.DataFrame) -> list[str]:
+    """Plain words for a person: what was estimated, for which months, and what would give the real
+    figure (never a column name)."""
     out = []
+
+    def months_of(provider, model, column):
+        sel = (months["provider"] == provider) & (months["model"] == model) & months[column].astype(bool)
+        return list(months.loc[sel, "month"])
+
     for provider, model in sorted(notes.get("estimated", ())):
-        out.append(f"{provider} {model}: token counts estimated from spend at list price (genai-prices); "
-                   "marked estimated=True")
+        when = months_of(provider, model, "estimated")
+        if not when:  # another file gave the counts after all
+            continue
+        out.append(f"{provider} {model}: the files give spend but no token counts"
+                   + (f" for {_span(when)}" if when else "")
+                   + "; the tokens are estimated from that spend at list price (genai-prices). A usage export "
+                     "for those months gives the real counts")
     for provider, model in sorted(notes.get("unpriced", ())):
-        out.append(f"{provider} {model}: spend without token counts and no list price for this model; "
-                   "tokens not estimated")
+        out.append(f"{provider} {model}: spend without token counts and no list price for this model, so its "
+                   "tokens could not be estimated")
     for provider, model in sorted(notes.get("cost_estimated", ())):
-        out.append(f"{provider} {model}: no cost in the files; cost estimated from tokens at list price "
-                   "(cost_estimated=True); upload the cost export for the real figure")
+        when = months_of(provider, model, "cost_estimated")
+        if not when:  # the spend of another file (a cost export) was shared onto these months
+            continue
+        out.append(f"{provider} {model}: the files give token counts but no cost"
+                   + (f" for {_span(when)}" if when else "")
+                   + "; what was paid is estimated from the tokens at list price. A cost export covering "
+                     "those months gives the real figure")
     for provider, month in sorted(notes.get("allocated", ())):
         out.append(f"{provider} {month}: spend that names no model was shared across the models of the usage "
                    "export in proportion to their list-price cost")
     foreign = sorted(set(months.loc[(months["currency"] != "USD") & months["cost_usd"].isna(), "currency"]))
     for currency in foreign:
-        out.append(f"amounts in {currency} are kept apart in `cost` and not converted to USD "
-                   "(the file gives no USD amount or rate)")
+        out.append(f"amounts in {currency} are shown apart and not converted to US dollars "
+                   "(the file gives no USD amount or exchange rate)")
     return out

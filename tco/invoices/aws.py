@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 
 from tco.invoices.common import Columns, Table, frame, granularity, keys, optional_times, period_end
 from tco.invoices.prices import canonical_model, list_prices
@@ -119,7 +120,8 @@ def parse_cur_csv(table: Table):
     notes: list[str] = []
     multiplier = np.ones(cols.n)
     for i in np.flatnonzero(has_tokens & bedrock):
-        month = start[i].strftime("%Y-%m") if hasattr(start[i], "strftime") else "2025-01"
+        # a rejected date is NaT (its line is dropped with the reason): any month prices it the same
+        month = start[i].strftime("%Y-%m") if not pd.isna(start[i]) else "2025-01"
         rate = 1.0 if currency[i] == "USD" else np.nan
         multiplier[i] = _multiplier(text["unit"][i], amount[i], cost[i] * rate, model_raw[i], direction[i], month, notes)
     tokens = np.where(has_tokens, amount * multiplier, 0.0)

@@ -12,6 +12,8 @@ fit and of the latest-month figures, with a warning: a half month would read as 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -91,10 +93,16 @@ def fit_baseline(months: pd.DataFrame) -> tuple[dict, list[str]]:
         "monthly_spend_usd": float(latest["cost_usd"]),
         "usd_per_mtok": float(usd_per_mtok(latest["cost_usd"], latest["tokens"])),
     }
+    prices = bill_prices(m, out["last_month"])
+    if prices is not None:
+        out.update({f"{c}_usd_per_mtok": prices[c] for c in PRICE_CLASSES})
+        out["mix"] = prices["mix"]
+        out["api_prices"] = prices
     if len(used) < MIN_MONTHS_FOR_TREND:
         out["method"] = (f"volume and mix from the {len(used)} full month(s) available; no trend fitted")
-        out["note"] = (f"only {len(used)} full month(s) of data: too few months to fit a growth trend "
-                       f"(need {MIN_MONTHS_FOR_TREND}); growth_per_month set to 0.0")
+        n = len(used)
+        out["note"] = (f"only {n} full month{'s' if n != 1 else ''} of data: a growth trend needs "
+                       f"{MIN_MONTHS_FOR_TREND}, so the baseline assumes no growth (0% a month)")
         return out, warnings
     x = _month_index(pd.Series(used.index))
     fit = stats.linregress(x, np.log(used["tokens"].to_numpy()))
@@ -105,3 +113,217 @@ def fit_baseline(months: pd.DataFrame) -> tuple[dict, list[str]]:
                      f"full months ({out['first_month']} to {out['last_month']}, scipy.stats.linregress); "
                      "growth = exp(slope) - 1; volume is the latest full month")
     return out, warnings
+
+
+# --- the bills' own prices -------------------------------------------------------------------
+
+#: Billed models named in the API path's label before the rest are summed as "others".
+LABEL_MODELS = 3
+PRICE_CLASSES = ("input", "cached_input", "output")
+
+
+def bill_prices(months: pd.DataFrame, month: str) -> dict | None:
+    """What the bills of ``month`` paid per token class [USD per 1M tokens], all models pooled.
+
+    The exports give one cost per model and month (a cost export's lines by class are summed
+    when the months are merged), so each model's cost is split over its token classes by the
+    catalog's class prices for that model (genai-prices list prices, cache writes at their own
+    price), scaled so that the classes add up to what the bills show:
+
+        k_m = cost_m / Σ_c tokens_m,c · list_m,c,     paid_m,c = k_m · tokens_m,c · list_m,c
+
+    A model the catalog does not price gets its own blended cost per token in every class.
+    ``input`` covers uncached input and cache writes (the Scenario counts cache writes as
+    uncached input), ``cached_input`` the cache reads, ``output`` the output: at the month's own
+    mix, volume × these prices gives back the month's cost exactly. A class the month has no
+    tokens of is priced at the token-weighted mean of k_m · list_m,c (what it would have cost).
+
+    Returns None when the month has no tokens or no USD cost. Else ``input``,
+    ``cached_input``, ``output`` [USD per 1M tokens], ``month``, ``models`` (provider, model,
+    share of tokens, share of spend, largest first), ``priced_from`` ("bills", "list prices"
+    or "partly list prices": a usage export without cost is priced at the catalog price of
+    each billed model) and ``label``.
+    """
+    from tco.invoices.prices import list_prices
+
+    rows = months[(months["month"] == month) & months["cost_usd"].notna()]
+    rows = rows.assign(tokens=rows[TOKEN_COLUMNS].sum(axis=1))
+    rows = rows[rows["tokens"] > 0]
+    if rows.empty or not rows["cost_usd"].sum() > 0:
+        return None
+    paid = {"input": 0.0, "cached_input": 0.0, "output": 0.0}
+    tokens = {"input": 0.0, "cached_input": 0.0, "output": 0.0}
+    fallback = {c: 0.0 for c in paid}  # Σ tokens_m · k_m · list_m,c, for a class without tokens
+    models = []
+    for _, r in rows.iterrows():
+        by_class = {"input": r["input_tokens"], "cache_write": r["cache_write_tokens"],
+                    "cached_input": r["cached_input_tokens"], "output": r["output_tokens"]}
+        lp = list_prices(r["provider"], r["model"], month) if r["model"] else None
+        if lp is not None:
+            list_cost = sum(by_class[c] * lp[c] for c in by_class)
+            k = r["cost_usd"] / list_cost if list_cost > 0 else 0.0
+            unit = {c: k * lp[c] for c in by_class}
+        else:
+            blended = r["cost_usd"] / r["tokens"]
+            unit = {c: blended for c in by_class}
+        paid["input"] += by_class["input"] * unit["input"] + by_class["cache_write"] * unit["cache_write"]
+        paid["cached_input"] += by_class["cached_input"] * unit["cached_input"]
+        paid["output"] += by_class["output"] * unit["output"]
+        tokens["input"] += by_class["input"] + by_class["cache_write"]
+        tokens["cached_input"] += by_class["cached_input"]
+        tokens["output"] += by_class["output"]
+        for c in fallback:
+            fallback[c] += r["tokens"] * unit[c]
+        models.append({"provider": r["provider"], "model": r["model"] or "(no model named)",
+                       "tokens": float(r["tokens"]), "cost_usd": float(r["cost_usd"]),
+                       "cost_estimated": bool(r["cost_estimated"])})
+    all_tokens = rows["tokens"].sum()
+    out = {c: float((paid[c] / tokens[c] if tokens[c] > 0 else fallback[c] / all_tokens) * 1e6)
+           for c in PRICE_CLASSES}
+    all_cost = sum(m["cost_usd"] for m in models)
+    for m in models:
+        m["share_of_tokens"] = m["tokens"] / all_tokens
+        m["share_of_spend"] = m["cost_usd"] / all_cost
+    models.sort(key=lambda m: (-m["share_of_tokens"], m["model"]))
+    estimated = [m["cost_estimated"] for m in models]
+    out["priced_from"] = ("list prices" if all(estimated) else "partly list prices" if any(estimated)
+                          else "bills")
+    out["month"] = month
+    out["models"] = [{k: m[k] for k in ("provider", "model", "share_of_tokens", "share_of_spend")}
+                     for m in models]
+    out["mix"] = mix_text(out["models"])
+    out["label"] = bills_label(out["mix"])
+    return out
+
+
+def mix_text(models: list[dict]) -> str:
+    """The billed models by share of tokens, as the link carries them: ``gpt-4o-mini~75,gpt-4o~25``
+    (whole percent; the models after the first LABEL_MODELS summed as ``others``)."""
+    parts = [(_plain_name(m["model"]), m["share_of_tokens"]) for m in models[:LABEL_MODELS]]
+    rest = sum(m["share_of_tokens"] for m in models[LABEL_MODELS:])
+    if rest > 0:
+        parts.append(("others", rest))
+    return ",".join(f"{name}~{round(share * 100):d}" for name, share in parts)
+
+
+def _plain_name(name: str) -> str:
+    """A billed model's name as a label and a link may carry it: letters, digits and ``. _ : / @ -``
+    (anything else, e.g. spaces or markup from a bill, becomes ``-``), at most 80 characters."""
+    return re.sub(r"[^A-Za-z0-9._:/@-]", "-", str(name))[:80] or "unnamed"
+
+
+def bills_label(mix: str | None) -> str:
+    """'your bills (gpt-4o-mini 75%, gpt-4o 25%)' from a :func:`mix_text` (of tokens)."""
+    parts = []
+    for entry in (mix or "").split(","):
+        name, sep, pct = entry.rpartition("~")
+        if sep and name:
+            parts.append(f"{name} {pct}%")
+    return f"your bills ({', '.join(parts)})" if parts else "your bills"
+
+
+# --- baseline -> scenario inputs and the link --------------------------------------------------
+
+#: Scenario inputs the volume, mix and growth of the bills set, and the digits kept (shares, growth).
+VOLUME_INPUTS = ("tokens_per_month", "input_share", "cached_input_share", "growth_per_month")
+SHARE_DIGITS = 4
+#: Significant digits of the bills' prices in the scenario (6: the link stays short, the API
+#: cost moves by less than 1e-5 of itself).
+PRICE_DIGITS = 6
+#: Digits kept in the link's bill summary (a summary, so short links beat 16 digits).
+_SUMMARY_ROUNDING = {"tokens_per_month": 0, "input_share": 4, "cached_input_share": 4, "growth_per_month": 4,
+                     "r_squared": 4, "monthly_spend_usd": 2}
+
+
+def _round_price(x: float) -> float:
+    return float(f"{float(x):.{PRICE_DIGITS}g}")
+
+
+def api_model_ref(baseline: dict) -> str | None:
+    """The catalog id of the billed model with the most tokens (``openai:gpt-4o-mini``), or None
+    when the catalog does not price it; the API box shows it with the bills' prices. A billed id
+    the model boxes do not offer (``azure:gpt-4o``, priced through Azure's fallback) is named by
+    the same model under a provider they do offer (``openai:gpt-4o``), so the link carries it."""
+    from tco import catalog
+    from tco.invoices.prices import _match
+    for m in (baseline.get("api_prices") or {}).get("models", ()):
+        found = _match(m["provider"], m["model"])
+        if found is None:
+            continue
+        ref = f"{found[1]}:{found[0]}"
+        offered = set(catalog.api_model_refs())   # the ids a model box offers and a link carries
+        if ref not in offered:  # e.g. azure:gpt-4o, priced through Azure's fallback to OpenAI
+            same = sorted(r for r in offered if r.split(":", 1)[1] == found[0])
+            if not same:
+                continue
+            ref = same[0]
+        try:
+            catalog.api_prices(ref, 1000, 100)
+        except ValueError:
+            continue
+        return ref
+    return None
+
+
+def scenario_inputs(baseline: dict) -> tuple[dict, list[str]]:
+    """The Scenario inputs "Use as baseline" sets, within the Scenario's ranges, and a note for
+    each value that had to be clipped: volume, mix and growth (shares and growth to 4 decimals)
+    and, when the bills carry prices, the API path priced at them (``api_*_usd_per_mtok``, 6
+    significant digits) on the billed model with the most tokens."""
+    from tco.scenario import meta
+    values, notes = {}, []
+    for key in VOLUME_INPUTS:
+        raw = baseline.get(key)
+        if raw is None or not np.isfinite(float(raw)):
+            continue
+        raw = float(raw)
+        lo, hi = float(meta(key)["lo"]), float(meta(key)["hi"])
+        v = round(raw) if key == "tokens_per_month" else round(raw, SHARE_DIGITS)
+        clipped = min(max(v, lo), hi)
+        if clipped != v:
+            shown = (lambda x: f"{x:+.1%}/month") if key == "growth_per_month" else (lambda x: f"{x:g}")
+            notes.append(f"{meta(key)['label']}: the bills give {shown(raw)}, outside the allowed "
+                         f"{shown(lo)} to {shown(hi)}; set to {shown(clipped)}")
+        values[key] = float(clipped)
+    prices = {c: baseline.get(f"{c}_usd_per_mtok") for c in PRICE_CLASSES}
+    if all(p is not None and np.isfinite(float(p)) for p in prices.values()):
+        ref = api_model_ref(baseline)
+        if ref is not None:
+            values["api_model"] = ref
+        for c, p in prices.items():
+            key = f"api_{c}_usd_per_mtok"
+            hi = float(meta(key)["hi"])
+            values[key] = min(_round_price(p), hi)
+    return values, notes
+
+
+def link_summary(baseline: dict) -> dict:
+    """The bill summary that travels in the share link: only :data:`tco.share.BASELINE_KEYS`,
+    None and NaN left out, rounded (volume to a token, shares and growth to 4 decimals, spend to
+    a cent, USD per 1M tokens blended to 4 significant digits, the class prices as the scenario
+    holds them)."""
+    from tco import share
+    out = {}
+    for key in share.BASELINE_KEYS:
+        v = baseline.get(key)
+        if v is None or (isinstance(v, float) and not np.isfinite(v)):
+            continue
+        if key in _SUMMARY_ROUNDING:
+            v = float(round(float(v), _SUMMARY_ROUNDING[key]))
+        elif key == "usd_per_mtok":
+            v = float(f"{float(v):.4g}")
+        elif key.endswith("_usd_per_mtok"):
+            v = _round_price(v)
+        out[key] = v
+    return out
+
+
+def link_query(baseline: dict, base=None) -> str:
+    """The query string "Use as baseline" gives the page: ``base`` (default: the defaults) with
+    :func:`scenario_inputs` applied, plus the :func:`link_summary` of the bills."""
+    import dataclasses
+
+    from tco import share
+    from tco.scenario import Scenario
+    values, _ = scenario_inputs(baseline)
+    return share.encode(dataclasses.replace(base or Scenario(), **values), link_summary(baseline))

@@ -15,7 +15,7 @@ from tco.invoices import load_files
 
 USAGE = "usage: invoices FILE... [--json]"
 _MONTH_FIELDS = ["month", "provider", "model", "input_tokens", "cached_input_tokens", "cache_write_tokens",
-                 "output_tokens", "requests", "cost_usd", "estimated"]
+                 "output_tokens", "requests", "cost_usd"]
 
 
 def _clean(value):
@@ -35,7 +35,12 @@ def report(result) -> dict:
     """The JSON document for an :class:`~tco.invoices.ImportResult`."""
     formats = {f.name: f.format for f in result.files}
     formats.update({name: f"error: {message}" for name, message in result.errors})
-    months = [{k: _clean(rec[k]) for k in _MONTH_FIELDS} for rec in result.months.to_dict("records")]
+    # `estimated` as the page's "Estimated" column: true when the tokens or the cost of the month
+    # were estimated at list price; which of the two in the other fields
+    months = [{**{k: _clean(rec[k]) for k in _MONTH_FIELDS},
+               "estimated": bool(rec["estimated"] or rec["cost_estimated"]),
+               "tokens_estimated": bool(rec["estimated"]), "cost_estimated": bool(rec["cost_estimated"])}
+              for rec in result.months.to_dict("records")]
     for rec, currency, cost in zip(months, result.months["currency"], result.months["cost"]):
         if currency != "USD":
             rec["currency"], rec["cost"] = currency, _clean(cost)
@@ -46,8 +51,17 @@ def report(result) -> dict:
         "warnings": result.warnings,
         "errors": [{"file": name, "message": message} for name, message in result.errors],
         "duplicates_dropped": result.duplicates_dropped,
-        "baseline": result.baseline,
+        "baseline": _with_link(result.baseline),
     })
+
+
+def _with_link(baseline: dict) -> dict:
+    """The baseline plus ``link_query``: the query string "Use as baseline" applies to the default
+    scenario (``python -m tco summary --json --link "http://host/?<link_query>"`` evaluates it)."""
+    from tco.invoices.baseline import link_query
+    if not baseline.get("tokens_per_month"):
+        return baseline
+    return {**baseline, "link_query": link_query(baseline)}
 
 
 def main(argv: list[str]) -> int:

@@ -474,6 +474,16 @@ def granularity(raw: np.ndarray) -> np.ndarray:
                      for s in raw], dtype=object)
 
 
+def monthly_if_all_firsts(gran: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """A file whose every row is dated on the first day of a month, at midnight, holds month
+    totals (one row per month, the way spreadsheets and billing portals export them): each row
+    covers its whole month, not one day. Any other file keeps ``gran``."""
+    dated = [s for s in start if isinstance(s, pd.Timestamp) and not pd.isna(s)]
+    if dated and all(g == "day" for g in gran) and all(s.day == 1 and s == s.normalize() for s in dated):
+        return np.full(len(gran), "month", dtype=object)
+    return gran
+
+
 def optional_times(raw: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     """Parse optional timestamps (e.g. a bucket end); unreadable or empty cells take ``fallback``."""
     out = np.array(fallback, dtype=object)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tco.invoices.common import Columns, Table, frame, granularity, keys, period_end
+from tco.invoices.common import Columns, Table, frame, granularity, keys, monthly_if_all_firsts, period_end
 from tco.invoices.prices import canonical_model
 
 REQUIRED = ["date", "provider", "model", "input_tokens", "cached_input_tokens", "output_tokens", "cost_usd"]
@@ -47,7 +47,7 @@ def is_generic_csv(table: Table) -> bool:
 def parse_generic_csv(table: Table):
     cols = Columns(table)
     start = cols.time("date")
-    end = period_end(start, granularity(cols.text("date")))
+    end = period_end(start, monthly_if_all_firsts(granularity(cols.text("date")), start))
     provider = np.array([str(p).strip().lower() for p in cols.text("provider")], dtype=object)
     model = cols.text("model")
     cols.reject_where(provider == "", "column `provider` is empty")

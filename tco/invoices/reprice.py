@@ -13,8 +13,9 @@ Conventions
   False`` (a month with no USD amount at all stays NaN, never 0). Months whose cost or tokens were
   estimated at list price are flagged ``cost_estimated`` / ``tokens_estimated``.
 * **Hosted open model**: each month's tokens by class at the scenario's resolved hosted prices
-  (:func:`tco.model.resolve`): uncached input and cache writes at the input price, cached input at
-  the cached price, output at the output price. The scenario's ``batch_share`` is not applied: the
+  (:func:`tco.model.resolve`): uncached input at the input price, cache writes at the catalog's
+  cache-write price where it has one (else the input price), cached input at the cached price,
+  output at the output price. The scenario's ``batch_share`` is not applied: the
   bills already reflect whatever ran in batch. Prices are month-1 prices (no price trend).
 * **Self-hosted**: the engine's steady-state monthly cost at that month's total volume
   (:func:`tco.costs.steady_state`, month-1 prices), i.e. fixed costs plus as many replicas as that
@@ -75,6 +76,9 @@ def reprice(months: pd.DataFrame, s: Scenario) -> pd.DataFrame:
     p = r.params.arrays()
     prices = {"input": float(p.hosted_input_usd_per_mtok), "cached_input": float(p.hosted_cached_input_usd_per_mtok),
               "output": float(p.hosted_output_usd_per_mtok)}
+    # cache writes at the catalog's cache-write price, moved with an input override by its ratio
+    write_ratio = r.hosted.cache_write / r.hosted.input if r.hosted.input else 1.0
+    prices["cache_write"] = prices["input"] * write_ratio
     attrs = {"setup_usd": float(p.setup_cost_usd), "hosted_ref": r.hosted_ref, "hosted_prices": prices,
              "hosted_name": r.hosted.model_name,
              "self_host_name": f"{r.model.name} on {r.gpus_per_replica}× {r.gpu.name} per replica"}
@@ -98,7 +102,8 @@ def reprice(months: pd.DataFrame, s: Scenario) -> pd.DataFrame:
     volume = sum(tok.values())
 
     hosted = costs.usd_for_tokens(tok["input_tokens"], tok["cached_input_tokens"], tok["cache_write_tokens"],
-                                  tok["output_tokens"], prices["input"], prices["cached_input"], prices["output"])
+                                  tok["output_tokens"], prices["input"], prices["cached_input"], prices["output"],
+                                  prices["cache_write"])
     steady = costs.steady_state(p, volume)
     self_host = np.broadcast_to(np.asarray(steady["self_host"], dtype=float), volume.shape)
     actual = per["actual_usd"].to_numpy(dtype=float)

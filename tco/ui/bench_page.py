@@ -3,6 +3,11 @@
 Run: ``python -m tco.ui.bench_page [runs]``. Prints the median and quartiles in ms. This is the
 script's own run (widgets, engine, figures, serialisation to protobuf), not the browser's drawing.
 
+``python -m tco.ui.bench_page --keypress [presses]`` presses an arrow key on the volume slider in
+headless Chromium, on every tab and, taking turns with them, on a one-slider one-metric Streamlit
+page (the floor), and prints the time to the first changed headline number and to the last DOM
+change, with their ratios to the floor measured in the same run.
+
 ``python -m tco.ui.bench_page --first-load [loads]`` measures the first load in a browser: the real
 server and Debian's headless Chromium (Playwright), a fresh browser context per load (nothing
 cached), time from navigation start to the first headline metric on screen and to the first chart
@@ -147,9 +152,114 @@ def main_first_load(loads: int) -> None:
               f"browser JavaScript {med['script_s']:.2f} s  [median of {len(runs)} cold-cache loads]")
 
 
+#: The floor of a keypress: a Streamlit page with one slider and one metric that shows its value.
+FLOOR_SLIDER_PAGE = """import streamlit as st
+steps = [float(f"{m}e{e}") for e in range(6, 11) for m in (1, 1.5, 2, 3, 5, 7)] + [1e11]
+v = st.select_slider("Volume", options=steps, value=2e9)
+st.metric("Volume", f"{v:,.0f}")
+"""
+
+# Keypress marks: the time of the key, of the first change of any headline number, and of the
+# last DOM change after it (ms since navigation start).
+KEYPRESS_JS = """
+window.__kp = {t0: null, numbers: null, last: null, before: null};
+const __values = () => [...document.querySelectorAll('[data-testid=stMetricValue]')].map(e => e.innerText).join('|');
+document.addEventListener('keydown', () => {
+  const k = window.__kp; k.t0 = performance.now(); k.numbers = null; k.last = null; k.before = __values();
+}, true);
+new MutationObserver(() => {
+  const k = window.__kp;
+  if (k.t0 === null) return;
+  const t = performance.now();
+  k.last = t;
+  if (k.numbers === null && __values() !== k.before) k.numbers = t;
+}).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+"""
+
+#: No DOM change for this long [ms] after a keypress: the page has settled.
+QUIET_MS = 1200
+
+
+def keypress(apps: dict[str, tuple[Path, str, str | None]], presses: int = 8, chromium: str = "/usr/bin/chromium",
+             viewport: tuple[int, int] = (1440, 900)) -> dict[str, list[dict[str, float]]]:
+    """One arrow press on the volume slider, ``presses`` times per app, the apps taking turns
+    (press by press) so that a slower moment of the machine hits them alike. ``apps`` maps a name
+    to (script, query, tab to open or None). Per press: ms from the keydown to the first changed
+    headline number (``numbers_ms``) and to the last DOM change before ``QUIET_MS`` of quiet
+    (``settled_ms``). The first two presses of each app warm it up and are not counted."""
+    from playwright.sync_api import sync_playwright
+
+    scripts = {app for app, _q, _t in apps.values()}
+    servers = {app: _serve(app) for app in scripts}
+    out: dict[str, list[dict[str, float]]] = {name: [] for name in apps}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            pages = {}
+            for name, (app, query, tab) in apps.items():
+                context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+                context.add_init_script(KEYPRESS_JS)
+                page = context.new_page()
+                page.goto(servers[app][1] + query)
+                _settle(page)
+                if tab:
+                    page.get_by_role("tab", name=tab).click()
+                    _settle(page)
+                slider = page.get_by_test_id("stSlider").first.get_by_role("slider")
+                slider.wait_for(timeout=60_000)
+                pages[name] = (page, slider)
+            for i in range(presses + 2):
+                for name, (page, slider) in pages.items():
+                    slider.focus()
+                    page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+                    page.wait_for_function("window.__kp.numbers !== null", timeout=60_000)
+                    page.wait_for_function(
+                        f"() => window.__kp.last !== null && performance.now() - window.__kp.last > {QUIET_MS}",
+                        timeout=60_000, polling=100)
+                    k = page.evaluate("window.__kp")
+                    if i >= 2:
+                        out[name].append({"numbers_ms": k["numbers"] - k["t0"], "settled_ms": k["last"] - k["t0"]})
+            browser.close()
+        return out
+    finally:
+        for server, _url in servers.values():
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _settle(page) -> None:
+    """Loaded, connected, the script done and every first-paint stage drawn."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+    page.get_by_test_id("stMetricValue").first.wait_for(timeout=120_000)
+    page.wait_for_timeout(QUIET_MS)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+
+
+def main_keypress(presses: int) -> None:
+    import tempfile
+    from tco.ui.views import SECTIONS
+    with tempfile.TemporaryDirectory() as tmp:
+        floor_app = Path(tmp) / "floor_slider.py"
+        floor_app.write_text(FLOOR_SLIDER_PAGE)
+        apps = {"one-slider one-metric page": (floor_app, "", None)}
+        apps.update({f"tab {title!r}": (APP, "", title) for title, _ in SECTIONS})
+        results = keypress(apps, presses)
+    floor = {k: statistics.median(r[k] for r in results["one-slider one-metric page"]) for k in ("numbers_ms", "settled_ms")}
+    for name, runs in results.items():
+        med = {k: statistics.median(r[k] for r in runs) for k in ("numbers_ms", "settled_ms")}
+        print(f"keypress, {name:32} numbers {med['numbers_ms']:4.0f} ms ({med['numbers_ms'] / floor['numbers_ms']:.2f}x "
+              f"the floor), settled {med['settled_ms']:4.0f} ms ({med['settled_ms'] / floor['settled_ms']:.2f}x)  "
+              f"[median of {len(runs)} presses]")
+
+
 def main(argv: list[str]) -> None:
     if len(argv) > 1 and argv[1] == "--first-load":
         main_first_load(int(argv[2]) if len(argv) > 2 else 6)
+        return
+    if len(argv) > 1 and argv[1] == "--keypress":
+        main_keypress(int(argv[2]) if len(argv) > 2 else 8)
         return
     n = int(argv[1]) if len(argv) > 1 else 30
     from tco.ui.views import SECTIONS

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +32,14 @@ import streamlit as st
 from tco import share
 from tco.invoices import (MAX_FILE_BYTES, MAX_FILE_MB, MAX_SESSION_BYTES, ImportResult, InvoiceError, ParsedFile,
                           generic, load_files, merge, parse_file)
+from tco.invoices.baseline import VOLUME_INPUTS, link_summary, scenario_inputs
 from tco.invoices.reprice import reprice, reprice_totals
 from tco.scenario import Scenario, meta
 from tco.ui import inputs, theme, views
-from tco.ui.fmt import cells, pct, per_mtok, plotly_text, text, tokens, usd
+from tco.ui.fmt import cells, md, pct, per_mtok, plotly_text, text, tokens, usd
 
 UPLOAD_KEY = "bills_upload"
+UPLOAD_GEN_KEY = "_bills_upload_gen"  # how many times the uploader was emptied (Clear / Remove)
 FILES_KEY = "_bills_files"            # {(name, sha256 hex): bytes}, in upload order
 UPLOAD_IDS_KEY = "_bills_upload_ids"  # {uploader file_id: (name, sha256)} already taken in
 IGNORED_KEY = "_bills_ignored_ids"    # uploader file_ids unloaded with Remove/Clear
@@ -54,9 +56,9 @@ TEMPLATE_FILE = EXAMPLES_DIR / "generic_template.csv"
 UPLOAD_TYPES = ["csv", "json", "txt"]
 MAX_UPLOAD_MB = MAX_FILE_MB  # one limit: the uploader, the parser and the label say the same number
 
-#: Scenario inputs "Use as baseline" sets, and the digits they are rounded to (shares, growth).
-BASELINE_INPUTS = ("tokens_per_month", "input_share", "cached_input_share", "growth_per_month")
-SHARE_DIGITS = 4
+#: Scenario inputs "Use as baseline" sets from the bills' volume, mix and growth (the API prices
+#: come on top when the bills carry cost).
+BASELINE_INPUTS = VOLUME_INPUTS
 
 #: Model colours in the spend chart: shades of the API's blue (these bills are API spend).
 MODEL_COLORS = ("#1f6feb", "#79c0ff", "#0a3069", "#54aeff", "#033d8b", "#b6e3ff", "#218bff", "#388bfd",
@@ -107,17 +109,37 @@ def take_uploads(state: MutableMapping[str, Any], uploaded: Iterable[Any]) -> No
         ids[fid] = add_files(state, [(f.name, data)])[0]
 
 
+def uploader_key(state: Mapping[str, Any]) -> str:
+    """The uploader's widget key. Streamlit offers no way to take files out of an uploader, so
+    after Clear, or Remove of an uploaded file, a fresh (empty) uploader replaces it under a new
+    key: the uploader never lists files the page has unloaded."""
+    gen = int(state.get(UPLOAD_GEN_KEY, 0))
+    return UPLOAD_KEY if gen == 0 else f"{UPLOAD_KEY}_{gen}"
+
+
+def _fresh_uploader(state: MutableMapping[str, Any]) -> None:
+    try:
+        del state[uploader_key(state)]
+    except (KeyError, AttributeError):
+        pass
+    state[UPLOAD_GEN_KEY] = int(state.get(UPLOAD_GEN_KEY, 0)) + 1
+
+
 def remove_file(state: MutableMapping[str, Any], key: tuple[str, str]) -> None:
     state.get(FILES_KEY, {}).pop(key, None)
     state.pop(REFUSED_KEY, None)
     ids = state.get(UPLOAD_IDS_KEY, {})
-    state.setdefault(IGNORED_KEY, set()).update(fid for fid, k in ids.items() if k == key)
+    gone = {fid for fid, k in ids.items() if k == key}
+    state.setdefault(IGNORED_KEY, set()).update(gone)
+    if gone:  # it came through the uploader: the uploader must not list it any more
+        _fresh_uploader(state)
 
 
 def clear_files(state: MutableMapping[str, Any]) -> None:
     state.setdefault(IGNORED_KEY, set()).update(state.get(UPLOAD_IDS_KEY, {}))
     for k in (FILES_KEY, RESULT_KEY, APPLIED_KEY, PARSED_KEY, REFUSED_KEY):
         state.pop(k, None)
+    _fresh_uploader(state)
 
 
 def _named(store: dict) -> list[tuple[str, bytes]]:
@@ -203,57 +225,32 @@ def current_result(state: MutableMapping[str, Any]) -> tuple[ImportResult | None
 
 # --- baseline -> scenario inputs ---------------------------------------------------------------
 
-def baseline_inputs(baseline: dict) -> tuple[dict[str, float], list[str]]:
-    """The Scenario inputs "Use as baseline" sets, within the Scenario's ranges, and a note for
-    each value that had to be clipped. Shares and growth are rounded to 4 decimals."""
-    values, notes = {}, []
-    for key in BASELINE_INPUTS:
-        raw = baseline.get(key)
-        if raw is None or not math.isfinite(float(raw)):
-            continue
-        raw = float(raw)
-        lo, hi = float(meta(key)["lo"]), float(meta(key)["hi"])
-        v = round(raw) if key == "tokens_per_month" else round(raw, SHARE_DIGITS)
-        clipped = min(max(v, lo), hi)
-        if clipped != v:
-            shown = (lambda x: f"{x:+.1%}/month") if key == "growth_per_month" else (lambda x: f"{x:g}")
-            notes.append(f"{meta(key)['label']}: the bills give {shown(raw)}, outside the allowed "
-                         f"{shown(lo)} to {shown(hi)}; set to {shown(clipped)}")
-        values[key] = float(clipped)
-    return values, notes
+#: Where the names of the files behind the baseline wait for the assumptions (never in the link).
+FILES_SOURCE_KEY = inputs.BILL_FILES_KEY
 
 
-#: Digits kept in the link's bill summary (a summary, so short links beat 16 digits).
-_SUMMARY_ROUNDING = {"tokens_per_month": 0, "input_share": 4, "cached_input_share": 4, "growth_per_month": 4,
-                     "r_squared": 4, "monthly_spend_usd": 2}
+def baseline_inputs(baseline: dict) -> tuple[dict[str, Any], list[str]]:
+    """The Scenario inputs "Use as baseline" sets (:func:`tco.invoices.baseline.scenario_inputs`:
+    volume, mix, growth and, when the bills carry cost, the API path priced at them)."""
+    return scenario_inputs(baseline)
 
 
 def baseline_summary(baseline: dict) -> dict[str, Any]:
-    """The bill summary that travels in the share link: only :data:`tco.share.BASELINE_KEYS`,
-    None and NaN left out, rounded (volume to a token, shares and growth to 4 decimals, spend to a
-    cent, USD per 1M tokens to 4 significant digits)."""
-    out = {}
-    for key in share.BASELINE_KEYS:
-        v = baseline.get(key)
-        if v is None or (isinstance(v, float) and not math.isfinite(v)):
-            continue
-        if key in _SUMMARY_ROUNDING:
-            v = float(round(float(v), _SUMMARY_ROUNDING[key]))
-        elif key == "usd_per_mtok":
-            v = float(f"{float(v):.4g}")
-        out[key] = v
-    return out
+    """The bill summary that travels in the share link (:func:`tco.invoices.baseline.link_summary`)."""
+    return link_summary(baseline)
 
 
-def apply_baseline(state: MutableMapping[str, Any], baseline: dict) -> dict[str, Any]:
+def apply_baseline(state: MutableMapping[str, Any], baseline: dict,
+                   files: list[str] | None = None) -> dict[str, Any]:
     """Set the scenario inputs and the link's bill summary from a fitted baseline."""
     values, notes = baseline_inputs(baseline)
     inputs.set_inputs(state, **values)
     summary = baseline_summary(baseline)
     state[inputs.BASELINE_KEY] = summary  # what the page puts into the link (bl_* keys)
     state[SUMMARY_KEY] = summary
+    state[FILES_SOURCE_KEY] = list(files or ())
     share.encode(Scenario(), summary, notices=notes)  # what the link cannot hold, said here
-    applied = {"values": values, "notes": notes}
+    applied = {"values": values, "notes": notes, "prices": baseline.get("api_prices")}
     state[APPLIED_KEY] = applied
     return applied
 
@@ -261,7 +258,7 @@ def apply_baseline(state: MutableMapping[str, Any], baseline: dict) -> dict[str,
 def _on_use_baseline() -> None:
     result, _ = current_result(st.session_state)
     if result is not None:
-        apply_baseline(st.session_state, result.baseline)
+        apply_baseline(st.session_state, result.baseline, [f.name for f in result.files])
 
 
 def _on_examples() -> None:
@@ -274,6 +271,11 @@ def _on_clear() -> None:
 
 def _on_remove(key: tuple[str, str]) -> None:
     remove_file(st.session_state, key)
+
+
+def bills_label_of(prices: dict) -> str:
+    from tco.invoices.baseline import bills_label
+    return bills_label(prices.get("mix"))
 
 
 # --- tables ------------------------------------------------------------------------------------
@@ -457,7 +459,7 @@ def render(scenario: Scenario | None) -> None:
     uploaded = st.file_uploader(
         f"Usage or cost exports (CSV or JSON, up to {MAX_UPLOAD_MB} MB each, {MAX_SESSION_BYTES // 1_000_000} MB "
         "in all)", type=UPLOAD_TYPES,
-        accept_multiple_files=True, key=UPLOAD_KEY, max_upload_size=MAX_UPLOAD_MB,
+        accept_multiple_files=True, key=uploader_key(state), max_upload_size=MAX_UPLOAD_MB,
         help="OpenAI, Anthropic, AWS, Azure, Google Cloud, OpenRouter and LiteLLM exports, or the generic CSV. "
              "Files stay in this session's memory: nothing is written to disk or sent anywhere.")
     take_uploads(state, uploaded)
@@ -478,8 +480,19 @@ def render(scenario: Scenario | None) -> None:
         v = applied["values"]
         shown = {"tokens_per_month": lambda x: f"{tokens(x)} tokens/month", "input_share": lambda x: pct(x, 1),
                  "cached_input_share": lambda x: pct(x, 1), "growth_per_month": lambda x: f"{x:+.2%}/month"}
-        parts = [f"{meta(k)['label']} = {shown[k](x)}" for k, x in v.items()]
-        st.success(_md("Scenario set from the bills: " + "; ".join(parts) + "."), icon="✅")
+        parts = [f"{meta(k)['label']} = {shown[k](x)}" for k, x in v.items() if k in shown]
+        text = "Scenario set from the bills: " + "; ".join(parts) + "."
+        prices = applied.get("prices")
+        if prices and "api_input_usd_per_mtok" in v:
+            text += (f" The API path is priced at what the bills paid in {prices['month']}: "
+                     f"${v['api_input_usd_per_mtok']:g} input · ${v['api_cached_input_usd_per_mtok']:g} cached · "
+                     f"${v['api_output_usd_per_mtok']:g} output per 1M tokens, labelled "
+                     f"'{bills_label_of(prices)}'")
+            text += (" (the bills carry no cost: each billed model at its catalog list price, weighted by "
+                     "its tokens)." if prices["priced_from"] == "list prices" else
+                     " (where a month carries no cost, its models at their catalog list prices)."
+                     if prices["priced_from"] == "partly list prices" else ".")
+        st.success(md(text), icon="✅")
         for n in applied["notes"]:
             st.warning(_md(n))
 
@@ -574,11 +587,22 @@ def _baseline(b: dict) -> None:
     st.caption(_md(f"Latest month's spend {_money(spend)}"
                    + (f" ({per_mtok(mtok)} blended)" if mtok is not None else "") + f". Method: {b.get('method')}."
                    + (f" Note: {b['note']}." if b.get("note") else "")))
+    prices = b.get("api_prices")
+    if prices:
+        how = {"bills": "each model's billed cost split over its token classes by the catalog's class prices",
+               "list prices": "the bills carry no cost: each billed model at its catalog list price, weighted by "
+                              "its tokens",
+               "partly list prices": "billed cost where the files give one, else the catalog list price"}
+        st.caption(md(f"What the bills paid per 1M tokens in {prices['month']}: ${prices['input']:,.4g} input "
+                      f"(cache writes included) · ${prices['cached_input']:,.4g} cached · ${prices['output']:,.4g} "
+                      f"output; models by share of tokens: {bills_label_of(prices).removeprefix('your bills ')}. "
+                      f"How: {how[prices['priced_from']]}. \"Use as baseline\" prices the API path at these."))
     values, notes = baseline_inputs(b)
     st.button("Use as baseline", key="bills_use_baseline", type="primary", on_click=_on_use_baseline,
               icon=":material/input:",
-              help="Sets the scenario's monthly volume, input share, cached share and growth from these bills; "
-                   "the bill summary travels in the share link.")
+              help="Sets the scenario's monthly volume, input share, cached share and growth from these bills, "
+                   "and prices the API path at what they paid per token class; the bill summary travels in the "
+                   "share link.")
     for n in notes:
         st.caption(_md(f"On use: {n}."))
 

@@ -14,22 +14,96 @@ import numpy as np
 import plotly.graph_objects as go
 
 from tco.ui import theme
-from tco.ui.fmt import many, month, tokens, usd
+from tco.ui.fmt import linear_ticks, log_ticks, many, month, tokens, usd, usd_short
 
 __all__ = ["breakeven_figure", "payback_figure", "heatmap_figure", "breakdown_figure",
-           "unit_cost_figure", "log_ticks"]
+           "unit_cost_figure", "log_ticks", "for_report", "legend_below"]
 
 
-def log_ticks(lo: float, hi: float, fn=tokens) -> tuple[list[float], list[str]]:
-    """Tick positions 1, 10, 100, ... between lo and hi, labelled for people ('10M', '1B')."""
-    lo, hi = max(lo, 1.0), max(hi, 1.0)
-    vals = [10.0 ** e for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)]
-    vals = [v for v in vals if lo / 1.001 <= v <= hi * 1.001]
-    return vals, [fn(v) for v in vals]
+def _money_axis(title: str, values=None, log: bool = False, **kw) -> dict:
+    """A USD axis labelled by :mod:`tco.ui.fmt` ('-$100k', '$0', '$1.5M'): Plotly's own "~s" format
+    writes '$-100k' and '$2G'. ``values``: the data on the axis (the ticks cover their range)."""
+    axis = dict(title=title, **kw)
+    if values is not None:
+        v = np.asarray(values, dtype=float).ravel()
+        v = v[np.isfinite(v)]
+        if log:
+            v = v[v > 0]
+            lo, hi = (10 ** kw["range"][0], 10 ** kw["range"][1]) if kw.get("range") else \
+                (float(v.min()), float(v.max())) if v.size else (1.0, 10.0)
+            tv, tt = log_ticks(lo, hi, usd_short)
+        else:
+            lo, hi = (float(v.min()), float(v.max())) if v.size else (0.0, 1.0)
+            lo, hi = min(lo, 0.0), max(hi, 0.0)
+            tv, tt = linear_ticks(lo, hi, usd_short)
+            # only ticks Plotly's autorange will show (a tick beyond the data is never drawn)
+            pad = 0.02 * (hi - lo)
+            keep = [i for i, t in enumerate(tv) if lo - pad <= t <= hi + pad]
+            tv, tt = [tv[i] for i in keep], [tt[i] for i in keep]
+        if tv:
+            axis.update(tickvals=tv, ticktext=tt)
+    return axis
 
 
-def _money_axis(title: str, **kw) -> dict:
-    return dict(title=title, tickprefix="$", tickformat="~s", gridcolor=theme.GRID, **kw)
+def legend_below(fig: go.Figure) -> go.Figure:
+    """Legend under the plot (narrow screens, the CFO view): it never covers the plot or the mode
+    bar, and long names get the whole width."""
+    # measured from the bottom of the figure, so it sits under the axis title whatever the height
+    fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0),
+                      margin=dict(t=24, b=10))
+    return fig
+
+
+def for_report(fig: go.Figure, width: int | None = None) -> go.Figure:
+    """A copy of a page figure for the HTML report and the PDF: white paper, dark ink, a grid,
+    axis titles clear of the tick labels (automargin, standoff), the legend under the plot, and a
+    fixed width for print when ``width`` is given. The page's own figures leave colours and
+    margins to Streamlit's theme, which a report does not have."""
+    out = go.Figure(fig)
+    out.update_layout(paper_bgcolor="white", plot_bgcolor="white",
+                      font=dict(family="Helvetica, Arial, sans-serif", size=12, color="#1b1f24"),
+                      margin=dict(l=16, r=max(24, fig.layout.margin.r or 0), t=30, b=16, pad=2),  # r: end labels
+                      width=width, autosize=width is None)
+    out.update_xaxes(automargin=True, gridcolor=theme.GRID, linecolor="#8c959f", ticks="outside",
+                     ticklen=4, title_standoff=10, title_font_size=12)
+    out.update_yaxes(automargin=True, gridcolor=theme.GRID, linecolor="#8c959f", ticks="outside",
+                     ticklen=4, title_standoff=10, title_font_size=12)
+    legend_below(out)
+    out.update_layout(margin=dict(t=30))
+    return out
+
+
+#: Width of a break-even label as a share of the x axis ("4.76B tokens/month" at 12 px on a chart
+#: about 560 px wide, the narrowest the page draws it at 1280 px).
+LABEL_WIDTH_SHARE = 0.22
+
+
+def crossing_label_positions(volumes: Mapping[str, float], current: float, lo: float, hi: float) -> dict[str, str]:
+    """Where each break-even label goes (Plotly textposition) so that no label crosses the "you"
+    line or another label. Every path's cost line rises through its marker from the lower left,
+    so only the upper-left and lower-right corners are free: a label goes to the side away from
+    the current volume, and of two labels that would sit side by side, one moves to the other
+    corner when there is room for it."""
+    span = math.log10(max(hi, lo * 10) / lo) if lo > 0 else 5.0
+    w = LABEL_WIDTH_SHARE * span  # label width [decades]
+    lc = math.log10(current) if current > 0 else -math.inf
+    pos = {p: "bottom right" if v >= current else "top left" for p, v in volumes.items()}
+    llo, lhi = math.log10(lo), math.log10(max(hi, lo * 10))
+    for p, v in volumes.items():  # a label that would run off the chart goes to the other corner
+        lv = math.log10(v)
+        if pos[p] == "bottom right" and lv + w > lhi and (lc >= lv or lv - lc > w):
+            pos[p] = "top left"
+        elif pos[p] == "top left" and lv - w < llo and (lc <= lv or lc - lv > w):
+            pos[p] = "bottom right"
+    if len(volumes) == 2:
+        (pa, va), (pb, vb) = sorted(volumes.items(), key=lambda kv: kv[1])
+        la, lb = math.log10(va), math.log10(vb)
+        if pos[pa] == pos[pb] and lb - la < w:
+            if pos[pa] == "bottom right" and la - lc > w:
+                pos[pa] = "top left"
+            elif pos[pb] == "top left" and lc - lb > w:
+                pos[pb] = "bottom right"
+    return pos
 
 
 def breakeven_figure(volumes: np.ndarray, monthly: Mapping[str, np.ndarray],
@@ -43,6 +117,9 @@ def breakeven_figure(volumes: np.ndarray, monthly: Mapping[str, np.ndarray],
     crossings : path ("api", "hosted_open") -> (break-even volume, monthly cost there), or None
     current_volume, current_monthly : the scenario's own volume and each path's cost there
     labels : path -> legend name (default: :data:`theme.NAMES`)
+
+    Labels never overlap: a break-even label sits on the side of its marker away from the "you"
+    line, the API's above its marker and the hosted model's below it.
     """
     labels = {**theme.NAMES, **(labels or {})}
     x = np.asarray(volumes, dtype=float)
@@ -58,6 +135,8 @@ def breakeven_figure(volumes: np.ndarray, monthly: Mapping[str, np.ndarray],
             customdata=np.stack([xtext, many(usd, y)], axis=-1),
             hovertemplate="%{customdata[0]} tokens/month<br>%{customdata[1]}/month<extra>" + labels[path] + "</extra>",
             meta={"role": "curve", "path": path}))
+    positions = crossing_label_positions({p: c[0] for p, c in crossings.items() if c is not None},
+                                         current_volume, float(np.nanmin(x)), float(np.nanmax(x)))
     for path, cross in crossings.items():
         if cross is None:
             continue
@@ -66,22 +145,23 @@ def breakeven_figure(volumes: np.ndarray, monthly: Mapping[str, np.ndarray],
         fig.add_trace(go.Scatter(
             x=np.array([vol]), y=np.array([cost]), mode="markers+text", name=f"Break-even vs {labels[path]}",
             marker=dict(symbol="diamond", size=13, color=theme.COLORS[path], line=dict(color="white", width=1.5)),
-            text=[text], textposition="top left", textfont=dict(size=12, color=theme.COLORS[path]),
+            text=[text], textposition=positions[path],
+            textfont=dict(size=12, color=theme.COLORS[path]),
             hovertemplate=f"{text}<br>{usd(cost)}/month<extra></extra>", showlegend=False,
             meta={"role": "crossover", "path": path}))
     if current_volume > 0:
-        fig.add_vline(x=current_volume, line=dict(color="#57606a", dash="dot", width=1.5))
+        fig.add_vline(x=current_volume, line=dict(color=theme.MUTED, dash="dot", width=1.5))
         fig.add_trace(go.Scatter(
             x=np.full(len(current_monthly), float(current_volume)),
             y=np.array([current_monthly[p] for p in current_monthly], dtype=float),
             mode="markers", name="Your volume", showlegend=False,
-            marker=dict(size=9, color=[theme.COLORS[p] for p in current_monthly], line=dict(color="#1b1f24", width=1.5)),
+            marker=dict(size=9, color=[theme.COLORS[p] for p in current_monthly], line=dict(color="white", width=1.5)),
             customdata=np.array([[labels[p], usd(current_monthly[p])] for p in current_monthly], dtype=str),
             hovertemplate=f"Your volume: {tokens(current_volume)} tokens/month<br>"
                           "%{customdata[0]}: %{customdata[1]}/month<extra></extra>",
             meta={"role": "current", "volume": float(current_volume)}))
         fig.add_annotation(x=math.log10(current_volume), y=1.0, yref="paper", text=f"you: {tokens(current_volume)}",
-                           showarrow=False, yanchor="bottom", font=dict(size=12, color="#57606a"))
+                           showarrow=False, yanchor="bottom", font=dict(size=12, color=theme.MUTED))
     lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
     tv, tt = log_ticks(lo, hi)
     ys = np.concatenate([np.asarray(v, dtype=float).ravel() for v in monthly.values()])
@@ -91,12 +171,35 @@ def breakeven_figure(volumes: np.ndarray, monthly: Mapping[str, np.ndarray],
         top = float(ys.max()) * 1.5
         y_range = [math.log10(max(float(ys.min()), top / 1e4)), math.log10(top)]
     fig.update_layout(**theme.base_layout(
-        xaxis=dict(title="Monthly token volume [tokens/month, log scale]", type="log", tickvals=tv, ticktext=tt,
-                   gridcolor=theme.GRID),
-        yaxis=_money_axis("Monthly cost [USD/month, log scale]", type="log", range=y_range, dtick=1),
+        xaxis=dict(title="Monthly token volume [tokens/month, log scale]", type="log", tickvals=tv, ticktext=tt),
+        yaxis=_money_axis("Monthly cost [USD/month, log scale]", ys, log=True, type="log", range=y_range),
         legend=dict(orientation="h", yanchor="bottom", y=1.07, xanchor="left", x=0),
-        margin=dict(l=10, r=10, t=70, b=10)))
+        margin=dict(l=10, r=28, t=70, b=10)))  # r: the last tick label is centred on the axis' end
     return fig
+
+
+def spread_labels(ys: Sequence[float], gap: float) -> list[float]:
+    """Label heights as close to ``ys`` as possible with at least ``gap`` between any two (same
+    order and units as ``ys``): overlapping neighbours are pushed apart around their middle."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = [float(ys[i]) for i in order]
+    for _ in range(50 * len(placed) + 1):
+        moved = False
+        for k in range(1, len(placed)):
+            if placed[k] - placed[k - 1] < gap - 1e-9:
+                mid = (placed[k] + placed[k - 1]) / 2
+                placed[k - 1], placed[k] = mid - gap / 2, mid + gap / 2
+                moved = True
+        if not moved:
+            break
+    out = [0.0] * len(ys)
+    for rank, i in enumerate(order):
+        out[i] = placed[rank]
+    return out
+
+
+#: Line styles of the payback curves that are not the scenario's own: ÷2 dotted, ×2 dashed.
+PAYBACK_DASH = {"lower": "dot", "higher": "dash"}
 
 
 def payback_figure(months: np.ndarray, curves: Sequence[tuple[str, np.ndarray, bool]],
@@ -104,41 +207,58 @@ def payback_figure(months: np.ndarray, curves: Sequence[tuple[str, np.ndarray, b
     """Cumulative net savings against the API, month by month, upfront costs in month 0.
 
     months : 0..horizon
-    curves : (label, cumulative savings [USD], is_current) per volume; the current one is drawn bold
+    curves : (label, cumulative savings [USD], is_current) per volume, lowest volume first; the
+             current one is drawn bold, the one below it dotted, the one above it dashed, each
+             named at its right end
     payback_month : the engine's payback month of the current curve, or None
     window : first and last month of the shaded payback window finance teams expect
     """
     fig = go.Figure()
     m = np.asarray(months, dtype=float)
     fig.add_vrect(x0=window[0], x1=window[1], fillcolor=theme.WINDOW_FILL, line_width=0, layer="below",
-                  annotation_text=f"months {window[0]}–{window[1]}:<br>the payback finance teams expect",
-                  annotation_position="top left", annotation_font=dict(size=11, color="#2d7a3e"))
-    fig.add_hline(y=0, line=dict(color="#57606a", width=1))
-    for label, cum, is_current in curves:
+                  annotation_text=f"months {window[0]}–{window[1]}:<br>expected payback",
+                  annotation_position="top left", annotation_font=dict(size=11, color=theme.WINDOW_INK))
+    fig.add_hline(y=0, line=dict(color=theme.MUTED, width=1))
+    current_at = next((i for i, (_, _, cur) in enumerate(curves) if cur), 0)
+    all_y = []
+    for i, (label, cum, is_current) in enumerate(curves):
         cum = np.asarray(cum, dtype=float)
+        all_y.append(cum)
+        dash = "solid" if is_current else PAYBACK_DASH["lower" if i < current_at else "higher"]
         fig.add_trace(go.Scatter(
             x=m, y=cum, mode="lines", name=label,
-            line=dict(color=theme.COLORS["self_host"], width=3 if is_current else 1.5,
-                      dash="solid" if is_current else "dot"),
-            opacity=1.0 if is_current else 0.75,
+            line=dict(color=theme.COLORS["self_host"], width=3 if is_current else 1.8, dash=dash),
+            opacity=1.0 if is_current else 0.8,
             customdata=many(usd, cum),
             hovertemplate="month %{x}<br>cumulative net savings %{customdata}<extra>" + label + "</extra>",
-            meta={"role": "curve", "current": bool(is_current)}))
+            meta={"role": "curve", "current": bool(is_current), "dash": dash}))
+    # each curve's name at its right end (the dotted and dashed ones need no legend lookup), pushed
+    # apart where the curves end close together so that no two labels overlap
+    ends = [float(np.asarray(c, dtype=float)[-1]) for _, c, _ in curves]
+    span = float(np.ptp(np.concatenate(all_y))) if all_y else 1.0
+    for i, y_end in zip(spread_labels(ends, 0.07 * (span or 1.0)), range(len(curves))):
+        label, _, is_current = curves[y_end]
+        text = f"{label.split(' tokens')[0]} (yours)" if is_current else label
+        fig.add_annotation(x=float(m[-1]), y=i, text=text, showarrow=False, xanchor="left", xshift=6,
+                           font=dict(size=11, color=theme.COLORS["self_host"]), name=f"end label {y_end}")
     if payback_month is not None:
         cum = next(np.asarray(c, dtype=float) for _, c, cur in curves if cur)
         y = float(cum[int(payback_month)])
         fig.add_trace(go.Scatter(
             x=np.array([payback_month], dtype=float), y=np.array([y]), mode="markers+text",
             name="Payback", showlegend=False, text=[f"pays back in {month(payback_month)}"],
-            textposition="bottom right", textfont=dict(size=12, color="#2d7a3e"),
-            marker=dict(symbol="star", size=16, color="#2d7a3e", line=dict(color="white", width=1)),
+            # left of the star unless it would run off the plot's left edge
+            textposition="top left" if payback_month > 0.3 * float(m[-1]) else "top right",
+            textfont=dict(size=12, color=theme.WINDOW_INK),
+            marker=dict(symbol="star", size=17, color=theme.WINDOW_INK, line=dict(color="white", width=1)),
             hovertemplate=f"payback: {month(payback_month)}<extra></extra>",
             meta={"role": "payback", "month": int(payback_month)}))
     fig.update_layout(**theme.base_layout(
-        xaxis=dict(title="Month after the decision [month 0 = upfront costs]", gridcolor=theme.GRID,
+        xaxis=dict(title="Month after the decision [month 0 = upfront costs]",
                    range=[-0.5, float(m[-1]) + 0.5]),
-        yaxis=_money_axis("Cumulative net savings vs API [USD]", zeroline=False),
-        margin=dict(l=10, r=10, t=60, b=10)))
+        yaxis=_money_axis("Cumulative net savings vs API [USD]", np.concatenate(all_y) if all_y else None,
+                          zeroline=False),
+        margin=dict(l=10, r=90, t=60, b=10)))  # room for the end labels
     return fig
 
 
@@ -147,8 +267,8 @@ def heatmap_figure(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, kind: str, y_
                    horizon: int | None = None) -> go.Figure:
     """A sweep over token volume (x, log) and one other input (y).
 
-    z : shape (len(y), len(x)); kind "payback" (month, NaN = none within the horizon) or
-        "savings" (USD/month, API − self-hosted)
+    z : shape (len(y), len(x)); kind "payback" (month, NaN = none within the horizon: drawn in its
+        own grey, named in the legend) or "savings" (USD/month, API − self-hosted)
     frontier_x : break-even volume for each y (NaN where none): the line where self-hosting starts
         to be no dearer than the API
     current : (volume, y) of the scenario on the page
@@ -156,9 +276,10 @@ def heatmap_figure(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, kind: str, y_
     x, y, z = (np.asarray(a, dtype=float) for a in (x, y, z))
     y_fmt = y_fmt or (lambda v: f"{v:g}")
     xt, yt = many(tokens, x), np.array([y_fmt(v) for v in y], dtype=str)
+    none_text = f"no payback within {horizon} months" if horizon else "no payback"
     if kind == "payback":
         ztext = many(lambda v: month(v), z)
-        ztext = np.where(np.isnan(z), f"no payback within {horizon} months" if horizon else "no payback", ztext)
+        ztext = np.where(np.isnan(z), none_text, ztext)
         colorscale = [[0, "#1a7f37"], [0.33, "#2ea043"], [0.5, "#d4a72c"], [1, "#cf222e"]]
         cbar = dict(title=dict(text="Payback<br>[month]", side="top"), thickness=14)
         zmin, zmax = 0, float(horizon) if horizon else None
@@ -166,16 +287,27 @@ def heatmap_figure(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, kind: str, y_
         ztext = many(usd, z)
         colorscale = "RdBu"
         lim = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
-        cbar = dict(title=dict(text="Savings vs API<br>[USD/month]", side="top"), tickprefix="$", tickformat="~s",
+        tv, tt = linear_ticks(-lim, lim, usd_short, n=5)
+        cbar = dict(title=dict(text="Savings vs API<br>[USD/month]", side="top"), tickvals=tv, ticktext=tt,
                     thickness=14)
         zmin, zmax = -lim, lim
     # one hover string per cell (not three customdata channels): a third of the strings to copy
     hover = np.char.add(np.char.add(np.char.add(xt[None, :], f" tokens/month<br>{y_title}: "),
                                     np.char.add(yt[:, None], "<br>")), ztext.astype(str))
     fig = go.Figure(go.Heatmap(
-        x=x, y=y, z=z, colorscale=colorscale, zmin=zmin, zmax=zmax, colorbar=cbar, hoverongaps=False,
+        # hover on the no-payback gaps too: their text says so, and the grey layer carries none
+        x=x, y=y, z=z, colorscale=colorscale, zmin=zmin, zmax=zmax, colorbar=cbar, hoverongaps=True,
         text=hover, name=kind, hovertemplate="%{text}<extra></extra>",
         meta={"role": "heatmap", "kind": kind}))
+    if kind == "payback" and np.isnan(z).any():
+        # "no payback" is an answer, not a gap: its cells get their own colour and a legend entry
+        fig.add_trace(go.Heatmap(
+            x=x, y=y, z=np.where(np.isnan(z), 1.0, np.nan), colorscale=[[0, theme.NO_PAYBACK], [1, theme.NO_PAYBACK]],
+            showscale=False, hoverongaps=False, hoverinfo="skip",  # no second copy of the hover text
+            name=none_text, meta={"role": "no_payback"}))
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=none_text, hoverinfo="skip",
+            marker=dict(symbol="square", size=12, color=theme.NO_PAYBACK), meta={"role": "no_payback_legend"}))
     if frontier_x is not None:
         fx = np.asarray(frontier_x, dtype=float)
         ok = np.isfinite(fx) & (fx >= x.min()) & (fx <= x.max())
@@ -193,10 +325,13 @@ def heatmap_figure(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, kind: str, y_
         hovertemplate=f"your scenario: {tokens(cx)} tokens/month, {y_title} {y_fmt(cy)}<extra></extra>",
         meta={"role": "current"}))
     tv, tt = log_ticks(float(x.min()), float(x.max()))
+    y_axis = dict(title=y_title, showgrid=False)
+    if "USD" in y_title:
+        y_axis = _money_axis(y_title, y, showgrid=False)
     fig.update_layout(**theme.base_layout(
         height=380, xaxis=dict(title="Monthly token volume [tokens/month, log scale]", type="log", tickvals=tv,
                                ticktext=tt, showgrid=False),
-        yaxis=dict(title=y_title, showgrid=False), showlegend=True,
+        yaxis=y_axis, showlegend=True,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0)))
     return fig
 
@@ -233,32 +368,46 @@ def breakdown_figure(totals: Mapping[str, Mapping[str, float]], labels: Mapping[
         fig.add_annotation(x=labels["self_host"], y=total, text=usd(total), showarrow=False, yanchor="bottom")
     title = f"Total over {horizon} months [USD]" if horizon else "Total [USD]"
     fig.update_layout(**theme.base_layout(barmode="stack", xaxis=dict(categoryorder="array", categoryarray=xs),
-                                          yaxis=_money_axis(title), bargap=0.45, margin=dict(l=10, r=10, t=60, b=10)))
+                                          yaxis=_money_axis(title, [0.0, *(float(sum(t.values())) for t in totals.values())]),
+                                          bargap=0.45, margin=dict(l=10, r=10, t=60, b=10)))
     return fig
 
 
-def unit_cost_figure(utilisation: np.ndarray, self_usd_per_mtok: np.ndarray, flat: Mapping[str, float],
+def unit_cost_figure(lines: Sequence[tuple[int, np.ndarray, np.ndarray]], flat: Mapping[str, float],
                      current: tuple[float, float] | None, labels: Mapping[str, str] | None = None) -> go.Figure:
     """$ per 1M tokens against fleet utilisation: self-hosting falls as the GPUs fill up; the API and
     the hosted open model charge the same per token whatever the volume.
 
-    utilisation : average fleet utilisation of each point [share]
-    self_usd_per_mtok : self-hosted cost per 1M tokens there [USD/1M tokens]
-    flat : path -> USD per 1M tokens (API, hosted open)
+    lines : (replica count, average fleet utilisation [share], self-hosted USD per 1M tokens) per
+            fleet size, each over the whole range that fleet can run at (0 to its maximum)
+    flat : path -> USD per 1M tokens (API, hosted open), drawn across the same range
     current : (utilisation, USD per 1M tokens) of the scenario, or None
+
+    The x axis ends where the fleet's utilisation can end (target utilisation at the peak hour over
+    the peak-to-average ratio), not at 100%.
     """
     labels = {**theme.NAMES, **(labels or {})}
-    u = np.asarray(utilisation, dtype=float)
-    c = np.asarray(self_usd_per_mtok, dtype=float)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=u, y=c, mode="markers", name=labels["self_host"],
-                             marker=dict(color=theme.COLORS["self_host"], size=4, opacity=0.6),
-                             customdata=many(lambda v: f"${v:,.3f}", c),
-                             hovertemplate="utilisation %{x:.0%}<br>%{customdata}/M tokens<extra>"
-                                           + labels["self_host"] + "</extra>",
-                             meta={"role": "curve", "path": "self_host"}))
+    u_max = max((float(np.nanmax(u)) for _, u, _ in lines if np.isfinite(u).any()), default=1.0)
+    if current is not None and np.isfinite(current[0]):
+        u_max = max(u_max, float(current[0]))
+    widths = [3.0, 2.0, 1.5, 1.2]
+    cs = []
+    for k, (n, u, c) in enumerate(lines):
+        u, c = np.asarray(u, dtype=float), np.asarray(c, dtype=float)
+        order = np.argsort(u)
+        u, c = u[order], c[order]
+        cs.append(c[np.isfinite(c) & (c > 0)])
+        name = f"{theme.NAMES['self_host']}, {n} replica{'s' if n != 1 else ''}"  # the model is in the title
+        fig.add_trace(go.Scatter(x=u, y=c, mode="lines", name=name,
+                                 line=dict(color=theme.COLORS["self_host"], width=widths[min(k, 3)],
+                                           dash=("solid", "dash", "dot", "dashdot")[min(k, 3)]),
+                                 customdata=many(lambda v: f"${v:,.3f}", c),
+                                 hovertemplate="utilisation %{x:.1%}<br>%{customdata}/M tokens<extra>" + name
+                                               + "</extra>",
+                                 meta={"role": "curve", "path": "self_host", "replicas": int(n)}))
     for path, value in flat.items():
-        fig.add_trace(go.Scatter(x=np.array([0.0, 1.0]), y=np.array([value, value]), mode="lines",
+        fig.add_trace(go.Scatter(x=np.array([0.0, u_max]), y=np.array([value, value]), mode="lines",
                                  name=f"{labels[path]} (${value:,.3f}/M)",
                                  line=dict(color=theme.COLORS[path], width=2.5),
                                  hovertemplate=f"{labels[path]}: ${value:,.3f}/M tokens<extra></extra>",
@@ -266,13 +415,19 @@ def unit_cost_figure(utilisation: np.ndarray, self_usd_per_mtok: np.ndarray, fla
     if current is not None and all(np.isfinite(current)):
         fig.add_trace(go.Scatter(x=np.array([current[0]]), y=np.array([current[1]]), mode="markers+text",
                                  text=["you"], textposition="top right", name="Your scenario", showlegend=False,
-                                 marker=dict(size=11, color=theme.COLORS["self_host"], line=dict(color="#1b1f24", width=2)),
-                                 hovertemplate="you: utilisation %{x:.0%}, $%{y:,.3f}/M tokens<extra></extra>",
+                                 marker=dict(size=11, color=theme.COLORS["self_host"], line=dict(color="white", width=2)),
+                                 hovertemplate="you: utilisation %{x:.1%}, $%{y:,.3f}/M tokens<extra></extra>",
                                  meta={"role": "current"}))
+    ys = np.concatenate([*cs, np.asarray(list(flat.values()), dtype=float)]) if cs or flat else np.array([1.0])
+    ys = ys[np.isfinite(ys) & (ys > 0)]
+    y_range = None
+    if ys.size:  # four decades under the top: the near-empty fleet's cost per token says little
+        top = float(ys.max()) * 1.5
+        y_range = [math.log10(max(float(ys.min()) / 1.5, top / 1e4)), math.log10(top)]
+    xt = linear_ticks(0.0, u_max, lambda v: f"{v:.0%}" if u_max >= 0.05 else f"{v:.1%}", n=6)
     fig.update_layout(**theme.base_layout(
         margin=dict(l=10, r=10, t=80, b=10),
-        xaxis=dict(title="Average fleet utilisation [share of max throughput]", tickformat=".0%", range=[0, 1.02],
-                   gridcolor=theme.GRID),
-        yaxis=dict(title="Cost per 1M tokens [USD, log scale]", type="log", tickprefix="$", dtick=1,
-                   gridcolor=theme.GRID)))
+        xaxis=dict(title="Average fleet utilisation [share of max throughput]", range=[0, u_max * 1.03],
+                   tickvals=xt[0], ticktext=xt[1]),
+        yaxis=_money_axis("Cost per 1M tokens [USD, log scale]", ys, log=True, type="log", range=y_range)))
     return fig

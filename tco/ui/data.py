@@ -92,12 +92,60 @@ def _heat(s_free: Scenario, key: str, ys: tuple[float, ...], lo: float, hi: floa
                           what=("monthly", "breakeven", "payback"))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _frontier(s_free: Scenario, key: str, ys: tuple[float, ...]) -> np.ndarray:
+    """Break-even volume against the API for each value of the second axis (NaN where none)."""
+    out = model.sweep(s_free, {key: np.asarray(ys)}, what=("breakeven",))
+    return np.asarray(out["breakeven_vs_api_tokens"], dtype=float).ravel()
+
+
+def heatmap_range(frontier: np.ndarray, current: float) -> tuple[float, float]:
+    """The heatmaps' volume range, from where the answer changes: a tenth of the lowest break-even
+    volume to 100× the highest, widened to show the current volume, clamped to 1M–100B tokens a
+    month; the whole 1M–100B when no row breaks even."""
+    f = np.asarray(frontier, dtype=float)
+    f = f[np.isfinite(f) & (f > 0)]
+    if not f.size:
+        return VOLUME_LO, VOLUME_HI
+    lo, hi = float(f.min()) / 10, float(f.max()) * 100
+    if math.isfinite(current) and current > 0:
+        lo, hi = min(lo, current / 2), max(hi, current * 2)
+    lo, hi = max(VOLUME_LO, lo), min(VOLUME_HI, hi)
+    if hi / lo < 100:  # at least two decades, so that the colours have room to change
+        mid = math.sqrt(lo * hi)
+        lo, hi = max(VOLUME_LO, mid / 10), min(VOLUME_HI, mid * 10)
+    return lo, hi
+
+
 def heatmap(s: Scenario, r: model.Result, second: str) -> tuple[str, np.ndarray, np.ndarray, dict]:
     """(swept key, x volumes, y values, sweep outputs of shape (y, x))."""
     key, ys = sweep_axes(s, r, second)
-    lo, hi = volume_range(s.tokens_per_month)
-    x, out = _heat(_volume_free(s), key, tuple(float(y) for y in ys), lo, hi)
+    ys_t = tuple(float(y) for y in ys)
+    lo, hi = heatmap_range(_frontier(_volume_free(s), key, ys_t), s.tokens_per_month)
+    x, out = _heat(_volume_free(s), key, ys_t, lo, hi)
     return key, x, ys, out
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _unit_line(s_free: Scenario, replicas: int, replica_tokens: float, points: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    # up to just under the fleet's capacity: exactly n replicas' worth would round up to n + 1
+    x = np.geomspace(0.002, 0.999, points) * replicas * replica_tokens
+    out = model.sweep(s_free.replace(min_replicas=replicas), {"tokens_per_month": x}, what=("monthly",))
+    return np.asarray(out["utilisation"], dtype=float), np.asarray(out["self_host_usd_per_mtok"], dtype=float)
+
+
+def unit_cost_lines(s: Scenario, r: model.Result) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """(replicas, utilisation, USD per 1M tokens) for the scenario's fleet size, one replica and
+    twice the fleet: each fleet over the whole range it can run at (0 to its full capacity at
+    the target utilisation), the engine's own numbers."""
+    sh = r.at_volume["self_host"]
+    chosen = next((o for o in replica_options(s) if o["chosen"]), None)
+    if chosen is None or not chosen["tokens_per_month"] > 0:
+        return []
+    n = int(sh["replicas"])
+    counts = sorted({max(1, s.min_replicas), n, 2 * n} if n > 1 else {1, 2, 4})
+    free = _volume_free(s)
+    return [(c, *_unit_line(free, c, float(chosen["tokens_per_month"]))) for c in counts]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 
 import streamlit as st
 
-from tco import catalog, share
+from tco import catalog, load, share
 from tco.scenario import ACQUISITIONS, FIELDS, GROUPS, PRECISIONS, Scenario, meta, range_text
 from tco.ui.fmt import md, text
 
@@ -38,6 +38,7 @@ VOLUME_STEP_KEY = "_volume_step"   # the log slider; tokens_per_month holds the 
 SEEDED_KEY = "_seeded_from_url"
 NOTICES_KEY = "_link_notices"
 BASELINE_KEY = "_baseline"         # bill summary that travels in the link (bl_* keys)
+BILL_FILES_KEY = "_baseline_files"  # names of the files behind it (this session only, never linked)
 VIEW_KEY = "_view"
 SEARCH_ALL_PREFIX = "_search_all_"  # + "api_model" / "hosted_model": the box offers the whole catalog
 
@@ -111,7 +112,7 @@ def seed_from_url(state: MutableMapping[str, Any], query: Mapping[str, Any]) -> 
     decoded = share.decode(query)
     for key in FIELDS:
         state[key] = getattr(decoded.scenario, key)
-    state[VOLUME_STEP_KEY] = nearest_step(decoded.scenario.tokens_per_month)
+    state[VOLUME_STEP_KEY] = slider_value(decoded.scenario.tokens_per_month)
     state[NOTICES_KEY] = decoded.notices
     state[BASELINE_KEY] = decoded.baseline
     state[VIEW_KEY] = decoded.view
@@ -126,7 +127,7 @@ def set_inputs(state: MutableMapping[str, Any], **values: Any) -> None:
             raise KeyError(f"unknown input `{key}`")
         state[key] = value
     if VOLUME_KEY in values:
-        state[VOLUME_STEP_KEY] = nearest_step(values[VOLUME_KEY])
+        state[VOLUME_STEP_KEY] = slider_value(values[VOLUME_KEY])
 
 
 def write_url(query_params: Any, s: Scenario, baseline: Mapping[str, Any] | None = None,
@@ -154,31 +155,100 @@ def nearest_step(volume: float) -> float:
     return lo if math.log(volume / lo) <= math.log(hi / volume) else hi
 
 
+#: The exact box's allowed range [tokens/month]: below 1M tokens a month no path's cost means much,
+#: and 0 would show a page of zeros; the top is the engine's own bound.
+VOLUME_BOX_RANGE = (1e6, float(FIELDS[VOLUME_KEY].metadata["hi"]))
+VOLUME_ERROR_KEY = "_volume_error"   # the last rejected entry of the exact box, shown under it
+VOLUME_LAST_KEY = "_volume_last_ok"  # the value the box goes back to when an entry is rejected
+
+
+def slider_options(volume: float) -> tuple[float, ...]:
+    """The slider's stops, with the exact volume among them when it lies between two stops, so
+    that the slider reads 4.76B (not 5B) when the exact value is 4.76B."""
+    lo, hi = VOLUME_STEPS[0], VOLUME_STEPS[-1]
+    if not (isinstance(volume, (int, float)) and math.isfinite(volume)) or not lo < volume < hi:
+        return VOLUME_STEPS
+    if volume in VOLUME_STEPS or _volume_label(volume) in {_volume_label(v) for v in VOLUME_STEPS}:
+        return VOLUME_STEPS
+    return tuple(sorted((*VOLUME_STEPS, float(volume))))
+
+
+def slider_value(volume: float) -> float:
+    """Where the slider sits for an exact volume: on it when it is one of the options, else at
+    the nearest stop (outside 1M..100B: at the end)."""
+    return float(volume) if volume in slider_options(volume) else nearest_step(volume)
+
+
+def _volume_label(v: float) -> str:
+    from tco.ui.fmt import tokens
+    return tokens(v)
+
+
+def box_step(volume: float) -> float:
+    """The exact box's +/- step: the 1-2-5 number at or below a tenth of the value (1M -> 100k,
+    2B -> 200M, 4.76B -> 200M), so that + and - change any volume by 5-10%, not by a fixed 100M."""
+    v = float(volume) if isinstance(volume, (int, float)) and math.isfinite(volume) and volume > 0 else 1e6
+    tenth = max(v, VOLUME_BOX_RANGE[0]) / 10
+    mag = 10.0 ** math.floor(math.log10(tenth))
+    return max(m * mag for m in (1, 2, 5) if m * mag <= tenth * (1 + 1e-12))
+
+
 def _slider_moved() -> None:
     st.session_state[VOLUME_KEY] = float(st.session_state[VOLUME_STEP_KEY])
+    st.session_state.pop(VOLUME_ERROR_KEY, None)
+
+
+def check_volume_entry(state: MutableMapping[str, Any]) -> None:
+    """The exact box's callback: an entry outside 1M..100T tokens a month (or none) is rejected
+    visibly, and the box goes back to the last volume the page shows."""
+    v = state.get(VOLUME_KEY)
+    lo, hi = VOLUME_BOX_RANGE
+    if isinstance(v, (int, float)) and math.isfinite(v) and lo <= v <= hi:
+        state.pop(VOLUME_ERROR_KEY, None)
+        state[VOLUME_STEP_KEY] = slider_value(v)
+        return
+    from tco.ui.fmt import number, tokens
+    last = state.get(VOLUME_LAST_KEY, Scenario().tokens_per_month)
+    typed = "nothing" if v is None else number(v)
+    state[VOLUME_ERROR_KEY] = (f"{typed} tokens a month is outside what the page computes: type a volume from "
+                               f"{tokens(lo)} ({number(lo)}) to {tokens(hi)} ({number(hi)}). The page still shows "
+                               f"{tokens(last)} tokens a month.")
+    state[VOLUME_KEY] = last
+    state[VOLUME_STEP_KEY] = slider_value(last)
 
 
 def _number_typed() -> None:
-    st.session_state[VOLUME_STEP_KEY] = nearest_step(st.session_state[VOLUME_KEY])
+    check_volume_entry(st.session_state)
 
 
 def volume_controls() -> None:
-    """The log-scale volume slider with the exact number beside it, kept in sync."""
-    from tco.ui.fmt import tokens
+    """The log-scale volume slider with the exact number beside it, kept in sync: the slider shows
+    the exact value when it lies between two stops; the box rejects out-of-range entries visibly."""
+    from tco.ui.fmt import number, tokens
     state = st.session_state
-    if state.get(VOLUME_STEP_KEY) != nearest_step(state.get(VOLUME_KEY, Scenario().tokens_per_month)):
-        state[VOLUME_STEP_KEY] = nearest_step(state.get(VOLUME_KEY, Scenario().tokens_per_month))
+    volume = state.get(VOLUME_KEY, Scenario().tokens_per_month)
+    options = slider_options(volume)
+    wanted = slider_value(volume)
+    if state.get(VOLUME_STEP_KEY) != wanted:
+        state[VOLUME_STEP_KEY] = wanted
+    if isinstance(volume, (int, float)) and math.isfinite(volume):
+        state[VOLUME_LAST_KEY] = float(volume)
     m = meta(VOLUME_KEY)
     left, right = st.columns([3, 1], vertical_alignment="bottom")
+    beyond = "" if options[0] <= volume <= options[-1] else f" (exact value {tokens(volume)}: beyond the slider)"
     with left:
         st.select_slider(
-            f"{m['label']} [tokens/month, log scale]", options=VOLUME_STEPS, key=VOLUME_STEP_KEY,
+            f"{m['label']} [tokens/month, log scale]{beyond}", options=options, key=VOLUME_STEP_KEY,
             format_func=tokens, on_change=_slider_moved,
             help=f"{m['help']} Drag, or focus and use the arrow keys; type an exact value on the right.")
     with right:
-        st.number_input(f"Exact volume [{m['unit']}]", min_value=float(m["lo"]), max_value=float(m["hi"]),
-                        step=1e8, format="%.0f", key=VOLUME_KEY, on_change=_number_typed,
-                        help=_help(VOLUME_KEY))
+        st.number_input(f"Exact volume [{m['unit']}]", step=box_step(volume), format="%.0f", key=VOLUME_KEY,
+                        on_change=_number_typed,
+                        help=_help(VOLUME_KEY) + f"\n\nThis box takes {number(VOLUME_BOX_RANGE[0])} to "
+                                                 f"{number(VOLUME_BOX_RANGE[1])}; + and − step by about a tenth.")
+    error = state.get(VOLUME_ERROR_KEY)
+    if error:
+        st.error(error, icon="🚫")
 
 
 # --- sidebar -----------------------------------------------------------------------------------
@@ -298,21 +368,26 @@ def sidebar() -> None:
         for key in keys:
             if key == "api_model":
                 exp.selectbox(_label(key), _catalog_options(key, state.get(key), refs, SHORTLIST_API),
-                              key=key, help=_help(key))
+                              key=key, help=_help(key), on_change=_model_changed, args=("api",))
                 _search_all_toggle(exp, key, refs)
                 _price_caption(exp, state.get(key), i_len, o_len)
             elif key == "hosted_model":
-                model = models.get(state.get("open_model"))
-                default_ref = model.hosted_default if model else ""
-                offers = tuple(m.hosted_default for m in models.values() if m.hosted_default)
-                exp.selectbox(_label(key), [None, *_catalog_options(key, state.get(key), refs, offers)],
-                              key=key, format_func=lambda r: f"Catalog offer: {default_ref}" if r is None else r,
-                              placeholder=f"Catalog offer: {default_ref}", help=_help(key))
+                offers = hosted_offer_labels(state)
+                default_ref = next(iter(offers), "")
+                opts = [None, *_catalog_options(key, state.get(key), refs, tuple(offers))]
+                exp.selectbox(_label(key), opts, key=key,
+                              format_func=lambda r: (f"Cheapest offer: {offers.get(default_ref, default_ref)}"
+                                                     if r is None else offers.get(r, r)),
+                              placeholder=f"Cheapest offer: {default_ref}", help=_help(key),
+                              on_change=_model_changed, args=("hosted",))
                 _search_all_toggle(exp, key, refs)
                 _price_caption(exp, state.get(key) or default_ref or None, i_len, o_len)
+                if len(offers) > 1:
+                    exp.caption(md("Offers of this model in the catalog, cheapest first at this workload's mix: "
+                                   + "; ".join(offers.values()) + "."))
             elif key == "open_model":
                 exp.selectbox(_label(key), list(models), key=key, format_func=lambda i: models[i].name,
-                              help=_help(key))
+                              help=_help(key), on_change=_model_changed, args=("open",))
             elif key == "gpu":
                 exp.selectbox(_label(key), list(gpus), key=key, format_func=lambda i: gpus[i].name,
                               help=_help(key))
@@ -322,6 +397,11 @@ def sidebar() -> None:
             elif key == "max_ttft_s":
                 _latency_preset(exp, state)
                 _number_widget(key, exp, _placeholder(key, state, gpus, i_len, o_len))
+            elif key == "load_profile":
+                names = list(load.profile_names())
+                current = state.get(key)
+                exp.selectbox(_label(key), names + ([current] if current and current not in names else []),
+                              key=key, format_func=load.label, help=_help(key))
             elif key == "acquisition":
                 exp.radio(_label(key), list(ACQUISITIONS), key=key,
                           format_func=lambda a: ACQUISITION_LABELS.get(a, a), help=_help(key))
@@ -330,6 +410,51 @@ def sidebar() -> None:
 
 
 SELF_HOSTING_MORE = "Self-hosting: power, depreciation, sizing"
+
+#: Where the notice of cleared price overrides waits for the next run (set in a callback).
+CLEARED_KEY = "_overrides_cleared"
+PRICE_CLASSES = ("input", "cached_input", "output")
+
+
+def hosted_offer_labels(state: Mapping[str, Any]) -> dict[str, str]:
+    """The open model's hosted offers, cheapest first at the workload's mix, as
+    {ref: "ref: $0.156/M blended ($0.11 in · $0.34 out)"}; {} if the inputs do not form a scenario."""
+    from tco import model as engine
+    try:
+        s = Scenario(**current_values(state))
+        offers = engine.hosted_offers(s)
+    except (ValueError, TypeError, KeyError):
+        return {}
+    return {ref: f"{ref}: ${blended:,.3f}/M blended (${pr.input:g} in · ${pr.cached_input:g} cached · "
+                 f"${pr.output:g} out)" for ref, pr, blended in offers}
+
+
+def clear_overrides(state: MutableMapping[str, Any], prefix: str, why: str) -> list[str]:
+    """Empty the price overrides of the ``api`` or ``hosted`` path (they belonged to the model
+    they were set on) and leave a notice naming what was cleared for the next run."""
+    cleared = []
+    for cls in PRICE_CLASSES:
+        key = f"{prefix}_{cls}_usd_per_mtok"
+        if state.get(key) is not None:
+            cleared.append(f"{meta(key)['label'].lower()} ${float(state[key]):g}/1M")
+            state[key] = None
+    if cleared:
+        state[CLEARED_KEY] = (f"{why}: cleared the {', '.join(cleared)} set for the previous model; "
+                              "the catalog's prices of the new one apply.")
+    return cleared
+
+
+def _model_changed(which: str) -> None:
+    """on_change of the API, hosted and open-model boxes: a price override belongs to the model
+    it was set on. Changing the open model changes the hosted model too when that is the
+    catalog's cheapest offer (box left empty)."""
+    state = st.session_state
+    if which == "api":
+        clear_overrides(state, "api", f"API model changed to {state.get('api_model')}")
+    elif which == "hosted":
+        clear_overrides(state, "hosted", "Hosted model changed")
+    elif which == "open" and state.get("hosted_model") is None:
+        clear_overrides(state, "hosted", "Open model changed, and with it its hosted offer")
 
 
 def group_summary(title: str, state: Mapping[str, Any], models, gpus) -> str:
@@ -346,7 +471,7 @@ def group_summary(title: str, state: Mapping[str, Any], models, gpus) -> str:
                     f"per request, peak {v['peak_to_average']:g}×, {latency}")
         if title == "Compare against":
             model = models.get(v["open_model"])
-            hosted = v["hosted_model"] or (model.hosted_default if model else None) or "none"
+            hosted = v["hosted_model"] or next(iter(hosted_offer_labels(state)), None) or "none"
             return f"{v['api_model']} vs {hosted}"
         if title == "Self-hosting":
             model, gpu = models.get(v["open_model"]), gpus.get(v["gpu"])
@@ -359,6 +484,8 @@ def group_summary(title: str, state: Mapping[str, Any], models, gpus) -> str:
             return f"{v['staff_fte']:g} FTE at ${v['staff_cost_usd_per_year']:,.0f}/year"
         if title == "Finance":
             return f"{v['horizon_months']} months, {v['discount_rate']:.0%}/year discount"
+        if title == "Uncertainty":
+            return f"bands at ×{v['uncertainty_spread']:g} the sourced spreads, seed {v['uncertainty_seed']}"
     except (TypeError, ValueError, AttributeError):  # a value mid-edit: the title alone says enough
         pass
     return "open to edit"
@@ -378,8 +505,7 @@ def _placeholder(key: str, state, gpus, i_len, o_len) -> str | None:
             if prefix == "api":
                 ref = state.get("api_model")
             else:
-                m = catalog.models().get(state.get("open_model"))
-                ref = state.get("hosted_model") or (m.hosted_default if m else None)
+                ref = state.get("hosted_model") or next(iter(hosted_offer_labels(state)), None)
             if ref:
                 return f"{getattr(catalog.api_prices(ref, i_len, o_len), cls):g} (catalog)"
     except (ValueError, KeyError):

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from tco.ui import data, firstpaint, inputs, serving, views
-from tco.ui.fmt import text
+from tco.ui import data, firstpaint, inputs, plans_view, serving, views
+from tco.ui.fmt import md, text
 
 TAB_KEY = "_section"
 VOLUME_ROW_HEIGHT = 68  # [px] the volume slider's row at 1440 px wide (measured in Chromium)
@@ -32,6 +32,9 @@ def prepare() -> views.Context:
             inputs.sidebar()
         st.markdown("## Self-host an open model, or keep paying the API?")
         views.render_notices(state.get(inputs.NOTICES_KEY, ()))
+        cleared = state.pop(inputs.CLEARED_KEY, None)  # set by a model box's callback this run
+        if cleared:
+            st.info(md(cleared), icon="🧹")
         if controls:
             inputs.volume_controls()
         else:  # the slider's code held back the first paint by ~0.25 s: its row's room until then
@@ -52,7 +55,8 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
     """Verdict, headline metrics, then one tab per section (only the open one is computed; none
     in a session's first run: tco/ui/firstpaint.py)."""
     if ctx.error:
-        st.error(f"This scenario cannot be computed: {text(ctx.error)}", icon="🚫")
+        views.render_rejected(ctx)
+    plans_view.render_recommendation(ctx.scenario)
     views.render_verdict(ctx)
     views.render_headline(ctx)
     if firstpaint.stage() < firstpaint.PAGE:  # the first run paints the numbers alone

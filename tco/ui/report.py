@@ -22,14 +22,15 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
 from tco import catalog
-from tco.explain import tokens, usd
+from tco.ui.fmt import count, number, pct, tokens, usd, usd_short
+from tco.ui.fmt import value as fvalue
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
 
 #: Width of a chart on paper: A4 (210 mm) less 2 × 12 mm margins is 186 mm ≈ 700 CSS px.
@@ -47,14 +48,6 @@ COMPONENTS = ("rent", "capex", "maintenance", "electricity", "colocation", "staf
 
 # --- assumptions --------------------------------------------------------------------------------
 
-def _number(x: float) -> str:
-    """A number for people that keeps its precision: 2,000,000,000 / 0.125 / 1,912.12."""
-    x = float(x)
-    if x == int(x) and abs(x) < 1e15:
-        return f"{int(x):,}"
-    return f"{x:,.6g}" if abs(x) >= 1e-4 else f"{x:.6g}"
-
-
 def _measured_date(result) -> str:
     """Newest date of the throughput measurements behind the replica's throughput."""
     r = result.resolved
@@ -71,18 +64,19 @@ def _catalog_origin(result, key: str) -> tuple[str, str, str, str] | None:
     for prefix, prices in (("api", r.api), ("hosted", r.hosted)):
         for cls in ("input", "cached_input", "output"):
             if key == f"{prefix}_{cls}_usd_per_mtok":
-                return _number(getattr(p, key)), "catalog", prices.source, prices.date
+                return fvalue(meta(key)["unit"], getattr(p, key)), "catalog", prices.source, prices.date
     if key == "api_model":
         return r.api.model_ref, "catalog", r.api.source, r.api.date
     if key == "hosted_model":
-        return (r.hosted_ref, "catalog", f"data/models.csv hosted_default of {r.model.name}; prices: "
+        return (r.hosted_ref, "catalog", f"cheapest of the data/models.csv hosted offers of {r.model.name} "
+                f"at this workload's mix; prices: "
                 f"{r.hosted.source}", r.model.date)
     if key == "open_model":
         return r.model.id, "catalog", r.model.source, r.model.date
     if key == "gpu":
         return r.gpu.id, "catalog", r.gpu.spec_source, r.gpu.spec_date
     if key in ("gpu_hour_usd", "gpu_price_usd"):
-        return _number(getattr(p, key)), "catalog", r.gpu.price_source, r.gpu.price_date
+        return fvalue(meta(key)["unit"], getattr(p, key)), "catalog", r.gpu.price_source, r.gpu.price_date
     if key == "gpus_per_replica":
         return (str(r.gpus_per_replica), "capacity model",
                 f"capacity model: the smallest count of {r.gpu.name} that holds {r.model.name} "
@@ -90,7 +84,7 @@ def _catalog_origin(result, key: str) -> tuple[str, str, str, str] | None:
     if key == "replica_output_tokens_per_s":
         tp = r.throughput
         date = _measured_date(result) if tp.source == "measured" else DEFAULTS_DATE
-        return _number(round(float(p.replica_output_tokens_per_s), 2)), tp.source, tp.detail, date
+        return fvalue(meta(key)["unit"], round(float(p.replica_output_tokens_per_s))), tp.source, tp.detail, date
     return None
 
 
@@ -99,17 +93,41 @@ _CHOICE_UNITS = {"models": "catalog id", "gpus": "catalog id", "api": "provider:
                  "precisions": "precision", "acquisitions": "option"}
 
 
-def assumptions_table(result) -> pd.DataFrame:
+def _with_unit(key: str, value: Any) -> str:
+    """A value as a person reads it beside its unit: '$40,000', '$3/GPU-hour', '0.35'."""
+    unit = meta(key)["unit"]
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return format_value(key, value)
+    if unit.startswith("USD"):
+        money = f"${float(value):,.0f}" if float(value) == int(value) and abs(value) >= 100 else f"${float(value):,.6g}"
+        rest = unit[3:].lstrip("/")
+        return f"{money}/{rest}" if rest else money
+    return number(value)
+
+
+def bills_source(baseline: Mapping[str, Any] | None, files: Sequence[str] | None = None) -> str:
+    """'your bills: openai_cost.csv, openai_completions_usage.csv; prices of 2025-10' (file names
+    are known on the page that imported them; a link carries the months only)."""
+    month = (baseline or {}).get("last_month") or "the latest month"
+    names = ", ".join(files or ())
+    return f"your bills: {names}; prices of {month}" if names else f"your imported bills; prices of {month}"
+
+
+def assumptions_table(result, baseline: Mapping[str, Any] | None = None,
+                      files: Sequence[str] | None = None) -> pd.DataFrame:
     """Every input of the scenario, one row per Scenario field, in the Scenario's order.
 
     Columns: ``key``, ``group``, ``label``, ``value`` (text; an input left empty shows the value
     the engine resolved, tagged "(catalog)" or with where it came from), ``unit``, ``source``,
     ``date`` (DEFAULTS_DATE for assumptions; the catalog's date for GPU, model and price values).
-    An input that differs from its default is marked as set in this scenario, with the default's
-    source kept for comparison.
+    An input that differs from its default is "set in this scenario (catalog: $40,000)" or
+    "(default: 0.5)", never the catalog's source; the API prices taken from imported bills
+    (``baseline``: the link's bill summary, ``files``: their names where known) say so.
     """
+    from tco.explain import bills_in_force
     s = result.resolved.scenario
     default = Scenario()
+    from_bills = bills_in_force(s, baseline)
     rows = []
     for key in FIELDS:
         m = meta(key)
@@ -121,15 +139,20 @@ def assumptions_table(result) -> pd.DataFrame:
             text, tag, source, date = origin
             text = f"{text} ({tag})"
         else:
-            text = _number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            text = fvalue(m["unit"], value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
                 else format_value(key, value)
             if origin is not None:  # a catalog choice (model, GPU): its catalog source and date
                 source, date = origin[2], origin[3]
-            if value != getattr(default, key):
+            if from_bills and key.startswith("api_") and key.endswith("_usd_per_mtok"):
+                shown_catalog = _catalog_value(result, key)
+                source = (f"{bills_source(baseline, files)}"
+                          + (f" (catalog: {shown_catalog})" if shown_catalog else ""))
+                date = (baseline or {}).get("last_month") or "this scenario"
+            elif value != getattr(default, key):
                 if getattr(default, key) is None and origin is not None:
-                    was = f"catalog value {origin[0]}: {origin[2]}"
+                    was = f"catalog: {_catalog_value(result, key) or origin[0]}"
                 else:
-                    was = f"default {format_value(key, getattr(default, key))}: {source}"
+                    was = f"default: {_with_unit(key, getattr(default, key))}"
                 source = f"set in this scenario ({was})"
                 if origin is None or m["kind"] in ("optional", "optional_int"):
                     date = "this scenario"
@@ -137,6 +160,34 @@ def assumptions_table(result) -> pd.DataFrame:
                      "unit": m["unit"] or _CHOICE_UNITS.get(m["choices"], "text"), "source": source,
                      "date": date})
     return pd.DataFrame(rows, columns=["key", "group", "label", "value", "unit", "source", "date"])
+
+
+def batch_note(result) -> str:
+    """Where each path's batch prices come from: the catalog's own batch prices, a flat discount
+    the provider documents (with its source), or none (batch traffic pays the standard price)."""
+    r = result.resolved
+    parts = []
+    for name, pr in (("API", r.api), ("hosted open model", r.hosted)):
+        if pr.batch_source == "catalog":
+            parts.append(f"{name} ({pr.model_ref}): the catalog's batch prices")
+        elif pr.batch_source:
+            parts.append(f"{name} ({pr.model_ref}): {pr.batch_source}")
+        else:
+            parts.append(f"{name} ({pr.model_ref}): no batch price documented, batch traffic pays the standard price")
+    return "Batch prices. " + "; ".join(parts) + "."
+
+
+def _catalog_value(result, key: str) -> str:
+    """What the catalog would give an input that was set by hand: '$40,000', '$1.25/1M tokens'."""
+    r = result.resolved
+    if key in ("gpu_hour_usd", "gpu_price_usd"):
+        v = r.gpu.on_demand_usd_per_hour if key == "gpu_hour_usd" else r.gpu.purchase_usd_per_gpu
+        return _with_unit(key, v)
+    for prefix, prices in (("api", r.api), ("hosted", r.hosted)):
+        for cls in ("input", "cached_input", "output"):
+            if key == f"{prefix}_{cls}_usd_per_mtok":
+                return f"${getattr(prices, cls):,.6g}/1M tokens"
+    return ""
 
 
 # --- cash flows --------------------------------------------------------------------------------
@@ -183,42 +234,54 @@ def cash_flows_csv(result) -> bytes:
 
 @dataclasses.dataclass(frozen=True)
 class Headline:
-    label: str
-    value: str   # the number, formatted as tco.explain formats it; "—" when it does not exist
-    note: str    # what it means, or the engine's reason when the number does not exist
+    label: str   # with its unit in brackets: 'Break-even volume [tokens/month]'
+    value: str   # compact (tco.ui.fmt), so that it fits its box; "—" when it does not exist
+    note: str    # what it means with the exact value, or the engine's reason when there is none
     unit: str = ""
 
     @property
     def text(self) -> str:
-        """Value and unit in one line: '4.76B tokens/month'."""
-        return f"{self.value} {self.unit}" if self.unit and self.value != "—" else self.value
+        """The value as shown under the label."""
+        return self.value
 
 
-def headlines(result) -> list[Headline]:
-    """The four numbers a CFO reads first, each with its context or the engine's reason."""
+def headlines(result, baseline: Mapping[str, Any] | None = None) -> list[Headline]:
+    """The numbers a CFO reads first, each with its context or the engine's reason: the cheapest
+    of the three paths at the current volume, then self-hosting against the API (monthly saving,
+    break-even volume, payback month, NPV)."""
+    from tco.explain import PATHS, cheapest_path, path_names
     s = result.resolved.scenario
     av = result.at_volume
     api, own = av["api"]["monthly_usd"], av["self_host"]["monthly_usd"]
     saving = api - own
     v = s.tokens_per_month
+    best = cheapest_path(result)
+    names = path_names(result, baseline)
+    titles = {"api": "API", "hosted_open": "Hosted open model", "self_host": "Self-hosting"}
+    others = "; ".join(f"{titles[p]} {usd(av[p]['monthly_usd'])}" for p in PATHS if p != best)
+    cheapest = Headline("Cheapest path at this volume", f"{titles[best]}: {usd(av[best]['monthly_usd'])}/month",
+                        f"{names[best]} at {tokens(v)} tokens a month; {others} a month")
     if saving >= 0:
-        note = f"at {tokens(v)} tokens a month: API {usd(api)} against self-hosting {usd(own)}"
+        note = f"{usd(saving)} a month at {tokens(v)} tokens a month: API {usd(api)} against self-hosting {usd(own)}"
     else:
         note = (f"self-hosting costs {usd(-saving)} a month more at {tokens(v)} tokens a month: "
                 f"API {usd(api)} against self-hosting {usd(own)}")
-    out = [Headline("Monthly saving vs the API", usd(saving), note)]
+    out = [cheapest, Headline("Monthly saving vs the API [USD/month]", usd_short(saving), note)]
     be = result.breakeven["api"]
-    out.append(Headline("Break-even volume",
-                        tokens(be.tokens_per_month) if be.tokens_per_month is not None else "—",
-                        be.reason, unit="tokens/month"))
+    be_note = be.reason if be.tokens_per_month is None else \
+        f"{number(round(be.tokens_per_month))} tokens a month: {be.reason}"
+    out.append(Headline("Break-even volume [tokens/month]",
+                        tokens(be.tokens_per_month) if be.tokens_per_month is not None else "—", be_note))
     pb = result.payback["api"]
     out.append(Headline("Payback month vs the API", f"month {pb.month}" if pb.month is not None else "—",
                         pb.reason))
-    irr = result.irr.get("api")
-    note = f"savings against the API over {s.horizon_months} months, discounted at {s.discount_rate:.0%}/year"
+    from tco.ui.fmt import irr as irr_text
+    irr = irr_text(result.irr.get("api"))
+    note = (f"{usd(result.npv_usd['api'])}: savings against the API over {s.horizon_months} months, "
+            f"discounted at {pct(s.discount_rate)}/year")
     if irr is not None:
-        note += f"; IRR {irr:.0%}/year"
-    out.append(Headline(f"NPV over {s.horizon_months} months", usd(result.npv_usd["api"]), note))
+        note += f"; IRR {irr}"
+    out.append(Headline(f"NPV over {s.horizon_months} months [USD]", usd_short(result.npv_usd["api"]), note))
     return out
 
 
@@ -237,7 +300,7 @@ h2 {{ font-size: 18px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 
            border-left: 4px solid var(--accent); }}
 .notices, .warnings {{ margin: 12px 0; padding: 10px 16px; background: #fff8e6; border: 1px solid #f0d9a0; }}
 .notices ul, .warnings ul {{ margin: 4px 0 0; padding-left: 20px; }}
-.headlines {{ display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin: 18px 0; }}
+.headlines {{ display: grid; grid-template-columns: repeat(5, 1fr); gap: 12px; margin: 18px 0; }}
 .headline {{ border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; break-inside: avoid; }}
 .headline .label {{ color: var(--muted); font-size: 13px; }}
 .headline .value {{ font-size: 22px; font-weight: 600; margin: 2px 0 4px; font-variant-numeric: tabular-nums; }}
@@ -252,7 +315,7 @@ td.source {{ color: var(--muted); font-size: 12px; }}
 table.assumptions {{ table-layout: fixed; }}
 table.assumptions td.num {{ white-space: normal; }}
 table.assumptions td.date, table.assumptions td.unit {{ font-size: 12px; overflow-wrap: break-word; }}
-td code {{ font-size: 12px; }}
+td code {{ font-size: 11px; }}
 .chart {{ margin: 8px 0 20px; break-inside: avoid; page-break-inside: avoid; }}
 .chart h3 {{ font-size: 15px; margin: 0 0 4px; }}
 .chart-body {{ width: 100%; }}
@@ -311,18 +374,21 @@ def _safe_href(link: str) -> bool:
 
 
 def _figure_html(fig, first: bool) -> str:
+    from tco.ui.charts import for_report  # the report's own sizes, margins and colours
+    fig = for_report(fig)
     # the figure's own height if it has one, so that its box never overlaps what follows
     height = f"{int(fig.layout.height or 420)}px"
     return fig.to_html(full_html=False, include_plotlyjs=True if first else False,
                        config=PLOTLY_CONFIG, default_width="100%", default_height=height)
 
 
-def _costs_table(result) -> str:
+def _costs_table(result, baseline: Mapping[str, Any] | None = None) -> str:
+    from tco.explain import api_name
     av = result.at_volume
     r = result.resolved
     sh = av["self_host"]
     rows = [
-        (f"API ({r.api.model_name})", av["api"]),
+        (f"API ({api_name(result, baseline)})", av["api"]),
         (f"Hosted open model ({r.hosted.model_name})", av["hosted_open"]),
         (f"Self-hosted {r.model.name} on {sh['gpus']}× {r.gpu.name}", sh),
     ]
@@ -335,25 +401,28 @@ def _costs_table(result) -> str:
         for name, x in rows)
     return ("<table class='paths'><thead><tr><th>Path</th><th>Monthly cost (month 1)</th>"
             "<th>Cost per 1M tokens</th></tr></thead><tbody>" + body + "</tbody></table>"
-            f"<p class='meta'>Self-hosting: {sh['replicas']} replica(s) of {sh['gpus_per_replica']} GPUs, "
+            f"<p class='meta'>Self-hosting: {_e(count(sh['replicas'], 'replica'))} of {_e(count(sh['gpus_per_replica'], 'GPU'))}, "
             f"running at {sh['utilisation']:.0%} of their max throughput on average; upfront "
             f"{_e(usd(sh['upfront_usd']))} in month 0.</p>")
 
 
-def _assumptions_html(result) -> str:
-    df = assumptions_table(result)
+def _assumptions_html(result, baseline: Mapping[str, Any] | None = None,
+                      files: Sequence[str] | None = None) -> str:
+    df = assumptions_table(result, baseline, files)
     body = "".join(
-        f"<tr><td>{_e(row.label)}<br><code>{_e(row.key)}</code></td><td class='num'>{_e(row.value)}</td>"
-        f"<td class='unit'>{_e(row.unit)}</td><td class='source'>{_e(row.source)}</td><td class='date'>{_e(row.date)}</td></tr>"
+        f"<tr><td>{_e(row.label)}<br><code>{_e(row.key).replace('_', '_<wbr>')}</code></td>"
+        f"<td class='num'>{_e(row.value)}</td><td class='source'>{_e(row.source)}</td><td class='date'>{_e(row.date)}</td></tr>"
         for row in df.itertuples())
-    return ("<table class='assumptions'><colgroup><col style='width:24%'><col style='width:16%'>"
-            "<col style='width:13%'><col style='width:35%'><col style='width:12%'></colgroup>"
-            "<thead><tr><th>Input</th><th>Value</th><th>Unit</th>"
+    # fixed widths that fit A4 and a 980 px page; long values and sources wrap inside their cell
+    return ("<table class='assumptions'><colgroup><col style='width:31%'><col style='width:19%'>"
+            "<col style='width:36%'><col style='width:14%'></colgroup>"
+            "<thead><tr><th>Input</th><th>Value</th>"
             "<th>Source</th><th>Date</th></tr></thead><tbody>" + body + "</tbody></table>")
 
 
 def html_report(result, figures: Mapping[str, object], link: str | None, verdict: str,
-                notices: Iterable[str] = (), *, generated: _dt.date | None = None) -> str:
+                notices: Iterable[str] = (), *, generated: _dt.date | None = None,
+                baseline: Mapping[str, Any] | None = None, files: Sequence[str] | None = None) -> str:
     """One self-contained HTML page: verdict, four headline numbers, the charts (interactive,
     plotly.js embedded once), costs at the current volume, assumptions, the arithmetic, the link
     to the full model, and the warnings. Opens offline; requests nothing from any host.
@@ -362,7 +431,10 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
     ``link``: the share link of the scenario (shown as text; clickable only if http(s)).
     ``notices``: what the share link could not keep (shown as given, escaped).
     ``generated``: the report's date (default: today).
+    ``baseline``, ``files``: the bill summary of the link and the names of the imported files, so
+    that an API path priced at the bills is named and sourced after them.
     """
+    from tco.explain import api_name
     r = result.resolved
     s = r.scenario
     day = (generated or _dt.date.today()).isoformat()
@@ -380,7 +452,7 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
         "<header>",
         "<h1>LLM self-hosting: total cost of ownership</h1>",
         f"<p class='meta'>Report of {_e(day)} · {_e(r.model.name)} on {_e(sh['gpus'])}× {_e(r.gpu.name)} "
-        f"({_e(s.acquisition.replace('_', ' '))}) against {_e(r.api.model_name)} and "
+        f"({_e(s.acquisition.replace('_', ' '))}) against {_e(api_name(result, baseline))} and "
         f"{_e(r.hosted.model_name)} at {_e(tokens(s.tokens_per_month))} tokens a month</p>",
         "</header>",
         f"<p class='verdict'>{_e(verdict)}</p>",
@@ -391,13 +463,13 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
                      "everything:</strong><ul>" + "".join(f"<li>{_e(n)}</li>" for n in notices)
                      + "</ul></div>")
     parts.append("<section class='headlines'>")
-    for h in headlines(result):
+    for h in headlines(result, baseline):
         parts.append(f"<div class='headline'><div class='label'>{_e(h.label)}</div>"
                      f"<div class='value'>{_e(h.value)}"
                      + (f" <span class='unit'>{_e(h.unit)}</span>" if h.unit and h.value != "—" else "")
                      + f"</div><div class='note'>{_e(h.note)}</div></div>")
     parts.append("</section>")
-    parts.append("<h2>Cost of each path at the current volume</h2>" + _costs_table(result))
+    parts.append("<h2>Cost of each path at the current volume</h2>" + _costs_table(result, baseline))
 
     if figures:
         parts.append("<h2>Charts</h2>")
@@ -409,7 +481,8 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
     parts.append("<h2>Assumptions</h2>")
     parts.append(f"<p class='meta'>API and hosted prices: genai-prices catalog as of "
                  f"{_e(catalog.price_catalog_date())}. Defaults reviewed {_e(DEFAULTS_DATE)}.</p>")
-    parts.append(_assumptions_html(result))
+    parts.append(_assumptions_html(result, baseline, files))
+    parts.append(f"<p class='meta'>{_e(batch_note(result))}</p>")
 
     parts.append("<h2>Show the arithmetic</h2><details open><summary>Every step from the inputs to "
                  "the headline numbers</summary><ol class='steps'>"

@@ -27,7 +27,7 @@ import streamlit as st
 from tco import catalog, share
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
-from tco.ui import firstpaint, inputs, report, serving, theme, views
+from tco.ui import charts, firstpaint, inputs, report, serving, theme, views
 from tco.ui.fmt import cells, md, pct, text, tokens, usd
 
 CFO_VIEW = "cfo"
@@ -47,8 +47,9 @@ LOOPBACK_NOTE = ("This link opens only on this computer: its address, 127.0.0.1 
                  "(section \"Sharing with colleagues\"), which serves it on your network under a name they can "
                  "open; or send the HTML report below.")
 
-#: Height of each chart in the CFO view [px]: two side by side under the four numbers.
-CFO_CHART_HEIGHT = 280
+#: Height of each chart in the CFO view [px]: two side by side under the five numbers and the
+#: verdict (262 keeps the whole case on one 1440x900 screen with the three-path verdict).
+CFO_CHART_HEIGHT = 262
 #: Row height of the assumptions table in the CFO view [px].
 CFO_ROW_HEIGHT = 30
 
@@ -80,8 +81,8 @@ breakeven_figure = views.breakeven_figure
 payback_figure = views.payback_figure
 
 
-def report_figures(s: Scenario, r: Result) -> dict[str, go.Figure]:
-    return {"Monthly cost against volume (break-even)": breakeven_figure(s, r),
+def report_figures(s: Scenario, r: Result, baseline: Mapping[str, Any] | None = None) -> dict[str, go.Figure]:
+    return {"Monthly cost against volume (break-even)": breakeven_figure(s, r, baseline),
             "Cumulative net savings against the API (payback)": payback_figure(s, r)}
 
 
@@ -195,10 +196,12 @@ def render(ctx: views.Context) -> None:
 def _downloads(ctx: views.Context, link: str, q: str) -> None:
     s, r = ctx.scenario, ctx.result
     notices = tuple(st.session_state.get(inputs.NOTICES_KEY, ()))
-    verdict = views.verdict(r)
+    verdict = views.verdict(r, ctx.baseline)
+    files = bill_files(ctx)
 
     def html_bytes() -> bytes:
-        return report.html_report(r, report_figures(s, r), link, verdict, notices).encode("utf-8")
+        return report.html_report(r, report_figures(s, r, ctx.baseline), link, verdict, notices,
+                                  baseline=ctx.baseline, files=files).encode("utf-8")
 
     cols = st.columns(3)
     cols[0].download_button("HTML report", html_bytes, file_name="tco-report.html",
@@ -234,23 +237,31 @@ def _downloads(ctx: views.Context, link: str, q: str) -> None:
 
 # --- the CFO view --------------------------------------------------------------------------------
 
-def key_assumptions(r: Result, baseline: Mapping[str, Any] | None = None) -> list[dict[str, str]]:
+def bill_files(ctx: views.Context) -> list[str]:
+    """Names of the imported files behind the bill summary (known on the page that imported them)."""
+    return list(st.session_state.get(inputs.BILL_FILES_KEY) or ()) if ctx.baseline else []
+
+
+def key_assumptions(r: Result, baseline: Mapping[str, Any] | None = None,
+                    files: list[str] | None = None) -> list[dict[str, str]]:
     """The assumptions a CFO asks about, as the engine used them, with their sources and dates;
     ``baseline`` (the bill summary of the link) adds a row saying what the bills showed."""
+    from tco.explain import api_name
     res = r.resolved
     s, p = res.scenario, res.params
     sh = r.at_volume["self_host"]
-    table = {row.key: row for row in report.assumptions_table(r).itertuples()}
+    table = {row.key: row for row in report.assumptions_table(r, baseline, files).itertuples()}
 
     def origin(*keys: str) -> tuple[str, str]:
         """(source, date) of a row: of an input set in this scenario if any, else of the first."""
-        row = next((table[k] for k in keys if table[k].source.startswith("set in this scenario")), table[keys[0]])
+        row = next((table[k] for k in keys if table[k].source.startswith(("set in this scenario", "your"))),
+                   table[keys[0]])
         return row.source, row.date
     api = res.api
     rows = [
         ("Volume", f"{tokens(s.tokens_per_month)} tokens/month, growing {pct(s.growth_per_month, 1)} a month",
          *origin("tokens_per_month", "growth_per_month")),
-        ("API", f"{api.model_name}: ${p.api_input_usd_per_mtok:g} in · ${p.api_cached_input_usd_per_mtok:g} "
+        ("API", f"{api_name(r, baseline)}: ${p.api_input_usd_per_mtok:g} in · ${p.api_cached_input_usd_per_mtok:g} "
                 f"cached · ${p.api_output_usd_per_mtok:g} out per 1M tokens",
          *origin("api_input_usd_per_mtok", "api_cached_input_usd_per_mtok", "api_output_usd_per_mtok")),
         ("Open model", f"{res.model.name} at {s.precision.upper()}", res.model.source, res.model.date),
@@ -279,12 +290,12 @@ def key_assumptions(r: Result, baseline: Mapping[str, Any] | None = None) -> lis
                  f"API and hosted prices; the other defaults reviewed {DEFAULTS_DATE}",
                  catalog.price_catalog_date()))
     # an input set in this scenario: say so, without the default's long provenance
-    return [{"Assumption": a, "Value": v, "Source": src.split(" (default ")[0], "Date": d} for a, v, src, d in rows]
+    return [{"Assumption": a, "Value": v, "Source": src, "Date": d} for a, v, src, d in rows]
 
 
 def render_cfo(ctx: views.Context) -> None:
     """The read-only CFO view: one screen, no inputs, the engine's numbers for the linked scenario."""
-    st.markdown(CFO_CSS, unsafe_allow_html=True)  # static CSS only
+    st.markdown(CFO_CSS + views.METRIC_CSS, unsafe_allow_html=True)  # static CSS only
     # the full model opens at the same scenario: the same query without view=cfo
     full_link = absolute_link(query(ctx) if ctx.scenario is not None else share.encode(Scenario()))[0]
     head, back = st.columns([5, 1], vertical_alignment="center")
@@ -298,31 +309,39 @@ def render_cfo(ctx: views.Context) -> None:
                    + "\n".join(f"- {text(n)}" for n in notices), icon="⚠️")  # values as code, never links
     r, s = ctx.result, ctx.scenario
     if r is None:
-        st.error(f"This scenario cannot be computed: {md(ctx.error or 'unknown error')}", icon="🚫")
+        views.render_rejected(ctx)
         return
-    st.markdown(f"##### {md(views.verdict(r))}")
-    cols = st.columns(4, border=True)
-    for col, h in zip(cols, report.headlines(r)):
+    st.markdown(f"##### {md(views.verdict(r, ctx.baseline))}")
+    heads = report.headlines(r, ctx.baseline)
+    cols = st.columns(len(heads), border=True)
+    for col, h in zip(cols, heads):
         col.metric(h.label, h.text, help=md(h.note[:1].upper() + h.note[1:] + "."))
-    rows = key_assumptions(r, ctx.baseline)
+    rows = key_assumptions(r, ctx.baseline, bill_files(ctx))
     table_height = CFO_ROW_HEIGHT * (len(rows) + 1) + 3
     if firstpaint.stage() < firstpaint.PAGE:  # the first run paints the numbers alone
         firstpaint.placeholder(CFO_CHART_HEIGHT + 40 + table_height, "Drawing the charts…")
         return
     left, right = st.columns(2)
-    # the page's figures, shorter: one legend line over the payback chart needs less room on top,
-    # and the payback label goes above its star so it never sits on the month axis
-    pay = payback_figure(s, r)
-    pay.update_layout(height=CFO_CHART_HEIGHT, legend=dict(font=dict(size=11)), margin=dict(t=36))
-    pay.update_traces(textposition="top left", selector=lambda tr: (tr.meta or {}).get("role") == "payback")
-    be = breakeven_figure(s, r)
+    # the page's figures, shorter, with the legend under the plot (on a phone a legend on top
+    # took half the chart) and no mode bar (it covered the legend and the axis titles)
+    pay = charts.legend_below(payback_figure(s, r))
+    pay.update_layout(height=CFO_CHART_HEIGHT, legend=dict(font=dict(size=11)))
+    pay.update_yaxes(title_text="Net savings [USD]")  # the long title is longer than a short chart
+    be = charts.legend_below(breakeven_figure(s, r, ctx.baseline))
     be.update_layout(height=CFO_CHART_HEIGHT, legend=dict(font=dict(size=11)))
+    be.update_yaxes(title_text="Cost [USD/month]")
+    be.update_xaxes(title_text="Volume [tokens/month]")
+    # the paths' short names: the models are in the verdict, and long names ran off a phone
+    for tr in be.data:
+        path = (tr.meta or {}).get("path")
+        if (tr.meta or {}).get("role") == "curve" and path in theme.NAMES:
+            tr.name = theme.NAMES[path]
     with left:
         st.caption("**Payback**: cumulative net savings against the API, month by month")
-        views.plot(pay, "cfo_payback")
+        views.plot(pay, "cfo_payback", theme.STATIC_CONFIG)
     with right:
         st.caption("**Break-even**: monthly cost of each path against monthly volume")
-        views.plot(be, "cfo_breakeven")
+        views.plot(be, "cfo_breakeven", theme.STATIC_CONFIG)
     if firstpaint.ready():
         st.dataframe(cells(pd.DataFrame(rows)), hide_index=True, width="stretch", row_height=CFO_ROW_HEIGHT, height=table_height,
                      column_config={"Assumption": st.column_config.TextColumn(width="small"),

@@ -23,22 +23,34 @@ COMPONENT_NAMES = {
 }
 
 WINDOW = (12, 18)  # months finance teams expect a payback in
-WINDOW_FILL = "rgba(46, 160, 67, 0.12)"
+WINDOW_FILL = "rgba(46, 160, 67, 0.14)"
+WINDOW_INK = "#2d9a4a"  # readable on a light and a dark background
 GRID = "#e6e9ef"
+#: Lines and text that are not a path's: a mid grey that reads on a light and on a dark page.
+MUTED = "#8c959f"
+#: Cells of a heatmap where there is no payback within the horizon (their own labelled colour).
+NO_PAYBACK = "#9ea7b3"
 FONT = "Source Sans Pro, sans-serif"
 CHART_HEIGHT = 420  # [px] every figure unless it says otherwise
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+#: The CFO view and the report: no mode bar over the legend and the axis titles.
+STATIC_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
 def base_layout(**overrides) -> dict:
-    """Layout shared by every figure: white, thin grid, legend on top, compact margins."""
+    """Layout shared by every figure: thin grid, legend on top, compact margins that grow to fit
+    the tick labels and axis titles (automargin).
+
+    No background, font or grid colour: on the page Streamlit's theme fills them in, light or dark,
+    as the browser prefers; :func:`tco.ui.charts.for_report` sets them for paper."""
     # "none" instead of "plotly_white": Plotly deep-copies the template into every figure, which
     # was most of the page's run time; the few styles it gave are set here.
     layout = dict(
-        template="none", paper_bgcolor="white", plot_bgcolor="white",
-        font=dict(family=FONT, size=13, color="#1b1f24"),
+        template="none", font=dict(family=FONT, size=13),
         margin=dict(l=10, r=10, t=40, b=10), height=CHART_HEIGHT, hovermode="closest",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
     )
     layout.update(overrides)
+    for axis in ("xaxis", "yaxis"):
+        layout[axis] = {"automargin": True, **layout.get(axis, {})}
     return layout

@@ -13,11 +13,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from tco import catalog
+from tco import catalog, explain
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
 from tco.ui import charts, data, firstpaint, theme
-from tco.ui.fmt import cells, md, month, pct, per_mtok, text, tokens, usd
+from tco.ui.fmt import value as fvalue
+from tco.ui.fmt import cells, count, md, month, number, pct, per_mtok, text, tokens, usd, usd_short
+from tco.ui.fmt import irr as irr_text
+from tco.ui.inputs import BILL_FILES_KEY
 
 
 @dataclass
@@ -34,46 +37,61 @@ class Context:
 
 # --- words -------------------------------------------------------------------------------------
 
-def labels(r: Result) -> dict[str, str]:
-    """Legend names with the models in them."""
+def labels(r: Result, baseline: dict | None = None) -> dict[str, str]:
+    """Legend names with the models in them; the API path is "your bills (...)" while the
+    bills' prices are in force (``baseline``: the link's bill summary)."""
     res = r.resolved
-    return {"api": f"API: {res.api.model_name}", "hosted_open": f"Hosted: {res.hosted.model_name}",
+    return {"api": f"API: {explain.api_name(r, baseline)}", "hosted_open": f"Hosted: {res.hosted.model_name}",
             "self_host": f"Self-hosted: {res.model.name} on {res.gpu.name}"}
 
 
-def verdict(r: Result) -> str:
-    """One sentence in plain words, built only from the engine's results and reasons."""
+def verdict(r: Result, baseline: dict | None = None) -> str:
+    """One paragraph in plain words (:func:`tco.explain.verdict`): the cheapest path first, then
+    self-hosting against the API, what it rests on, and the quality caveat."""
+    return explain.verdict(r, baseline)
+
+
+def _crossing(r: Result, path: str) -> tuple[str, str]:
+    """(compact, exact) break-even volume, or ("none", reason)."""
+    v = r.breakeven[path].tokens_per_month
+    if v is None:
+        return "none", "none"
+    return tokens(v), f"{number(round(v))} tokens/month"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One headline number as shown: the label carries the unit, the value is compact enough to
+    fit its box at 1280 px (tests/browser/test_layout_browser.py), the exact value is in the help."""
+    label: str
+    value: str
+    exact: str
+
+
+def headline_metrics(r: Result) -> list[Metric]:
+    """The eight headline numbers, in page order (tests compare them with the engine's numbers)."""
     s = r.resolved.scenario
-    sh, api = r.at_volume["self_host"], r.at_volume["api"]
-    pay = r.payback["api"]
-    fleet = f"{sh['gpus']}× {r.resolved.gpu.name}"
-    head = (f"At {tokens(s.tokens_per_month)} tokens a month, self-hosting {r.resolved.model.name} on {fleet} "
-            f"costs {usd(sh['monthly_usd'])} a month against {usd(api['monthly_usd'])} for "
-            f"{r.resolved.api.model_name}")
-    if pay.month is not None:
-        return f"{head}; it pays back in month {pay.month}: {pay.reason}."
-    return f"{head}; it does not pay back within {s.horizon_months} months: {pay.reason}."
-
-
-def _crossing_text(r: Result, path: str) -> str:
-    c = r.breakeven[path]
-    return f"{tokens(c.tokens_per_month)} tokens" if c.tokens_per_month is not None else "none"
+    sh, api, hosted = r.at_volume["self_host"], r.at_volume["api"], r.at_volume["hosted_open"]
+    saving = api["monthly_usd"] - sh["monthly_usd"]
+    be_short, be_exact = _crossing(r, "api")
+    pay = r.payback["api"].month
+    return [
+        Metric("Self-hosted [$/mo]", usd_short(sh["monthly_usd"]), f"{usd(sh['monthly_usd'])} a month"),
+        Metric("Commercial API [$/mo]", usd_short(api["monthly_usd"]), f"{usd(api['monthly_usd'])} a month"),
+        Metric("Hosted open [$/mo]", usd_short(hosted["monthly_usd"]),
+               f"{usd(hosted['monthly_usd'])} a month"),
+        Metric("Savings vs API [$/mo]", usd_short(saving), f"{usd(saving)} a month"),
+        Metric("Break-even [tokens/mo]", be_short, be_exact),
+        Metric("Payback vs API [month]", str(pay) if pay is not None else f"> {s.horizon_months}",
+               month(pay) if pay is not None else f"not within {s.horizon_months} months"),
+        Metric(f"NPV over {s.horizon_months} mo [$]", usd_short(r.npv_usd["api"]), usd(r.npv_usd["api"])),
+        Metric("GPUs", f"{sh['gpus']:,}", count(sh["gpus"], "GPU")),
+    ]
 
 
 def headline_values(r: Result) -> dict[str, str]:
-    """The headline metrics as shown (tests compare these strings with the engine's numbers)."""
-    sh = r.at_volume["self_host"]
-    return {
-        "Self-hosted": f"{usd(sh['monthly_usd'])}/mo",
-        "Commercial API": f"{usd(r.at_volume['api']['monthly_usd'])}/mo",
-        "Hosted open model": f"{usd(r.at_volume['hosted_open']['monthly_usd'])}/mo",
-        "Savings vs API": f"{usd(r.at_volume['api']['monthly_usd'] - sh['monthly_usd'])}/mo",
-        "Break-even vs API": _crossing_text(r, "api"),
-        "Payback vs API": month(r.payback["api"].month) if r.payback["api"].month is not None
-        else f"> {r.resolved.scenario.horizon_months} months",
-        f"NPV over {r.resolved.scenario.horizon_months} months": usd(r.npv_usd["api"]),
-        "GPUs": f"{sh['gpus']} GPUs",
-    }
+    """The headline metrics as shown, label -> value."""
+    return {m.label: m.value for m in headline_metrics(r)}
 
 
 # --- top of the page ---------------------------------------------------------------------------
@@ -83,11 +101,37 @@ def render_notices(notices: tuple[str, ...]) -> None:
         st.warning(text(n), icon="⚠️")  # a link's values: shown as code, never as links or markup
 
 
+#: What to change when the capacity model rejects a scenario.
+REJECTED_HINT = ("Change the GPU, the weight precision, the GPUs per replica or the request lengths "
+                 "(Self-hosting and Workload groups); the API and hosted numbers do not depend on the GPUs.")
+
+
+def render_rejected(ctx: Context) -> None:
+    """A scenario that cannot be computed: the validator's or the engine's message (as outside
+    text: :func:`tco.ui.fmt.text`), what to change, and, when only the self-hosted fleet is
+    impossible, the API and hosted open model's monthly costs anyway."""
+    st.error(f"This scenario cannot be computed: {text(ctx.error or 'unknown error')}", icon="🚫")
+    if ctx.scenario is None:  # an input outside its range: the message names it and the range
+        return
+    from tco.model import per_token_paths
+    try:
+        paths = per_token_paths(ctx.scenario)
+    except ValueError as e:
+        st.caption(md(str(e)))
+        return
+    st.info(md(REJECTED_HINT), icon="🛠️")
+    cols = st.columns(2, border=True)
+    for col, (key, title) in zip(cols, (("api", "Commercial API"), ("hosted_open", "Hosted open model"))):
+        x = paths[key]
+        col.metric(title, f"{usd(x['monthly_usd'])}/mo",
+                   help=md(f"{x['name']} ({x['ref']}), {per_mtok(x['usd_per_mtok'])} blended."))
+
+
 def render_verdict(ctx: Context) -> None:
     r = ctx.result
     if r is None:
         return
-    st.markdown(f"##### {md(verdict(r))}")
+    st.markdown(f"##### {md(verdict(r, ctx.baseline))}")
     for w in r.resolved.warnings:
         st.info(md(w))
 
@@ -97,39 +141,55 @@ def _sentence(text: str) -> str:
 
 
 
+#: Static CSS: a metric's label wraps onto a second line instead of ending in "…" on a narrow box.
+METRIC_CSS = ("<style>[data-testid='stMetricLabel'] p, [data-testid='stMetricLabel'] div "
+              "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}</style>")
+
+
 def render_headline(ctx: Context) -> None:
     r = ctx.result
     if r is None:
         return
-    hv = headline_values(r)
+    st.markdown(METRIC_CSS, unsafe_allow_html=True)  # static CSS only, no outside text
+    m = headline_metrics(r)
     sh, api, hosted = r.at_volume["self_host"], r.at_volume["api"], r.at_volume["hosted_open"]
     res = r.resolved
-    row1 = st.columns(4, border=True)
-    row1[0].metric("Self-hosted", hv["Self-hosted"],
-                   help=f"{res.model.name} at {res.scenario.precision} on {sh['gpus']}× {res.gpu.name}, "
-                        f"{per_mtok(sh['usd_per_mtok'])}; upfront {usd(sh['upfront_usd'])} in month 0.")
-    row1[1].metric("Commercial API", hv["Commercial API"],
-                   help=f"{res.api.model_name} ({res.api.model_ref}), {per_mtok(api['usd_per_mtok'])} blended.")
-    row1[2].metric("Hosted open model", hv["Hosted open model"],
-                   help=f"{res.hosted.model_name} ({res.hosted_ref}), {per_mtok(hosted['usd_per_mtok'])} blended.")
     saving = api["monthly_usd"] - sh["monthly_usd"]
-    row1[3].metric("Savings vs API", hv["Savings vs API"],
-                   delta="self-hosting cheaper" if saving > 0 else "API cheaper",
-                   delta_color="normal" if saving > 0 else "inverse",
-                   help="API monthly cost minus self-hosted monthly cost at this volume (month-1 prices).")
+    row1 = st.columns(4, border=True)
+    row1[0].metric(m[0].label, m[0].value,
+                   help=md(f"{m[0].exact}: {res.model.name} at {res.scenario.precision.upper()} on "
+                           f"{sh['gpus']}× {res.gpu.name}, {per_mtok(sh['usd_per_mtok'])}; upfront "
+                           f"{usd(sh['upfront_usd'])} in month 0."))
+    row1[1].metric(m[1].label, m[1].value,
+                   help=md(f"{m[1].exact}: {res.api.model_name} ({res.api.model_ref}), "
+                           f"{per_mtok(api['usd_per_mtok'])} blended."))
+    row1[2].metric(m[2].label, m[2].value,
+                   help=md(f"{m[2].exact}: {res.hosted.model_name} ({res.hosted_ref}), "
+                           f"{per_mtok(hosted['usd_per_mtok'])} blended."))
+    # the arrow and its colour say what the number says: down and red when self-hosting costs more
+    if saving > 0:
+        delta, arrow, colour = "self-hosting cheaper", "up", "green"
+    elif saving < 0:
+        delta, arrow, colour = "API cheaper", "down", "red"
+    else:
+        delta, arrow, colour = "same cost", "off", "gray"
+    row1[3].metric(m[3].label, m[3].value, delta=delta, delta_arrow=arrow, delta_color=colour,
+                   help=md(f"{m[3].exact}: the API's monthly cost minus self-hosting's at this volume "
+                           "(month-1 prices)."))
     row2 = st.columns(4, border=True)
-    row2[0].metric("Break-even vs API", hv["Break-even vs API"],
-                   help=_sentence(r.breakeven["api"].reason))
-    row2[1].metric("Payback vs API", hv["Payback vs API"], help=_sentence(r.payback["api"].reason))
-    npv_label = f"NPV over {res.scenario.horizon_months} months"
+    row2[0].metric(m[4].label, m[4].value, help=md(f"{m[4].exact}. " if m[4].exact != "none" else "")
+                   + _sentence(r.breakeven["api"].reason))
+    row2[1].metric(m[5].label, m[5].value, help=_sentence(r.payback["api"].reason))
     irr = r.irr["api"]
-    row2[2].metric(npv_label, hv[npv_label],
-                   help=f"Net present value of the savings against the API at {res.scenario.discount_rate:.0%}/year, "
-                        f"upfront costs and resale value included. IRR: {pct(irr, 1) if irr is not None else 'none'}.")
-    row2[3].metric("GPUs", hv["GPUs"], delta=f"{pct(sh['utilisation'])} utilised", delta_color="off",
+    row2[2].metric(m[6].label, m[6].value,
+                   help=md(f"{m[6].exact}: net present value of the savings against the API at "
+                           f"{pct(res.scenario.discount_rate)}/year, upfront costs and resale value included. "
+                           f"IRR: {irr_text(irr) or 'none'}."))
+    row2[3].metric(m[7].label, m[7].value, delta=f"{pct(sh['utilisation'])} utilised", delta_color="off",
                    delta_arrow="off",
-                   help=f"{sh['replicas']} replica(s) of {sh['gpus_per_replica']}× {res.gpu.name}; average utilisation of "
-                        f"their throughput at the operating point ({sh['throughput_source']}: {sh['throughput_detail']}).")
+                   help=md(f"{count(sh['replicas'], 'replica')} of {sh['gpus_per_replica']}× {res.gpu.name}; "
+                           f"average utilisation of their throughput at the operating point ({sh['throughput_source']}: "
+                           f"{sh['throughput_detail']})."))
     st.caption(md(capacity_line(r)))
 
 
@@ -153,11 +213,11 @@ def capacity_line(r: Result) -> str:
 
 # --- sections ----------------------------------------------------------------------------------
 
-def plot(fig, key: str | None = None) -> None:
+def plot(fig, key: str | None = None, config: dict | None = None) -> None:
     """A Plotly figure at full width, or its placeholder until the browser's first paint
     (tco/ui/firstpaint.py says why)."""
     if firstpaint.ready():
-        st.plotly_chart(fig, width="stretch", config=theme.PLOTLY_CONFIG, key=key)
+        st.plotly_chart(fig, width="stretch", config=config or theme.PLOTLY_CONFIG, key=key)
     else:
         firstpaint.placeholder(fig.layout.height or theme.CHART_HEIGHT)
 
@@ -169,7 +229,7 @@ def _needs_result(ctx: Context) -> bool:
     return True
 
 
-def breakeven_figure(s: Scenario, r: Result):
+def breakeven_figure(s: Scenario, r: Result, baseline: dict | None = None):
     """The break-even chart: each path's monthly cost against volume, crossings at the engine's
     exact break-even volumes (they are points of the swept grid), the current volume marked."""
     x, out = data.cost_curves(s, r)
@@ -181,7 +241,7 @@ def breakeven_figure(s: Scenario, r: Result):
             i = int(np.argmin(np.abs(x - v)))
             crossings[path] = (float(x[i]), float(out[f"{path}_usd"][i]))
     current = {p: r.at_volume[p]["monthly_usd"] for p in theme.PATHS}
-    return charts.breakeven_figure(x, monthly, crossings, s.tokens_per_month, current, labels(r))
+    return charts.breakeven_figure(x, monthly, crossings, s.tokens_per_month, current, labels(r, baseline))
 
 
 def payback_figure(s: Scenario, r: Result):
@@ -197,7 +257,7 @@ def break_even(ctx: Context) -> None:
     if not _needs_result(ctx):
         return
     r = ctx.result
-    plot(breakeven_figure(ctx.scenario, r), "fig_breakeven")
+    plot(breakeven_figure(ctx.scenario, r, ctx.baseline), "fig_breakeven")
     for path, name in (("api", "the API"), ("hosted_open", "the hosted open model")):
         st.caption(f"Break-even vs {name}: {md(r.breakeven[path].reason)}.")
 
@@ -225,15 +285,19 @@ def sweeps(ctx: Context) -> None:
         y_title = f"{meta(key)['label']} [{meta(key)['unit']}]"
         cur_y = float(getattr(r.resolved.params, key)) if key != "staff_fte" else s.staff_fte
         y_fmt = (lambda v: usd(v)) if key.endswith("_usd") else (lambda v: f"{v:.2f}")
+        if "usd" in key:
+            y_fmt = lambda v, unit=meta(key)["unit"]: fvalue(unit, round(v, 2))  # noqa: E731
         fig = charts.heatmap_figure(x, ys, z, kind=kind, y_title=y_title, frontier_x=out["breakeven_vs_api_tokens"][:, 0],
                                     current=(max(s.tokens_per_month, float(x.min())), cur_y), y_fmt=y_fmt,
                                     horizon=s.horizon_months)
         with col:
+            what_y = meta(key)["label"]
             st.markdown(f"**{'Payback month' if kind == 'payback' else 'Monthly savings'} by volume and "
-                        f"{meta(key)['label'].lower()}**")
+                        f"{what_y[:1].lower() + what_y[1:]}**")
             plot(fig, f"fig_heat_{second}")
     st.caption("Dashed line: the engine's break-even volume against the API for each row; right of it "
-               "self-hosting is no dearer per month. Blank cells: no payback within the horizon.")
+               f"self-hosting is no dearer per month. Grey cells: no payback within {s.horizon_months} months. "
+               "Volumes from a tenth of the lowest break-even to 100× the highest (within 1M–100B).")
 
 
 def money(ctx: Context) -> None:
@@ -246,21 +310,24 @@ def money(ctx: Context) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**Total cost over {s.horizon_months} months, by component**")
-        plot(charts.breakdown_figure(totals, labels(r), s.horizon_months), "fig_breakdown")
+        plot(charts.breakdown_figure(totals, labels(r, ctx.baseline), s.horizon_months), "fig_breakdown")
         tv = float(f["terminal_value"])
         if tv:
             st.caption(f"Not shown: resale value of the owned GPUs at the end of the horizon, {usd(tv)}, "
                        "which the NPV counts.")
     with right:
         st.markdown("**Cost per 1M tokens against utilisation**")
-        x, out = data.cost_curves(s, r)
-        per_m = out["self_host_usd_per_mtok"]
         sh = r.at_volume["self_host"]
         flat = {"api": r.at_volume["api"]["usd_per_mtok"], "hosted_open": r.at_volume["hosted_open"]["usd_per_mtok"]}
         if not all(map(math.isfinite, flat.values())):  # volume 0: per-token prices from a 1M-token month
+            _x, out = data.cost_curves(s, r)
             flat = {p: float(out[f"{p}_usd_per_mtok"][0]) for p in flat}
-        plot(charts.unit_cost_figure(out["utilisation"], per_m, flat, (sh["utilisation"], sh["usd_per_mtok"]),
-                                      labels(r)), "fig_unit_cost")
+        plot(charts.unit_cost_figure(data.unit_cost_lines(s, r), flat, (sh["utilisation"], sh["usd_per_mtok"]),
+                                      labels(r, ctx.baseline)), "fig_unit_cost")
+        st.caption(f"Each line: a fleet of that many replicas from idle to full. Full means "
+                   f"{pct(s.target_utilisation)} of the maximum throughput at the peak hour, which is "
+                   f"{pct(s.target_utilisation / s.peak_to_average)} on average at a peak {number(s.peak_to_average)}× "
+                   "the average: the axis ends there.")
     st.markdown("**Replica options** at this volume and latency target (the cheapest is chosen; set "
                 "*GPUs per replica* in the sidebar to fix one)")
     opts = data.replica_options(s)
@@ -293,8 +360,8 @@ def arithmetic(ctx: Context) -> None:
             v = float(v)
         except (TypeError, ValueError):
             continue
-        rows.append({"Engine input": name, "Value": f"{v:,.6g}",
-                     "Unit": meta(name)["unit"] if name in FIELDS else _param_unit(name)})
+        unit = meta(name)["unit"] if name in FIELDS else _param_unit(name)
+        rows.append({"Engine input": name, "Value": fvalue(unit, v) if unit != "code" else f"{v:g}"})
     with st.expander("Numbers the engine used (inputs with catalog values filled in)"):
         st.dataframe(cells(pd.DataFrame(rows)), hide_index=True, width="stretch")
 
@@ -302,6 +369,8 @@ def arithmetic(ctx: Context) -> None:
 def _param_unit(name: str) -> str:
     if name.endswith("_usd_per_mtok"):
         return "USD/1M tokens"
+    if name.endswith("_usd"):
+        return "USD"
     return {"tdp_w": "W", "acquisition_code": "code", "replica_output_tokens_per_s": "output tokens/s"}.get(name, "")
 
 
@@ -309,6 +378,15 @@ def assumptions(ctx: Context) -> None:
     """Every input with value, unit, source and date; works even when the engine rejected the scenario."""
     r = ctx.result
     gpus, models = catalog.gpus(), catalog.models()
+    if r is not None:  # the report's table: one place says where each value comes from
+        from tco.ui import report
+        files = st.session_state.get(BILL_FILES_KEY) if ctx.baseline else None
+        df = report.assumptions_table(r, ctx.baseline, files).rename(columns={
+            "group": "Group", "label": "Input", "key": "Key", "value": "Value", "unit": "Unit",
+            "source": "Source", "date": "Date"})[["Group", "Input", "Key", "Value", "Unit", "Source", "Date"]]
+        _assumption_tables(df, gpus, models)
+        st.caption(md(report.batch_note(r)))
+        return
     gpu = gpus.get(ctx.values.get("gpu"))
     model = models.get(ctx.values.get("open_model"))
     resolved = r.resolved if r is not None else None
@@ -317,37 +395,46 @@ def assumptions(ctx: Context) -> None:
         m = f.metadata
         value = ctx.values.get(key)
         source, date = m["source"] or "your choice", DEFAULTS_DATE
-        shown = format_value(key, value) if value is not None else "catalog"
+        shown = (fvalue(m["unit"], value) if isinstance(value, (int, float)) and not isinstance(value, bool)
+                 else format_value(key, value) if value is not None else "catalog")
         if key == "gpu" and gpu:
             shown, source, date = f"{gpu.name} ({value})", gpu.spec_source, gpu.spec_date
         elif key == "open_model" and model:
             shown, source, date = f"{model.name} ({value})", model.source, model.date
         elif key in ("gpu_hour_usd", "gpu_price_usd") and value is None and gpu:
-            shown = f"{gpu.on_demand_usd_per_hour:g}" if key == "gpu_hour_usd" else f"{gpu.purchase_usd_per_gpu:,.0f}"
-            shown += " (catalog)"
+            shown = fvalue(m["unit"], gpu.on_demand_usd_per_hour if key == "gpu_hour_usd"
+                           else gpu.purchase_usd_per_gpu) + " (catalog)"
             source, date = gpu.price_source, gpu.price_date
         elif key in ("api_model", "hosted_model") and resolved is not None:
             pr = resolved.api if key == "api_model" else resolved.hosted
             shown, source, date = pr.model_ref, pr.source, pr.date
         elif key.endswith("_usd_per_mtok") and value is None and resolved is not None:
             pr = resolved.api if key.startswith("api_") else resolved.hosted
-            shown = f"{float(getattr(resolved.params, key)):g} (catalog)"
+            shown = f"{fvalue(m['unit'], float(getattr(resolved.params, key)))} (catalog)"
             source, date = pr.source, pr.date
         elif value != f.default:
-            source = "set on this page"
-        rows.append({"Group": m["group"], "Input": m["label"], "Key": key, "Value": shown, "Unit": m["unit"],
+            source = (f"set in this scenario (default: {format_value(key, f.default)})" if f.default is not None
+                      else "set in this scenario")
+        rows.append({"Group": m["group"], "Input": m["label"], "Key": key, "Value": shown,
                      "Source": source, "Date": date})
-    st.dataframe(cells(pd.DataFrame(rows)), hide_index=True, width="stretch", height=560)
+    _assumption_tables(pd.DataFrame(rows), gpus, models)
+
+
+def _assumption_tables(df: pd.DataFrame, gpus, models) -> None:
+    """The assumptions as a static table: every cell wraps, nothing is cut."""
+    st.table(cells(df), hide_index=True)
     st.caption(f"API prices: genai-prices catalog, newest price change {catalog.price_catalog_date()}; "
                f"defaults reviewed {DEFAULTS_DATE}.")
     with st.expander("GPU and model catalogs (data/gpus.csv, data/models.csv)"):
         st.dataframe(cells(pd.DataFrame([{"GPU": g.name, "Memory [GB]": g.memory_gb, "On demand [USD/h]": g.on_demand_usd_per_hour,
                                     "Purchase [USD]": g.purchase_usd_per_gpu, "Price source": g.price_source,
                                     "Price date": g.price_date, "Spec source": g.spec_source} for g in gpus.values()])),
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch",
+                     column_config={"On demand [USD/h]": st.column_config.NumberColumn(format="$%.2f"),
+                                    "Purchase [USD]": st.column_config.NumberColumn(format="dollar")})
         st.dataframe(cells(pd.DataFrame([{"Model": m.name, "Params [B]": m.total_params_b, "Active [B]": m.active_params_b,
-                                    "Hosted offer": m.hosted_default, "Source": m.source, "Date": m.date}
-                                   for m in models.values()])), hide_index=True, width="stretch")
+                                          "Hosted offers": ", ".join(m.hosted_offers), "Source": m.source, "Date": m.date}
+                                         for m in models.values()])), hide_index=True, width="stretch")
 
 
 #: The tabs of the full page, in order. Add a section with one line: (title, render function).

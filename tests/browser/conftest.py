@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-from chromium import require_chromium
+from chromium import require_chromium, screenshots_dir
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+#: a temporary folder unless scripts/screenshots.sh asks for docs/screenshots (tests/chromium.py)
+SCREENSHOTS = screenshots_dir()
 
 
 def _free_port() -> int:

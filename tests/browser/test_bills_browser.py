@@ -49,7 +49,7 @@ def test_upload_then_use_as_baseline_moves_the_headline(app_url, page):
     wait_for_app(page)
     use.click()
     values, _ = bills.baseline_inputs(b)
-    expected = views.headline_values(evaluate(Scenario(**values)))["Commercial API"]
+    expected = views.headline_values(evaluate(Scenario(**values)))["Commercial API [$/mo]"]
     assert expected != before
     page.wait_for_function(
         """([label, want]) => [...document.querySelectorAll('[data-testid="stMetric"]')]

@@ -54,6 +54,6 @@ def test_without_the_probe_the_timer_draws_the_whole_page(no_probe_url, page):
     wait_for_app(page)
     expected = views.headline_values(evaluate(Scenario()))
     shown = page.get_by_test_id("stMetric").filter(has_text="Self-hosted").first
-    assert shown.get_by_test_id("stMetricValue").inner_text() == expected["Self-hosted"]
+    assert shown.get_by_test_id("stMetricValue").inner_text() == expected["Self-hosted [$/mo]"]
     assert page.get_by_test_id("stTab").count() == 8 and first_tab_count in (0, 8)
     assert page.get_by_test_id("stMain").get_by_test_id("stSlider").count() == 1

@@ -90,7 +90,7 @@ def test_baseline_skips_partial_last_month_and_notes_few_months():
     baseline, warnings = fit_baseline(months)
     assert baseline["last_month"] == "2025-02" and baseline["tokens_per_month"] == pytest.approx(1.1e9)
     assert any("2025-03 is a partial month" in w for w in warnings)
-    assert baseline["growth_per_month"] == 0.0 and "too few months" in baseline["note"]
+    assert baseline["growth_per_month"] == 0.0 and "a growth trend needs 3" in baseline["note"]
 
 
 def test_baseline_empty():

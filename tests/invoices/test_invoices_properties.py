@@ -8,7 +8,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tco.invoices import InvoiceError, ParsedFile, load_files, parse_file
+from tco.invoices import FORMATS, InvoiceError, ParsedFile, load_files, parse_file
+from tco.invoices.common import MONEY_COLUMNS, ROW_COLUMNS, TOKEN_COLUMNS
+
+FORMAT_IDS = {f.id for f in FORMATS}
+JSON_FORMATS = {f.id for f in FORMATS if f.kind == "json"}
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
 FIXTURES = {p.name: p.read_bytes() for p in sorted(EXAMPLES.glob("*.csv"))}
@@ -19,11 +23,36 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 
 def _parse_or_error(name, data):
+    """Parse, then check what any reader of the result relies on; None for a clean InvoiceError."""
     try:
         result = parse_file(name, data)
-    except InvoiceError:
+    except InvoiceError as e:
+        message = str(e)
+        assert message.startswith(f"{name}: ") and len(message) > len(name) + 2
+        # the catch-all for an exception a parser did not expect is a bug, not a message
+        assert "could not read the file (" not in message, message
         return None
     assert isinstance(result, ParsedFile)
+    assert result.format in FORMAT_IDS
+    rows = result.rows
+    assert list(rows.columns) == ROW_COLUMNS
+    tokens = rows[TOKEN_COLUMNS].to_numpy(float)
+    assert np.isfinite(tokens).all() and (tokens >= 0).all()          # counts: never negative, NaN or inf
+    requests = rows["requests"].to_numpy(float)                       # NaN: the format does not say
+    assert not (requests < 0).any() and not np.isinf(requests).any()
+    money = rows[MONEY_COLUMNS].to_numpy(float)
+    assert not np.isinf(money).any()
+    assert rows["start"].notna().all() and str(rows["start"].dt.tz) == "UTC"
+    assert ((rows["end"] >= rows["start"]) | rows["end"].isna()).all()
+    # lines as the CSV reader and editors count them: a lone \r ends a line too
+    physical = len(data.splitlines()) + 1
+    rejected_lines = [line for line, _ in result.rejected]
+    for line, reason in result.rejected:
+        assert isinstance(line, int) and 1 <= line <= physical and reason.startswith(f"line {line}")
+    if result.format not in JSON_FORMATS:
+        assert rows["line"].between(2, physical).all()                   # line 1 is the header
+        assert not set(rows["line"]) & set(rejected_lines)              # a rejected line gives no row
+    assert all(isinstance(w, str) and w for w in result.warnings)
     return result
 
 
@@ -75,6 +104,11 @@ def test_mutated_valid_files(case):
 def test_load_files_never_raises(cases):
     result = load_files(cases)
     assert len(result.files) + len(result.errors) == len(cases)
+    m = result.months
+    assert not m.duplicated(["month", "provider", "model", "currency"]).any()
+    assert m["month"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all()
+    assert (m[TOKEN_COLUMNS].to_numpy(float) >= 0).all()
+    assert ((m["days_covered"] >= 0) & (m["days_covered"] <= m["days_in_month"] + 1e-9)).all()
 
 
 def _totals(result):

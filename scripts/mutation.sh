@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Mutation testing of the engine and the bill parsers with mutmut (configuration: setup.cfg).
+# Not part of CI (too slow): run it before resolving an issue that changes the engine or a parser,
+# and put the score in the issue note. Survivors explained as equivalent: docs/mutation.md.
+#
+#   bash scripts/mutation.sh                    # every module of the goal, one after the other
+#   bash scripts/mutation.sh tco/breakeven.py   # one module (or several)
+#   MUTATION_TESTS=all bash scripts/mutation.sh tco/costs.py   # AppTest page tests included
+#   MUTATION_TEST_PATHS="tests/test_share.py tests/test_share_baseline.py" bash scripts/mutation.sh tco/share.py
+#
+# The run happens in a copy of the repository (MUTATION_DIR, default /tmp/tco-mutation) in which only
+# the chosen modules are mutated, so the work tree is never touched; the tests' coverage is
+# collected once for all of them. Tests: the non-browser suite
+# without the AppTest page tests (they add minutes per mutant and test the page, not the
+# arithmetic); MUTATION_TESTS=all keeps them. One worker at low priority (MUTATION_WORKERS to change).
+# Afterwards: `cd /tmp/tco-mutation && python3 -m mutmut results` lists the survivors,
+# `python3 -m mutmut show NAME` shows one.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+python3 -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+MODULES=("$@")
+if [ ${#MODULES[@]} -eq 0 ]; then
+  MODULES=(tco/costs.py tco/breakeven.py tco/capacity.py tco/model.py tco/share.py tco/invoices/*.py)
+fi
+BASE="${MUTATION_DIR:-/tmp/tco-mutation}"
+# test_cli.py runs `python -m tco` in a subprocess, which mutmut's in-process runner cannot follow
+ADDOPTS=(-m "not browser" -p no:cacheprovider --ignore=tests/browser --ignore=tests/test_cli.py)
+if [ "${MUTATION_TESTS:-}" != all ]; then
+  for t in test_app.py test_app_fuzz.py test_first_load.py test_share_page.py test_bills_page.py \
+           test_report.py test_charts.py; do
+    ADDOPTS+=("--ignore=tests/$t")
+  done
+fi
+# MUTATION_TEST_PATHS="tests/test_share.py ...": only these tests (a quicker run for one module; the
+# score then says how well those tests alone catch its mutants)
+read -r -a EXTRA <<< "${MUTATION_TEST_PATHS:-}"
+ADDOPTS+=("${EXTRA[@]}")
+export PYTEST_ADDOPTS="${ADDOPTS[*]@Q}"
+# tests/conftest.py and tests/invoices/conftest.py share a module name; mutmut's --import-mode=append
+# then trips pytest's import-path check on a re-run
+export PY_IGNORE_IMPORTMISMATCH=1
+work="$BASE"
+rm -rf "$work" && mkdir -p "$work"
+cp -r app.py data pytest.ini tco tests "$work"/
+[ -d .streamlit ] && cp -r .streamlit "$work"/
+find "$work" -name __pycache__ -prune -exec rm -rf {} +
+names=()
+for module in "${MODULES[@]}"; do
+  [ -f "$module" ] || { echo "no such module: $module" >&2; exit 2; }
+  name="${module%.py}"; names+=("${name//\//.}.*")     # tco/invoices/aws.py -> tco.invoices.aws.*
+done
+# the committed setup.cfg mutates all of tco/ but the UI; here only the chosen modules are mutated
+{
+  echo "[mutmut]"
+  echo "paths_to_mutate=tco/"
+  echo "do_not_mutate="
+  (cd "$work" && find tco -name '*.py' | sort | while read -r f; do
+     keep=0; for module in "${MODULES[@]}"; do [ "$f" = "$module" ] && keep=1; done
+     [ $keep = 0 ] && echo "    $f"; done)
+  echo "also_copy="
+  printf '    %s\n' data/ app.py pytest.ini .streamlit/
+} > "$work/setup.cfg"
+echo "mutating ${MODULES[*]} in $work (log: $work/mutmut.log)"
+(cd "$work" && nice -n 10 python3 "$ROOT/scripts/mutmut_run.py" run --max-children "${MUTATION_WORKERS:-1}" "${names[@]}" \
+   > mutmut.log 2>&1) || echo "mutmut exited non-zero: see $work/mutmut.log"
+python3 scripts/mutation_score.py "$work" "${MODULES[@]}"

@@ -1,0 +1,51 @@
+"""Mutation score per module from mutmut's results (scripts/mutation.sh BASE: BASE/mutants/).
+
+Score = killed / (killed + survived + no tests + timeout + suspicious): a mutant no test runs
+counts against the score. Survivors listed in docs/mutation.md as equivalent are shown apart
+(score without them in brackets); "not checked" mutants (a run stopped early) are reported, not scored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# -24 (SIGXCPU: the wall-clock limit) is a timeout, not a kill (mutmut 3.2.3 counts it as a kill)
+STATUS = {1: "killed", 3: "killed", -24: "timeout", 0: "survived", 5: "no tests", 33: "no tests",
+          34: "skipped", 35: "suspicious", 36: "timeout", 24: "timeout", 152: "timeout", 255: "timeout",
+          None: "not checked"}
+
+
+def equivalent() -> set[str]:
+    """Mutant names docs/mutation.md explains as equivalent (first column of its tables)."""
+    doc = ROOT / "docs" / "mutation.md"
+    return set(re.findall(r"^\| `([\w.]+__mutmut_\d+)` \|", doc.read_text(), re.M)) if doc.exists() else set()
+
+
+def main(base: Path, modules: list[str]) -> int:
+    explained = equivalent()
+    print(f"{'module':32} {'mutants':>7} {'killed':>6} {'survived':>8} {'no tests':>8} {'timeout':>7} "
+          f"{'unchecked':>9} {'score':>6}  (equivalent survivors excluded)")
+    for module in modules:
+        meta = base / "mutants" / (module + ".meta")
+        if not meta.exists():
+            print(f"{module:32} no results (not run)")
+            continue
+        codes = json.loads(meta.read_text())["exit_code_by_key"]
+        counts = Counter(STATUS.get(c, "suspicious") for c in codes.values())
+        scored = sum(v for k, v in counts.items() if k not in ("not checked", "skipped"))
+        killed = counts["killed"]
+        eq = sum(1 for k, c in codes.items() if STATUS.get(c) == "survived" and k in explained)
+        score = killed / scored if scored else float("nan")
+        adjusted = killed / (scored - eq) if scored - eq else float("nan")
+        print(f"{module:32} {len(codes):7} {killed:6} {counts['survived']:8} {counts['no tests']:8} "
+              f"{counts['timeout']:7} {counts['not checked']:9} {score:6.1%}  ({adjusted:.1%}, {eq} equivalent)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]), sys.argv[2:]))

@@ -1,0 +1,46 @@
+"""``mutmut run`` with a wall-clock timeout that survives a loaded machine.
+
+mutmut 3.2.3 stops a mutant's tests with SIGXCPU once they have run 4 x (their measured time + 1 s)
+of wall-clock time, and counts that as a kill. On two cores shared with other work most mutants hit
+that limit and the score is meaningless. Here the limit is MUTATION_TIMEOUT_FACTOR (default 20) x
+(measured time + 10 s), and scripts/mutation_score.py reports a timeout as a timeout, not a kill.
+Usage: python3 scripts/mutmut_run.py run [--max-children N] [MUTANT_NAMES...]
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from datetime import datetime
+from time import sleep
+
+import mutmut.__main__ as mm
+
+FACTOR = float(os.environ.get("MUTATION_TIMEOUT_FACTOR", "20"))
+
+
+def timeout_checker(mutants):
+    files = {id(m): m for m, _, _ in mutants}.values()
+
+    def check() -> None:
+        while True:
+            sleep(1)
+            now = datetime.now()
+            for m in files:
+                for pid, start in list(m.start_time_by_pid.items()):
+                    budget = (m.estimated_time_of_tests_by_pid.get(pid, 0.0) + 10) * FACTOR
+                    if (now - start).total_seconds() > budget:
+                        try:
+                            os.kill(pid, signal.SIGXCPU)
+                        except ProcessLookupError:
+                            pass
+    return check
+
+
+mm.timeout_checker = timeout_checker
+mm.status_by_exit_code[-24] = "timeout"   # mutmut 3.2.3 lists a SIGXCPU stop as a kill
+
+if __name__ == "__main__":
+    sys.argv = ["mutmut", *sys.argv[1:]]
+    mm.cli()

@@ -1,0 +1,128 @@
+"""The "How sure" tab: P10-P90 bands on the payback curve, the chance of payback, and what moves
+the answer (tco/uncertainty.py is the engine). Figure builders are pure; render draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from tco import uncertainty
+from tco.scenario import Scenario
+from tco.ui import firstpaint, theme
+from tco.ui.fmt import md, usd
+
+BAND_FILL = "rgba(212, 87, 11, 0.18)"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def run(s: Scenario) -> uncertainty.Uncertainty:
+    """:func:`tco.uncertainty.run` at the page's sample count, cached on the scenario."""
+    return uncertainty.run(s, samples=uncertainty.DEFAULT_SAMPLES)
+
+
+def fan_figure(u: uncertainty.Uncertainty, deterministic: np.ndarray, window=theme.WINDOW) -> go.Figure:
+    """Cumulative savings against the API by month: the P10-P90 band, the P50 line and the
+    scenario's own curve; months 12-18 shaded."""
+    b = u.cumulative_savings
+    months = np.arange(b["p50"].size)
+    fig = go.Figure()
+    fig.add_vrect(x0=window[0], x1=window[1], fillcolor=theme.WINDOW_FILL, line_width=0, layer="below",
+                  annotation_text=f"months {window[0]}–{window[1]}", annotation_position="top left",
+                  annotation_font=dict(size=11, color="#2d7a3e"))
+    fig.add_trace(go.Scatter(x=months, y=b["p90"], mode="lines", line=dict(width=0), showlegend=False,
+                             hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=months, y=b["p10"], mode="lines", line=dict(width=0), fill="tonexty",
+                             fillcolor=BAND_FILL, name="P10–P90 of the draws",
+                             hovertemplate="month %{x}: P10 $%{y:,.0f}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=months, y=b["p50"], mode="lines", line=dict(color=theme.COLORS["self_host"], width=3),
+                             name="P50", hovertemplate="month %{x}: P50 $%{y:,.0f}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=months, y=deterministic, mode="lines",
+                             line=dict(color="#57606a", width=1.5, dash="dash"), name="Your scenario",
+                             hovertemplate="month %{x}: $%{y:,.0f}<extra></extra>"))
+    fig.add_hline(y=0, line=dict(color="#57606a", width=1))
+    fig.update_layout(**theme.base_layout(
+        xaxis=dict(title="Month [0 = decision month]", gridcolor=theme.GRID),
+        yaxis=dict(title="Cumulative savings vs the API [USD]", tickprefix="$", tickformat="~s",
+                   gridcolor=theme.GRID)))
+    return fig
+
+
+def tornado_figure(u: uncertainty.Uncertainty, rows: int = 8) -> go.Figure:
+    """NPV against the API with each input at its P10 and at its P90 (the others at their medians),
+    as bars from the median scenario's NPV, largest swing on top."""
+    top = [t for t in u.tornado if t["swing"] > 0][:rows][::-1]
+    centre = u.median_npv_usd
+    labels = [t["label"] for t in top]
+    fig = go.Figure()
+    for end, colour, name in (("low", "#8c959f", "input at its P10"), ("high", theme.COLORS["self_host"], "input at its P90")):
+        x = [t[f"npv_at_{end}_usd"] - centre for t in top]
+        text = [_value(t[end], t["unit"]) for t in top]
+        fig.add_trace(go.Bar(y=labels, x=x, base=centre, orientation="h", marker_color=colour, name=name,
+                             customdata=np.array([[text[i], usd(top[i][f"npv_at_{end}_usd"])] for i in range(len(top))]),
+                             hovertemplate="%{y} = %{customdata[0]}: NPV %{customdata[1]}<extra></extra>"))
+    fig.add_vline(x=centre, line=dict(color="#57606a", width=1))
+    fig.update_layout(**theme.base_layout(
+        barmode="overlay", height=max(260, 44 * len(top) + 120),
+        xaxis=dict(title="NPV against the API [USD]", tickprefix="$", tickformat="~s", gridcolor=theme.GRID),
+        yaxis=dict(automargin=True)))
+    return fig
+
+
+def _value(x: float, unit: str) -> str:
+    if unit == "share/year" or unit == "share/month" or unit == "share":
+        return f"{x:+.0%}" if "/" in unit else f"{x:.0%}"
+    if unit == "USD":
+        return usd(x)
+    if unit == "tokens/month":
+        from tco.ui.fmt import tokens
+        return f"{tokens(x)} tokens/month"
+    return f"{x:,.3g}"
+
+
+def probability_text(u: uncertainty.Uncertainty, months: int = 18) -> str:
+    p = u.prob_payback_within.get(months)
+    return "—" if p is None else f"{p:.0%}"
+
+
+def render(ctx) -> None:
+    s = ctx.scenario
+    if s is None or ctx.result is None:
+        st.info("Fix the inputs above to see how sure the answer is.")
+        return
+    try:
+        u = run(s)
+    except ValueError as e:
+        st.error(f"The uncertainty cannot be computed: {md(str(e))}", icon="🚫")
+        return
+    q = u.quantiles
+    cols = st.columns(4)
+    cols[0].metric("Chance of payback within 18 months", probability_text(u, 18),
+                   help="Share of the drawn scenarios whose cumulative savings against the API turn positive by month 18.")
+    cols[1].metric("NPV vs API, P10 / P90", f"{usd(q['npv_usd']['p10'])} / {usd(q['npv_usd']['p90'])}",
+                   help=f"P50 {usd(q['npv_usd']['p50'])}; your scenario {usd(ctx.result.npv_usd['api'])}.")
+    pay = q["payback_month"]
+    cols[2].metric("Payback month, P10 / P50 / P90",
+                   " / ".join("never" if pay[k] is None else str(int(pay[k])) for k in ("p10", "p50", "p90")),
+                   help=f"{pay['share_none']:.0%} of the draws do not pay back within {s.horizon_months} months.")
+    be = q["breakeven_tokens_per_month"]
+    from tco.ui.fmt import tokens
+    cols[3].metric("Break-even volume, P10 / P90",
+                   " / ".join("none" if be[k] is None else tokens(be[k]) for k in ("p10", "p90")),
+                   help="Monthly volume at which self-hosting becomes no dearer than the API, across the draws.")
+    probs = ", ".join(f"{m} months: {v:.0%}" for m, v in u.prob_payback_within.items() if v is not None)
+    st.caption(f"{u.samples:,} scenarios drawn by Latin hypercube (seed {u.seed}, spread ×{u.spread:g}) and evaluated "
+               f"in one call ({u.seconds * 1e3:,.0f} ms). Chance of payback within {probs}.")
+    from tco.ui.views import plot
+    st.markdown("**Cumulative savings against the API: the band of the draws**")
+    plot(fan_figure(u, ctx.result.flows["cumulative_savings_vs_api"]), key="fan")
+    st.markdown("**What moves the answer**: NPV with each input at its P10 and P90, the others at their medians")
+    plot(tornado_figure(u), key="tornado")
+    table = pd.DataFrame([{"Input": i.label, "Unit": i.unit,
+                           "Share of NPV variance": u.variance_share[i.key], "Source of the spread": i.source}
+                          for i in u.inputs])
+    if firstpaint.ready():
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            "Share of NPV variance": st.column_config.NumberColumn(format="percent"),
+            "Source of the spread": st.column_config.TextColumn(width="large")})

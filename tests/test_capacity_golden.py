@@ -1,0 +1,55 @@
+"""Replica memory fit at long context, by hand from the model card and the GPU spec sheet.
+
+Llama 3.3 70B (data/models.csv: 70.6B parameters, 80 layers, 8 KV heads of 128 dims; the same
+architecture as Llama 3.1 70B, whose config.json gives these) on H100 SXM 80 GB (data/gpus.csv).
+At a short context the weights decide the replica size; at 100k tokens the KV cache does, so these
+goldens catch a KV-cache term that is off by any factor.
+"""
+
+import pytest
+
+from tco import capacity, catalog
+
+LLAMA = "llama-3.3-70b"
+
+
+def test_llama_70b_fp8_on_h100_at_100k_context_needs_8_gpus_to_fit():
+    llama, h100 = catalog.models()[LLAMA], catalog.gpus()["h100_sxm"]
+    # KV per token in bf16: K and V x 80 layers x 8 KV heads x 128 dims x 2 bytes = 327,680 B;
+    # FP8 runs keep the KV cache in fp8: half of it, 163,840 B
+    assert capacity.kv_bytes_per_token(llama, "bf16") == 2 * 80 * 8 * 128 * 2 == 327_680
+    assert capacity.kv_bytes_per_token(llama, "fp8") == 163_840
+    # weights: 70.6e9 x 1.03 B (fp8 with scales) = 72.718 GB
+    assert capacity.weight_bytes(llama, "fp8") == pytest.approx(72.718e9)
+    # 100,000 in + 1,000 out = 101,000 tokens; 16 sequences (MIN_USEFUL_BATCH) of KV:
+    # 16 x 101,000 x 163,840 B = 264.765 GB; with the weights 337.483 GB.
+    # Usable per H100: 80 GB x 0.90 = 72 GB -> 4 GPUs 288 GB (too little), 8 GPUs 576 GB (fits).
+    assert capacity.MIN_USEFUL_BATCH == 16 and capacity.USABLE_MEMORY_SHARE == 0.90
+    assert capacity.gpus_per_replica(llama, h100, "fp8", 100_000, 1_000) == 8
+    # with the KV cache halved (a bug) the need would be 72.718 + 132.383 = 205.1 GB: 4 GPUs
+
+
+def test_the_same_model_at_short_context_fits_on_2_gpus():
+    llama, h100 = catalog.models()[LLAMA], catalog.gpus()["h100_sxm"]
+    # 2,000 + 500 tokens: KV 16 x 2,500 x 163,840 B = 6.554 GB; + 72.718 GB weights = 79.27 GB:
+    # one H100 (72 GB) is too little, two (144 GB) hold it
+    assert capacity.gpus_per_replica(llama, h100, "fp8", 2_000, 500) == 2
+    # bf16: 70.6e9 x 2 B = 141.2 GB + KV 16 x 2,500 x 327,680 B = 13.1 GB = 154.3 GB > 144 GB -> 4
+    assert capacity.gpus_per_replica(llama, h100, "bf16", 2_000, 500) == 4
+
+
+def test_bf16_at_100k_context_needs_two_nodes():
+    llama, h100 = catalog.models()[LLAMA], catalog.gpus()["h100_sxm"]
+    # bf16: 141.2 GB weights + 16 x 101,000 x 327,680 B = 529.53 GB KV = 670.7 GB;
+    # 8 GPUs offer 576 GB, the next size is two nodes (16 GPUs, 1,152 GB)
+    assert capacity.replica_sizes(h100)[:5] == [1, 2, 4, 8, 16]
+    assert capacity.gpus_per_replica(llama, h100, "bf16", 100_000, 1_000) == 16
+
+
+def test_context_beyond_the_model_limit_is_refused():
+    llama, h100 = catalog.models()[LLAMA], catalog.gpus()["h100_sxm"]
+    # Llama 3.3 reads at most 131,072 tokens: 130,000 + 1,072 is exactly the limit (72.718 GB +
+    # 16 x 131,072 x 163,840 B = 416.3 GB: 8 GPUs); one more token is refused
+    assert capacity.gpus_per_replica(llama, h100, "fp8", 130_000, 1_072) == 8
+    with pytest.raises(capacity.DoesNotFit, match="reads at most 131,072 tokens"):
+        capacity.gpus_per_replica(llama, h100, "fp8", 130_073, 1_000)

@@ -1,0 +1,123 @@
+"""Monte Carlo (tco/uncertainty.py): zero spread is the deterministic answer, a case with a closed
+form, seeds, ordering, the tornado against one-at-a-time evaluations, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from tco import uncertainty
+from tco.model import evaluate
+from tco.scenario import Scenario
+
+KEYS = [i.key for i in uncertainty.inputs(0.2)]
+
+#: Fixed fleet and prices so the self-hosted month costs the same whatever the engine chooses:
+#: 1 replica of 2x H100 at $3/h = 2 x 3 x 730 = $4,380; staff 0.5 x 200,000 / 12 = $8,333.33;
+#: other $500: C = $13,213.33 a month. GPT-5 blended: 2.775e-6 USD per token (README example).
+FIXED = Scenario(gpus_per_replica=2, gpu_hour_usd=3.0, staff_fte=0.5, staff_cost_usd_per_year=200000.0,
+                 other_monthly_usd=500.0, gpu_price_trend_per_year=0.0)
+
+
+def test_zero_spread_is_the_deterministic_scenario():
+    s = FIXED.replace(tokens_per_month=2e10)
+    r = evaluate(s)
+    u = uncertainty.run(s, samples=500, spread=0.0)
+    want = {"npv_usd": r.npv_usd["api"], "payback_month": r.payback["api"].month,
+            "monthly_savings_usd": r.at_volume["api"]["monthly_usd"] - r.at_volume["self_host"]["monthly_usd"],
+            "breakeven_tokens_per_month": r.breakeven["api"].tokens_per_month}
+    for metric, value in want.items():
+        for q in ("p10", "p50", "p90"):
+            assert u.quantiles[metric][q] == pytest.approx(value, rel=1e-12), (metric, q)
+    assert all(t["swing"] == 0 for t in u.tornado)
+
+
+def test_only_volume_uncertain_matches_the_lognormal_closed_form():
+    # Month-1 savings S = a·V − C with a = 2.775e-6 USD/token and C = $13,213.33 while one replica
+    # serves the volume (8.5B tokens a month: every draw here is below 3.5B). V is lognormal with
+    # median 1e9 and P90 = 1.5 x median, so S_q = a · 1e9 · 1.5^(z_q / z_0.9) − C:
+    #   P10: 2,775 / 1.5 − 13,213.33 = −11,363.33;  P50: 2,775 − 13,213.33 = −10,438.33;
+    #   P90: 2,775 x 1.5 − 13,213.33 = −9,050.83
+    s = FIXED.replace(tokens_per_month=1e9)
+    only = {k: 0.0 for k in KEYS if k != "tokens_per_month"}
+    u = uncertainty.run(s, samples=20_000, seed=7, spreads=only)
+    q = u.quantiles["monthly_savings_usd"]
+    c = 2 * 3 * 730 + 0.5 * 200000 / 12 + 500
+    assert q["p10"] == pytest.approx(2775 / 1.5 - c, abs=0.5)
+    assert q["p50"] == pytest.approx(2775 - c, abs=0.5)
+    assert q["p90"] == pytest.approx(2775 * 1.5 - c, abs=0.5)
+    # and the whole distribution: the drawn savings' mean is a·E[V] − C with E[V] = 1e9·exp(σ²/2)
+    sigma = math.log(1.5) / stats.norm.ppf(0.9)
+    assert q["p50"] < 2775 * math.exp(sigma ** 2 / 2) - c   # mean above the median: right-skewed
+    assert [t["input"] for t in u.tornado if t["swing"] > 0] == ["tokens_per_month"]
+    assert u.variance_share["tokens_per_month"] == pytest.approx(1.0)
+
+
+def test_same_seed_same_numbers_and_quantiles_ordered():
+    s = FIXED.replace(tokens_per_month=8e9, growth_per_month=0.02)
+    a = uncertainty.run(s, samples=3000, seed=11)
+    b = uncertainty.run(s, samples=3000, seed=11)
+    c = uncertainty.run(s, samples=3000, seed=12)
+    assert a.quantiles == b.quantiles and a.tornado == b.tornado
+    assert a.quantiles != c.quantiles
+    for metric in ("npv_usd", "monthly_savings_usd"):
+        q = a.quantiles[metric]
+        assert q["p10"] <= q["p50"] <= q["p90"]
+    finite = [v for v in (a.quantiles["payback_month"][k] for k in ("p10", "p50", "p90")) if v is not None]
+    assert finite == sorted(finite)
+    probs = [a.prob_payback_within[m] for m in uncertainty.PAYBACK_WITHIN]
+    assert probs == sorted(probs) and all(0 <= p <= 1 for p in probs)
+    bands = a.cumulative_savings
+    assert np.all(bands["p10"] <= bands["p50"] + 1e-6) and np.all(bands["p50"] <= bands["p90"] + 1e-6)
+
+
+def test_tornado_matches_one_at_a_time_evaluations():
+    s = FIXED.replace(tokens_per_month=6e9, growth_per_month=0.02, replica_output_tokens_per_s=2000.0)
+    u = uncertainty.run(s, samples=200, seed=3)
+    ins = {i.key: i for i in u.inputs}
+    value = {k: getattr(s, k) for k in KEYS}
+    median = {k: float(ins[k].ppf(np.array([0.5]), value[k], 1.0)[0]) for k in KEYS}
+    for row in u.tornado[:4]:
+        for end, npv in (("low", row["npv_at_low_usd"]), ("high", row["npv_at_high_usd"])):
+            one = s.replace(**{**median, row["input"]: row[end]})
+            assert evaluate(one).npv_usd["api"] == pytest.approx(npv, rel=1e-9), (row["input"], end)
+    # the ends are each input's P10 and P90: for the volume (lognormal, P90 = 1.5 x the median)
+    # 6e9 / 1.5 = 4e9 and 6e9 x 1.5 = 9e9; for staff (triangular 0.375 to 1.0 FTE, mode 0.5,
+    # c = 0.125 / 0.625 = 0.2): P10 = 0.375 + sqrt(0.1 x 0.625 x 0.125) = 0.463388
+    volume = next(t for t in u.tornado if t["input"] == "tokens_per_month")
+    assert (volume["low"], volume["high"]) == (pytest.approx(4e9), pytest.approx(9e9))
+    staff = next(t for t in u.tornado if t["input"] == "staff_fte")
+    assert staff["low"] == pytest.approx(0.375 + math.sqrt(0.1 * 0.625 * 0.125))
+    swings = [t["swing"] for t in u.tornado]
+    assert swings == sorted(swings, reverse=True)
+
+
+def test_bad_arguments_are_messages():
+    with pytest.raises(ValueError, match="samples"):
+        uncertainty.run(FIXED, samples=0)
+    with pytest.raises(ValueError, match="spread"):
+        uncertainty.run(FIXED, spread=-1)
+    with pytest.raises(ValueError, match="no uncertain input"):
+        uncertainty.run(FIXED, spreads={"gpu": 1.0})
+
+
+def test_cli_uncertainty_json_and_zero_spread_equals_summary():
+    args = [sys.executable, "-m", "tco"]
+    u = json.loads(subprocess.run(args + ["uncertainty", "--json", "--samples", "400", "--spread", "0",
+                                          "--set", "tokens_per_month=2e10"],
+                                  capture_output=True, text=True, check=True).stdout)
+    summary = json.loads(subprocess.run(args + ["summary", "--json", "--set", "tokens_per_month=2e10"],
+                                        capture_output=True, text=True, check=True).stdout)
+    assert u["samples"] == 400 and u["seed"] == Scenario().uncertainty_seed
+    assert u["npv_usd"]["p10"] == pytest.approx(summary["npv_usd"]["vs_api"], rel=1e-12)
+    assert u["payback_month"]["p90"] == summary["payback"]["vs_api_month"]
+    assert set(u["prob_payback_within"]) == {"12", "18", "24", "36"}
+    assert {"input", "low", "high", "swing"} <= set(u["tornado"][0])
+    bad = subprocess.run(args + ["uncertainty", "--samples", "0"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
