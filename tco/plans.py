@@ -76,7 +76,8 @@ class Fleet:
 
     def name(self) -> str:
         g = catalog.gpus()[self.gpu]
-        return (f"{self.gpus_per_replica}x {g.name} {self.precision.upper()} per replica, "
+        short = g.name.removeprefix("NVIDIA ").removeprefix("AMD Instinct ")  # the model names the vendor
+        return (f"{self.gpus_per_replica}x {short} {self.precision.upper()} per replica, "
                 f"{ACQUISITION_WORDS[self.acquisition]}")
 
 
@@ -130,6 +131,13 @@ class PlanSearch:
     hourly_load: np.ndarray        # 24 multipliers of the average hour
     unconstrained_best: Plan | None = None   # the best plan without private/frontier shares
     seconds: float = 0.0
+
+    def lead(self) -> tuple[str, str]:
+        """(plan name, why) for a line that shows the name in bold: the reason without its
+        leading name ("$83,399 over 36 months, $1.40M less than the API, …")."""
+        name = self.recommended.name
+        why = self.reason.removeprefix(f"{name}: ")
+        return name, why[:1].upper() + why[1:]
 
     def as_dict(self, top: int | None = None) -> dict[str, Any]:
         plans = self.plans if top is None else self.plans[:top]
@@ -290,6 +298,11 @@ def _rows_cached(fl: tuple[Fleet, ...], offers: tuple[str, ...], api_model: str,
                  acquisition=np.array([f.acquisition if f else "" for f in fleet]), columns=columns)
 
 
+def _per_plan(x, n: int) -> np.ndarray:
+    """One value per plan row: a fleet parameter is a scalar when no fleet fits at all."""
+    return np.broadcast_to(np.asarray(x, dtype=float), (n,))
+
+
 def _row_params(base: Params, rows: _Rows, s: Scenario) -> Params:
     """Params with one row per plan: fleet fields per row, hosted prices per row."""
     d = dict(rows.columns)
@@ -330,7 +343,8 @@ class DailyLoad:
         g = np.array([np.maximum(self.share - y, 0.0).sum() for y in knots])
         total = np.broadcast_to(self.total, np.shape(capacity_per_slot)) if np.ndim(capacity_per_slot) else self.total
         safe = np.where(total > 0, total, 1.0)
-        y = np.asarray(capacity_per_slot) / safe
+        with np.errstate(over="ignore"):   # a fleet far above a vanishing load: y = inf, no overflow
+            y = np.asarray(capacity_per_slot) / safe
         below = 1.0 - len(knots) * y                                # y under the smallest share: every hour overflows
         inside = np.interp(y, knots, g, right=0.0)
         return np.where(total > 0, total * np.where(y < knots[0], below, inside), 0.0)
@@ -362,7 +376,8 @@ def _hybrid_replicas(daily: DailyLoad, c, replica_usd, overflow_usd_per_token, k
     """
     hours = len(daily.share)
     n_star = replica_usd / np.maximum(overflow_usd_per_token * c, 1e-300)  # hours above capacity that pay a replica
-    j0 = np.clip(np.floor(n_star).astype(int) + 1, 1, hours)
+    j0 = np.floor(np.minimum(n_star, hours)).astype(int) + 1       # n_star may be inf: a replica never pays
+    j0 = np.clip(j0, 1, hours)
     level = np.where(n_star >= hours, 0.0, daily.level(j0))      # a replica never pays: the lower bound
     k_cont = level / c
     best_k = best_cost = None
@@ -418,7 +433,7 @@ def cost_curves(s: Scenario, volumes) -> dict[str, Any]:
     w = load.hourly(s.load_profile, s.peak_to_average)
     traffic = (1 - f_share) * vol
     daily = DailyLoad(traffic, np.sort(w)[::-1] / load.HOURS_PER_DAY)
-    v = np.asarray(costs.replica_tokens(p))[:, None]
+    v = _per_plan(costs.replica_tokens(p), kind.size)[:, None]
     c_slot = v * s.peak_to_average / load.HOURS_PER_DAY
     min_r = float(s.min_replicas)
     has_fleet = (kind == "self_host") | (kind == "hybrid")
@@ -431,7 +446,7 @@ def cost_curves(s: Scenario, volumes) -> dict[str, Any]:
                                     full[auto])
     api_tok = float(np.asarray(costs.api_usd_per_mtok(p)).ravel()[0]) / 1e6
     hosted_tok = np.asarray(costs.hosted_usd_per_mtok(p))[:, None] / 1e6
-    replica_usd = np.asarray(costs.replica_usd_per_month(p))[:, None]
+    replica_usd = _per_plan(costs.replica_usd_per_month(p), kind.size)[:, None]
     over = np.zeros_like(replicas)
     if hyb.any():
         to_api_overflow = np.array([o == "api" for o in rows.overflow])[hyb][:, None]
@@ -476,7 +491,7 @@ def search(s: Scenario) -> PlanSearch:
     fleet_traffic = (1 - f_share) * volume                       # private + the rest
     daily = DailyLoad(fleet_traffic, np.sort(w)[::-1] / load.HOURS_PER_DAY)
 
-    v = np.asarray(costs.replica_tokens(p))[:, None]             # tokens/month a replica serves (peak at target)
+    v = _per_plan(costs.replica_tokens(p), n)[:, None]           # tokens/month a replica serves (peak at target)
     c_slot = v * s.peak_to_average / load.HOURS_PER_DAY          # per hour slot (peak hour at target)
     min_r = float(s.min_replicas)
     full = np.where(m >= 1, np.maximum(min_r, np.ceil(fleet_traffic / v)), 0.0)          # (plans, months+1)
@@ -499,7 +514,7 @@ def search(s: Scenario) -> PlanSearch:
     hyb = kind == "hybrid"
     if hyb.any():
         price = np.where((overflow[hyb] == "api")[:, None], api_tok[hyb], hosted_tok[hyb])
-        replica_usd = np.asarray(costs.replica_usd_per_month(p))[hyb][:, None]
+        replica_usd = _per_plan(costs.replica_usd_per_month(p), n)[hyb][:, None]
         k_lo = np.maximum(np.maximum(min_r, 1.0), np.ceil(p_share * volume / v[hyb] - 1e-12))
         k = _hybrid_replicas(daily, c_slot[hyb], replica_usd, price, k_lo, full[hyb])
         replicas[hyb] = np.where(m >= 1, k, 0.0)

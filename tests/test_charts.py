@@ -285,3 +285,19 @@ def test_verdict_uses_the_engines_reason():
     assert text.startswith("At 5B tokens a month the cheapest path is the hosted open model")
     assert "at $780 a month" in text
     assert "Self-hosting against the API pays back in month 14" in text and r.payback["api"].reason in text
+
+
+def test_band_goes_under_the_payback_curves_and_the_axis_covers_it():
+    s = Scenario()
+    r = evaluate(s)
+    fig = views.payback_figure(s, r)
+    n = len(fig.data)
+    months = s.horizon_months + 1
+    # a band far below the curves: the money axis must reach down to it
+    bands = {"p10": np.full(months, -5e6), "p50": np.full(months, -1e6), "p90": np.full(months, 1e5)}
+    out = charts.with_band(fig, bands, 20_000)
+    assert len(out.data) == n + 3 and len(fig.data) == n          # the page's figure is left alone
+    assert [(tr.meta or {}).get("role") for tr in out.data[:3]] == ["band_edge", "band", "band_p50"]
+    assert out.data[1].fill == "tonexty" and list(out.data[1].y) == [-5e6] * months
+    assert out.data[1].name == "P10–P90 of 20,000 drawn scenarios"
+    assert min(out.layout.yaxis.tickvals) <= -4e6

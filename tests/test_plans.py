@@ -265,3 +265,17 @@ def test_cli_plan_json():
     bad = subprocess.run([sys.executable, "-m", "tco", "plan", "--set", "private_share=2"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "private_share" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_scenario_where_no_fleet_fits_still_compares_the_api_and_the_hosted_offers():
+    # 1,000 output tokens/s for each user is beyond every GPU the search tries (the page's own
+    # configuration, INT4 on 52 GPUs, holds only by its typed-in throughput): the API and the hosted offers remain
+    s = Scenario(min_output_tokens_per_s_per_user=1000, replica_output_tokens_per_s=1e8, gpus_per_replica=52,
+                 precision="int4")
+    assert plans.fleets(s) == ()
+    found = plans.search(s)
+    assert {q.kind for q in found.plans} == {"api", "hosted_open"}
+    curves = plans.cost_curves(s, np.array([1e9, 2e9]))
+    assert set(curves["kind"]) == {"api", "hosted_open"}
+    # Groq's Scout at $0.156/M: 2B x 0.156e-6 = $312 a month is the cheapest of them
+    assert found.recommended.kind == "hosted_open" and found.recommended.monthly_usd == pytest.approx(312.0, rel=1e-9)

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import pytest
 
 from chromium import require_chromium, screenshots_dir
-from tco import catalog, model
+from tco import catalog, model, plans, uncertainty
 from tco.explain import tokens, usd
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario
 from tco.ui import report
@@ -266,6 +266,48 @@ def test_html_report_payback_month_shown_when_it_exists():
     out = report.html_report(r, {}, None, "v")
     assert f"month {r.payback['api'].month}" in out
     assert "* plotly.js" not in out                   # no charts, no library
+
+
+def test_html_report_leads_with_the_plan_and_says_how_sure():
+    s = Scenario(tokens_per_month=2e10)
+    r = model.evaluate(s)
+    found, sure = plans.search(s), uncertainty.run(s, samples=2000)
+    out = report.html_report(r, {}, None, "the verdict", plan=found, sure=sure)
+    lead = f"<p class='plan'><strong>Recommended plan: {html.escape(found.recommended.name)}.</strong>"
+    assert lead in out and out.index(lead) < out.index("<p class='verdict'>the verdict</p>")
+    name, why = found.lead()   # the reason without the name the bold part already shows
+    assert found.reason == f"{name}: {why[:1].lower()}{why[1:]}" and html.escape(why) in out
+    # the plans table: the recommended plan first, then the next cheapest, as many as fit in 8
+    table = out[out.index("<table class='plans'>"):]
+    table = table[:table.index("</table>")]
+    feasible = [q for q in found.plans if q.feasible]
+    assert table.count("<tr>") == 1 + min(8, len(feasible))
+    assert table.index(html.escape(feasible[0].name)) < table.index(html.escape(feasible[1].name))
+    assert f"<td class=num>{usd(feasible[0].total_cost_usd)}</td>" in table
+    # the chance of payback as a sixth headline box, and the bands and the tornado below
+    p18 = sure.prob_payback_within[18]
+    assert "Chance of payback within 18 months" in out and f"<div class='value'>{p18:.0%}</div>" in out
+    assert f"P10 {usd(sure.quantiles['npv_usd']['p10'])}" in out and f"{sure.samples:,} scenarios drawn" in out
+    top = [row for row in sure.tornado if row["swing"] > 0][0]
+    assert html.escape(top["label"]) in out and usd(top["swing"]) in out
+    for i in sure.inputs:
+        assert html.escape(i.source) in out
+    # without them the report is as before: no plan, no chance
+    plain = report.html_report(r, {}, None, "the verdict")
+    assert "class='plan'" not in plain and "Chance of payback" not in plain
+
+
+def test_report_figures_carry_the_band_of_the_draws():
+    from tco.ui import share_view
+    s = Scenario()
+    r = model.evaluate(s)
+    sure = uncertainty.run(s, samples=500)
+    figs = share_view.report_figures(s, r, None, sure)
+    title, pay = list(figs.items())[1]
+    assert "P10–P90 band" in title
+    band = [tr for tr in pay.data if (tr.meta or {}).get("role") == "band"][0]
+    assert list(band.y) == pytest.approx(list(sure.cumulative_savings["p10"]))
+    assert "500 drawn scenarios" in band.name
 
 
 def test_html_report_escapes_hostile_text(report_html):

@@ -20,7 +20,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 import pinned
 from pages import metrics
 from pages import run_page as run
-from tco import share
+from tco import plans, share, uncertainty
 from tco.model import evaluate
 from tco.scenario import Scenario
 from tco.ui import report, views
@@ -96,6 +96,14 @@ def test_cfo_view_shows_the_four_numbers_and_no_input(query):
     at = run(query + "&view=cfo")
     assert metrics(at) == {h.label: h.text for h in report.headlines(r)}
     assert len(at.metric) == 5  # the cheapest path, then four numbers against the API
+    # under the payback month: the chance of payback by month 18 over the drawn scenarios
+    sure = uncertainty.run(s)
+    assert at.metric[3].label == "Payback month vs the API"
+    assert at.metric[3].proto.delta == f"{sure.prob_payback_within[18]:.0%} chance by month 18"
+    # the view leads with the recommended plan and its reason
+    found = plans.search(s)
+    assert at.success and at.success[0].value.startswith(f"**Recommended plan: {md(found.recommended.name)}.**")
+    assert md(found.lead()[1]) in at.success[0].value
     for kind in ("slider", "select_slider", "number_input", "selectbox", "radio", "text_input"):
         assert len(at.get(kind)) == 0, kind
     assert len(at.sidebar) == 0

@@ -262,6 +262,37 @@ def payback_figure(months: np.ndarray, curves: Sequence[tuple[str, np.ndarray, b
     return fig
 
 
+BAND_FILL = "rgba(212, 87, 11, 0.16)"
+
+
+def with_band(fig: go.Figure, bands: Mapping[str, np.ndarray], samples: int) -> go.Figure:
+    """The payback chart (:func:`payback_figure`) with the P10–P90 band of ``samples`` drawn
+    scenarios under its curves and their P50 as a thin dotted line (``bands``: ``p10``, ``p50``,
+    ``p90`` of the cumulative net savings by month, month 0 first); the money axis then covers
+    the band too."""
+    fig = go.Figure(fig)
+    p10, p50, p90 = (np.asarray(bands[k], dtype=float) for k in ("p10", "p50", "p90"))
+    m = np.arange(p50.size, dtype=float)
+    band = [
+        go.Scatter(x=m, y=p90, mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip",
+                   meta={"role": "band_edge"}),
+        go.Scatter(x=m, y=p10, mode="lines", line=dict(width=0), fill="tonexty", fillcolor=BAND_FILL,
+                   name=f"P10–P90 of {samples:,} drawn scenarios", customdata=np.c_[many(usd, p10), many(usd, p90)],
+                   hovertemplate="month %{x}: P10 %{customdata[0]}, P90 %{customdata[1]}<extra></extra>",
+                   meta={"role": "band"}),
+        go.Scatter(x=m, y=p50, mode="lines", name="P50 of the draws",
+                   line=dict(color=theme.COLORS["self_host"], width=1.2, dash="dot"), customdata=many(usd, p50),
+                   hovertemplate="month %{x}: P50 %{customdata}<extra></extra>", meta={"role": "band_p50"}),
+    ]
+    fig.add_traces(band)
+    fig.data = fig.data[-len(band):] + fig.data[:-len(band)]   # the band under the curves
+    values = [np.asarray(tr.y, dtype=float) for tr in fig.data if tr.y is not None]
+    title = fig.layout.yaxis.title.text
+    axis = _money_axis(title, np.concatenate(values), zeroline=False)
+    fig.update_yaxes(tickvals=axis.get("tickvals"), ticktext=axis.get("ticktext"))
+    return fig
+
+
 def heatmap_figure(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, kind: str, y_title: str,
                    frontier_x: np.ndarray | None, current: tuple[float, float], y_fmt=None,
                    horizon: int | None = None) -> go.Figure:

@@ -144,8 +144,13 @@ def render_recommendation(s: Scenario | None) -> None:
     except ValueError as e:
         st.caption(f"No plan could be searched: {md(str(e))}")
         return
-    best = found.recommended
-    st.success(f"**Recommended plan: {md(best.name)}.** {md(found.reason)}", icon="🧭")
+    st.success(recommendation_md(found), icon=":material/explore:")
+
+
+def recommendation_md(found: plans.PlanSearch) -> str:
+    """'**Recommended plan: NAME.** $83,399 over 36 months, …' as Markdown, the names escaped."""
+    name, why = found.lead()
+    return f"**Recommended plan: {md(name)}.** {md(why)}"
 
 
 def plan_table(found: plans.PlanSearch, kinds: list[str], top: int = TOP) -> pd.DataFrame:
@@ -157,10 +162,11 @@ def plan_table(found: plans.PlanSearch, kinds: list[str], top: int = TOP) -> pd.
             continue
         rows.append({
             "Plan": q.name, "Kind": KIND_NAMES[q.kind],
-            "Month 1 [USD]": round(q.monthly_usd), "Per 1M tokens [USD]": q.usd_per_mtok,
-            "Upfront [USD]": round(q.upfront_usd), "Total, discounted [USD]": round(q.total_cost_usd),
+            # whole dollars as floats: round() gives Python ints, which Arrow cannot hold above 2^63
+            "Month 1 [USD]": float(np.round(q.monthly_usd)), "Per 1M tokens [USD]": q.usd_per_mtok,
+            "Upfront [USD]": float(np.round(q.upfront_usd)), "Total, discounted [USD]": float(np.round(q.total_cost_usd)),
             "Payback vs API": "current path" if q.kind == "api" else month(q.payback_vs_current_month),
-            "NPV vs API [USD]": round(q.npv_vs_current_usd),
+            "NPV vs API [USD]": float(np.round(q.npv_vs_current_usd)),
             "GPUs": q.gpus if q.fleet else 0,
             "API share": q.shares["api"], "Hosted share": q.shares["hosted_open"], "Self-hosted share": q.shares["self_host"],
         })
@@ -180,7 +186,7 @@ def render(ctx) -> None:
     except ValueError as e:   # e.g. an API model the catalog cannot price: the engine's message
         st.error(f"The plans cannot be searched: {md(str(e))}", icon="🚫")
         return
-    st.markdown(f"**Recommended: {md(found.recommended.name)}.** {md(found.reason)}")
+    st.markdown(recommendation_md(found))
     st.caption(f"{len(found.plans):,} plans searched: the API, each hosted offer, every GPU, replica size and "
                "precision that holds the model with each way to pay for it (on demand, reserved 1 or 3 years, "
                "bought, spot, autoscaled), and hybrids that self-host the base load and send the overflow to "

@@ -245,6 +245,9 @@ class Headline:
         return self.value
 
 
+PAYBACK_LABEL = "Payback month vs the API"
+
+
 def headlines(result, baseline: Mapping[str, Any] | None = None) -> list[Headline]:
     """The numbers a CFO reads first, each with its context or the engine's reason: the cheapest
     of the three paths at the current volume, then self-hosting against the API (monthly saving,
@@ -259,7 +262,11 @@ def headlines(result, baseline: Mapping[str, Any] | None = None) -> list[Headlin
     names = path_names(result, baseline)
     titles = {"api": "API", "hosted_open": "Hosted open model", "self_host": "Self-hosting"}
     others = "; ".join(f"{titles[p]} {usd(av[p]['monthly_usd'])}" for p in PATHS if p != best)
-    cheapest = Headline("Cheapest path at this volume", f"{titles[best]}: {usd(av[best]['monthly_usd'])}/month",
+    # the path in the label (labels wrap), the money as the value: "Hosted open model: $15,600/month"
+    # did not fit a fifth of a laptop screen
+    in_label = {"api": "the API", "hosted_open": "hosted open model", "self_host": "self-hosting"}
+    cheapest = Headline(f"Cheapest path: {in_label[best]} [USD/month]",
+                        usd_short(av[best]["monthly_usd"]),
                         f"{names[best]} at {tokens(v)} tokens a month; {others} a month")
     if saving >= 0:
         note = f"{usd(saving)} a month at {tokens(v)} tokens a month: API {usd(api)} against self-hosting {usd(own)}"
@@ -273,7 +280,7 @@ def headlines(result, baseline: Mapping[str, Any] | None = None) -> list[Headlin
     out.append(Headline("Break-even volume [tokens/month]",
                         tokens(be.tokens_per_month) if be.tokens_per_month is not None else "—", be_note))
     pb = result.payback["api"]
-    out.append(Headline("Payback month vs the API", f"month {pb.month}" if pb.month is not None else "—",
+    out.append(Headline(PAYBACK_LABEL, f"month {pb.month}" if pb.month is not None else "—",
                         pb.reason))
     from tco.ui.fmt import irr as irr_text
     irr = irr_text(result.irr.get("api"))
@@ -283,6 +290,41 @@ def headlines(result, baseline: Mapping[str, Any] | None = None) -> list[Headlin
         note += f"; IRR {irr}"
     out.append(Headline(f"NPV over {s.horizon_months} months [USD]", usd_short(result.npv_usd["api"]), note))
     return out
+
+
+def chance_headline(sure, horizon_months: int, within: int = 18) -> Headline:
+    """The chance that self-hosting pays back against the API within ``within`` months, over the
+    drawn scenarios of ``sure`` (:class:`tco.uncertainty.Uncertainty`), with the NPV band."""
+    p = sure.prob_payback_within.get(within)
+    q = sure.quantiles["npv_usd"]
+    others = ", ".join(f"{m} months {v:.0%}" for m, v in sure.prob_payback_within.items()
+                       if v is not None and m != within)
+    if p is None:
+        note = (f"the horizon is {horizon_months} months, shorter than {within}; NPV P10 {usd(q['p10'])}, "
+                f"P90 {usd(q['p90'])}")
+    else:
+        note = (f"share of {sure.samples:,} drawn scenarios (seed {sure.seed}) that pay back by month {within}"
+                + (f"; within {others}" if others else "")
+                + f"; NPV P10 {usd(q['p10'])}, P50 {usd(q['p50'])}, P90 {usd(q['p90'])}")
+    return Headline(f"Chance of payback within {within} months", "—" if p is None else f"{p:.0%}", note)
+
+
+def plan_rows(found, top: int = 8) -> list[dict[str, str]]:
+    """The best feasible plans for people: name, kind, month-1 cost, upfront, discounted total,
+    NPV and payback against the current path (text cells, formatted here)."""
+    from tco.ui.fmt import month as month_text
+    kinds = {"api": "API", "hosted_open": "Hosted open model", "self_host": "Self-hosted", "hybrid": "Hybrid"}
+    rows = []
+    for q in found.plans:
+        if not q.feasible:
+            continue
+        rows.append({"Plan": q.name, "Kind": kinds[q.kind], "Month 1": usd(q.monthly_usd),
+                     "Upfront": usd(q.upfront_usd), "Total, discounted": usd(q.total_cost_usd),
+                     "NPV vs API": "current path" if q.kind == "api" else usd(q.npv_vs_current_usd),
+                     "Payback vs API": "current path" if q.kind == "api" else month_text(q.payback_vs_current_month)})
+        if len(rows) >= top:
+            break
+    return rows
 
 
 # --- HTML --------------------------------------------------------------------------------------
@@ -296,11 +338,12 @@ body {{ margin: 0 auto; max-width: 980px; padding: 28px 32px 48px; color: var(--
 h1 {{ font-size: 26px; margin: 0 0 2px; }}
 h2 {{ font-size: 18px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }}
 .meta {{ color: var(--muted); margin: 0; }}
+.plan {{ font-size: 16px; margin: 18px 0 0; padding: 10px 16px; background: #eef7f0; border-left: 4px solid #2d9a4a; }}
 .verdict {{ font-size: 18px; margin: 18px 0; padding: 12px 16px; background: var(--soft);
            border-left: 4px solid var(--accent); }}
 .notices, .warnings {{ margin: 12px 0; padding: 10px 16px; background: #fff8e6; border: 1px solid #f0d9a0; }}
 .notices ul, .warnings ul {{ margin: 4px 0 0; padding-left: 20px; }}
-.headlines {{ display: grid; grid-template-columns: repeat(5, 1fr); gap: 12px; margin: 18px 0; }}
+.headlines {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(100px, 1fr)); gap: 12px; margin: 18px 0; }}
 .headline {{ border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; break-inside: avoid; }}
 .headline .label {{ color: var(--muted); font-size: 13px; }}
 .headline .value {{ font-size: 22px; font-weight: 600; margin: 2px 0 4px; font-variant-numeric: tabular-nums; }}
@@ -406,6 +449,61 @@ def _costs_table(result, baseline: Mapping[str, Any] | None = None) -> str:
             f"{_e(usd(sh['upfront_usd']))} in month 0.</p>")
 
 
+def _plans_html(found, s: Scenario, top: int = 8) -> str:
+    rows = plan_rows(found, top)
+    cols = list(rows[0]) if rows else []
+    body = "".join("<tr>" + "".join(f"<td{'' if c in ('Plan', 'Kind') else ' class=num'}>{_e(r[c])}</td>" for c in cols)
+                   + "</tr>" for r in rows)
+    return (f"<p class='meta'>{len(found.plans):,} plans searched (the API, each hosted offer, every GPU, replica "
+            "size, precision and way to pay that holds the model, and hybrids that self-host the base load); "
+            f"the best {len(rows)} by total cost over {s.horizon_months} months, discounted at "
+            f"{_e(pct(s.discount_rate))} a year. Payback and NPV against keeping all traffic on the API.</p>"
+            "<table class='plans'><thead><tr>" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr></thead><tbody>"
+            + body + "</tbody></table>")
+
+
+def _sureness_html(sure, s: Scenario, rows: int = 8) -> str:
+    q = sure.quantiles
+    pay = q["payback_month"]
+
+    def month_or_never(x) -> str:
+        return "never" if x is None else f"month {int(x)}"
+    chances = ", ".join(f"{m} months: {v:.0%}" for m, v in sure.prob_payback_within.items() if v is not None)
+    lines = [
+        f"{sure.samples:,} scenarios drawn by Latin hypercube around this one (seed {sure.seed}, every spread "
+        f"×{sure.spread:g}) and evaluated at once. Chance of payback against the API within {chances}.",
+        f"NPV over {s.horizon_months} months: P10 {usd(q['npv_usd']['p10'])}, P50 {usd(q['npv_usd']['p50'])}, "
+        f"P90 {usd(q['npv_usd']['p90'])}. Payback: P10 {month_or_never(pay['p10'])}, P50 {month_or_never(pay['p50'])}, "
+        f"P90 {month_or_never(pay['p90'])}; {pay['share_none']:.0%} of the draws do not pay back within the horizon.",
+    ]
+    top = [r for r in sure.tornado if r["swing"] > 0][:rows]
+    body = "".join(
+        f"<tr><td>{_e(r['label'])}</td><td class='num'>{_e(_spread_value(r['low'], r['unit']))} → "
+        f"{_e(usd(r['npv_at_low_usd']))}</td><td class='num'>{_e(_spread_value(r['high'], r['unit']))} → "
+        f"{_e(usd(r['npv_at_high_usd']))}</td><td class='num'>{_e(usd(r['swing']))}</td>"
+        f"<td class='num'>{sure.variance_share.get(r['input'], 0.0):.0%}</td></tr>" for r in top)
+    sources = "".join(f"<li>{_e(i.label)}: {_e(i.source)}</li>" for i in sure.inputs)
+    return ("".join(f"<p>{_e(x)}</p>" for x in lines)
+            + f"<p class='meta'>Each input at its P10 and at its P90, the others at their medians (NPV with every "
+              f"input at its median: {_e(usd(sure.median_npv_usd))}); largest swing first.</p>"
+            + "<table class='tornado'><thead><tr><th>Input</th><th>At its P10 → NPV</th><th>At its P90 → NPV</th>"
+              "<th>Swing</th><th>Share of variance</th></tr></thead><tbody>" + body + "</tbody></table>"
+            + "<details><summary>Where each spread comes from</summary><ul class='sources'>" + sources + "</ul></details>")
+
+
+def _spread_value(x: float, unit: str) -> str:
+    """An uncertain input's value with its unit ('+5%/year', '1.2 FTE', '$50,000')."""
+    if unit in ("share/year", "share/month"):
+        return f"{x:+.1%}/{unit.split('/')[1]}"
+    if unit == "share":
+        return f"{x:.0%}"
+    if unit == "USD":
+        return usd(x)
+    if unit == "tokens/month":
+        return f"{tokens(x)} tokens/month"
+    return f"{x:,.3g} {unit}".strip()
+
+
 def _assumptions_html(result, baseline: Mapping[str, Any] | None = None,
                       files: Sequence[str] | None = None) -> str:
     df = assumptions_table(result, baseline, files)
@@ -422,7 +520,8 @@ def _assumptions_html(result, baseline: Mapping[str, Any] | None = None,
 
 def html_report(result, figures: Mapping[str, object], link: str | None, verdict: str,
                 notices: Iterable[str] = (), *, generated: _dt.date | None = None,
-                baseline: Mapping[str, Any] | None = None, files: Sequence[str] | None = None) -> str:
+                baseline: Mapping[str, Any] | None = None, files: Sequence[str] | None = None,
+                plan=None, sure=None) -> str:
     """One self-contained HTML page: verdict, four headline numbers, the charts (interactive,
     plotly.js embedded once), costs at the current volume, assumptions, the arithmetic, the link
     to the full model, and the warnings. Opens offline; requests nothing from any host.
@@ -433,6 +532,9 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
     ``generated``: the report's date (default: today).
     ``baseline``, ``files``: the bill summary of the link and the names of the imported files, so
     that an API path priced at the bills is named and sourced after them.
+    ``plan``: the plan search (:class:`tco.plans.PlanSearch`): the report leads with its
+    recommendation and lists the best plans. ``sure``: the drawn scenarios
+    (:class:`tco.uncertainty.Uncertainty`): the chance of payback, the bands and what moves them.
     """
     from tco.explain import api_name
     r = result.resolved
@@ -455,20 +557,26 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
         f"({_e(s.acquisition.replace('_', ' '))}) against {_e(api_name(result, baseline))} and "
         f"{_e(r.hosted.model_name)} at {_e(tokens(s.tokens_per_month))} tokens a month</p>",
         "</header>",
-        f"<p class='verdict'>{_e(verdict)}</p>",
     ]
+    if plan is not None:
+        name, why = plan.lead()
+        parts.append(f"<p class='plan'><strong>Recommended plan: {_e(name)}.</strong> {_e(why)}</p>")
+    parts.append(f"<p class='verdict'>{_e(verdict)}</p>")
     notices = [str(n) for n in notices]
     if notices:
         parts.append("<div class='notices'><strong>The link behind this report could not keep "
                      "everything:</strong><ul>" + "".join(f"<li>{_e(n)}</li>" for n in notices)
                      + "</ul></div>")
     parts.append("<section class='headlines'>")
-    for h in headlines(result, baseline):
+    heads = headlines(result, baseline) + ([chance_headline(sure, s.horizon_months)] if sure is not None else [])
+    for h in heads:
         parts.append(f"<div class='headline'><div class='label'>{_e(h.label)}</div>"
                      f"<div class='value'>{_e(h.value)}"
                      + (f" <span class='unit'>{_e(h.unit)}</span>" if h.unit and h.value != "—" else "")
                      + f"</div><div class='note'>{_e(h.note)}</div></div>")
     parts.append("</section>")
+    if plan is not None:
+        parts.append("<h2>The plans compared</h2>" + _plans_html(plan, s))
     parts.append("<h2>Cost of each path at the current volume</h2>" + _costs_table(result, baseline))
 
     if figures:
@@ -478,6 +586,8 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
                          f"{_figure_html(fig, first=(i == 0))}</div></div>")
         parts.append(PRINT_SCRIPT)
 
+    if sure is not None:
+        parts.append("<h2>How sure: what moves the answer</h2>" + _sureness_html(sure, s))
     parts.append("<h2>Assumptions</h2>")
     parts.append(f"<p class='meta'>API and hosted prices: genai-prices catalog as of "
                  f"{_e(catalog.price_catalog_date())}. Defaults reviewed {_e(DEFAULTS_DATE)}.</p>")

@@ -27,7 +27,7 @@ import streamlit as st
 from tco import catalog, share
 from tco.model import Result
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
-from tco.ui import charts, firstpaint, inputs, report, serving, theme, views
+from tco.ui import charts, firstpaint, inputs, plans_view, report, serving, theme, views
 from tco.ui.fmt import cells, md, pct, text, tokens, usd
 
 CFO_VIEW = "cfo"
@@ -49,7 +49,9 @@ LOOPBACK_NOTE = ("This link opens only on this computer: its address, 127.0.0.1 
 
 #: Height of each chart in the CFO view [px]: two side by side under the five numbers and the
 #: verdict (262 keeps the whole case on one 1440x900 screen with the three-path verdict).
-CFO_CHART_HEIGHT = 262
+CFO_CHART_HEIGHT = 236
+#: Height of the recommended plan's line in the CFO view [px] (one line at 1440 px wide).
+CFO_PLAN_HEIGHT = 58
 #: Row height of the assumptions table in the CFO view [px].
 CFO_ROW_HEIGHT = 30
 
@@ -81,9 +83,37 @@ breakeven_figure = views.breakeven_figure
 payback_figure = views.payback_figure
 
 
-def report_figures(s: Scenario, r: Result, baseline: Mapping[str, Any] | None = None) -> dict[str, go.Figure]:
-    return {"Monthly cost against volume (break-even)": breakeven_figure(s, r, baseline),
-            "Cumulative net savings against the API (payback)": payback_figure(s, r)}
+def report_figures(s: Scenario, r: Result, baseline: Mapping[str, Any] | None = None,
+                   sure=None) -> dict[str, go.Figure]:
+    """The report's charts: break-even, and payback (with the band of the drawn scenarios when
+    ``sure``, a :class:`tco.uncertainty.Uncertainty`, is given)."""
+    pay = payback_figure(s, r)
+    title = "Cumulative net savings against the API (payback)"
+    if sure is not None:
+        pay = charts.with_band(pay, sure.cumulative_savings, sure.samples)
+        title += ", with the P10–P90 band of the drawn scenarios"
+    return {"Monthly cost against volume (break-even)": breakeven_figure(s, r, baseline), title: pay}
+
+
+def chance_delta(chance: report.Headline) -> str:
+    """'62% chance by month 18' (the line under the CFO view's payback month)."""
+    within = chance.label.rsplit(" within ", 1)[1].removesuffix(" months")
+    return f"{chance.value} chance by month {within}" if chance.value != "—" else f"no month {within} in the horizon"
+
+
+def plan_and_sureness(s: Scenario) -> tuple[Any, Any]:
+    """(plan search, drawn scenarios) of ``s`` for the CFO view and the report, cached on the
+    scenario like the page's; either is None when the engine cannot compute it."""
+    from tco.ui import uncertainty_view
+    try:
+        found = plans_view.search(s)
+    except ValueError:
+        found = None
+    try:
+        sure = uncertainty_view.run(s)
+    except ValueError:
+        sure = None
+    return found, sure
 
 
 # --- what a link carries -----------------------------------------------------------------------
@@ -200,8 +230,9 @@ def _downloads(ctx: views.Context, link: str, q: str) -> None:
     files = bill_files(ctx)
 
     def html_bytes() -> bytes:
-        return report.html_report(r, report_figures(s, r, ctx.baseline), link, verdict, notices,
-                                  baseline=ctx.baseline, files=files).encode("utf-8")
+        found, sure = plan_and_sureness(s)
+        return report.html_report(r, report_figures(s, r, ctx.baseline, sure), link, verdict, notices,
+                                  baseline=ctx.baseline, files=files, plan=found, sure=sure).encode("utf-8")
 
     cols = st.columns(3)
     cols[0].download_button("HTML report", html_bytes, file_name="tco-report.html",
@@ -311,20 +342,38 @@ def render_cfo(ctx: views.Context) -> None:
     if r is None:
         views.render_rejected(ctx)
         return
+    first = firstpaint.stage() < firstpaint.PAGE  # the first run paints the numbers alone
+    found, sure = (None, None) if first else plan_and_sureness(s)
+    if found is not None:
+        st.success(plans_view.recommendation_md(found), icon=":material/explore:")
+    elif first:  # the plan's line, once searched (the next run): its room until then
+        firstpaint.placeholder(CFO_PLAN_HEIGHT, None)
     st.markdown(f"##### {md(views.verdict(r, ctx.baseline))}")
     heads = report.headlines(r, ctx.baseline)
+    chance = report.chance_headline(sure, s.horizon_months) if sure is not None else None
     cols = st.columns(len(heads), border=True)
     for col, h in zip(cols, heads):
-        col.metric(h.label, h.text, help=md(h.note[:1].upper() + h.note[1:] + "."))
+        note = h.note[:1].upper() + h.note[1:] + "."
+        if chance is not None and h.label == report.PAYBACK_LABEL:  # how sure, under the payback month
+            col.metric(h.label, h.text, delta=chance_delta(chance), delta_color="off", delta_arrow="off",
+                       help=md(f"{note} {chance.label}: {chance.value}, the {chance.note}."))
+        else:
+            col.metric(h.label, h.text, help=md(note))
     rows = key_assumptions(r, ctx.baseline, bill_files(ctx))
     table_height = CFO_ROW_HEIGHT * (len(rows) + 1) + 3
-    if firstpaint.stage() < firstpaint.PAGE:  # the first run paints the numbers alone
+    if first:
         firstpaint.placeholder(CFO_CHART_HEIGHT + 40 + table_height, "Drawing the charts…")
         return
     left, right = st.columns(2)
     # the page's figures, shorter, with the legend under the plot (on a phone a legend on top
     # took half the chart) and no mode bar (it covered the legend and the axis titles)
-    pay = charts.legend_below(payback_figure(s, r))
+    pay = payback_figure(s, r)
+    if sure is not None:
+        pay = charts.with_band(pay, sure.cumulative_savings, sure.samples)
+    pay = charts.legend_below(pay)
+    for tr in pay.data:   # the volume curves are named at their right ends: the legend keeps the band
+        if (tr.meta or {}).get("role") == "curve" and sure is not None:
+            tr.showlegend = False
     pay.update_layout(height=CFO_CHART_HEIGHT, legend=dict(font=dict(size=11)))
     pay.update_yaxes(title_text="Net savings [USD]")  # the long title is longer than a short chart
     be = charts.legend_below(breakeven_figure(s, r, ctx.baseline))
@@ -337,7 +386,8 @@ def render_cfo(ctx: views.Context) -> None:
         if (tr.meta or {}).get("role") == "curve" and path in theme.NAMES:
             tr.name = theme.NAMES[path]
     with left:
-        st.caption("**Payback**: cumulative net savings against the API, month by month")
+        st.caption("**Payback**: cumulative net savings against the API, month by month"
+                   + (", with the band of the drawn scenarios" if sure is not None else ""))
         views.plot(pay, "cfo_payback", theme.STATIC_CONFIG)
     with right:
         st.caption("**Break-even**: monthly cost of each path against monthly volume")

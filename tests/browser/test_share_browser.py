@@ -75,6 +75,10 @@ def test_cfo_view_shows_the_engines_four_numbers_on_one_screen(app_url, page):
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2")
 
     assert metrics(page) == {h.label: h.text for h in report.headlines(r)}
+    # how sure, under the payback month; the recommended plan above the verdict
+    delta = page.get_by_test_id("stMetricDelta")
+    assert delta.count() == 1 and delta.inner_text().strip().endswith("chance by month 18")
+    assert "Recommended plan: " in page.get_by_test_id("stAlertContentSuccess").inner_text()
     text = page.get_by_test_id("stMain").inner_text()
     assert views.verdict(r) in text
     assert page.get_by_test_id("stPlotlyChart").count() == 2
@@ -86,9 +90,11 @@ def test_cfo_view_shows_the_engines_four_numbers_on_one_screen(app_url, page):
     # the link back to the full model is the same scenario without view=cfo
     back = page.get_by_role("link", name="Open the full model").first.get_attribute("href")
     assert share.decode_link(back).scenario == decoded.scenario and share.decode_link(back).view is None
-    # one screen: nothing to scroll at 1440x900
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    assert height <= VIEWPORT["height"] + 4, height
+    # the case on one screen at 1440x900: the plan, the verdict, the numbers and both charts above
+    # the fold (the assumptions table follows them)
+    bottom = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+                           ".map(e => e.getBoundingClientRect().bottom))")
+    assert bottom <= VIEWPORT["height"], bottom
 
     page.wait_for_timeout(500)  # let Plotly settle its layout
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -119,7 +125,9 @@ def test_html_report_download_opens_offline(app_url, page, browser, tmp_path):
         reader.goto(path.as_uri())
         reader.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
                                  timeout=30_000)
-        assert reader.locator(".headline").count() == 5  # the cheapest path, then four against the API
+        # the cheapest path, four numbers against the API, the chance of payback within 18 months
+        assert reader.locator(".headline").count() == 6
+        assert reader.locator(".plan").inner_text().startswith("Recommended plan: ")
         outside = [u for u in requests if not u.startswith(("file:", "data:", "blob:"))]
         assert not outside, outside
     finally:
