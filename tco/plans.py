@@ -134,7 +134,10 @@ class PlanSearch:
 
     def lead(self) -> tuple[str, str]:
         """(plan name, why) for a line that shows the name in bold: the reason without its
-        leading name ("$83,399 over 36 months, $1.40M less than the API, …")."""
+        leading name ("$83,399 over 36 months, $1.40M less than the API, …"); ("", reason)
+        when no plan meets the constraints."""
+        if not self.recommended.feasible:
+            return "", self.reason
         name = self.recommended.name
         why = self.reason.removeprefix(f"{name}: ")
         return name, why[:1].upper() + why[1:]
@@ -578,6 +581,10 @@ def reason(plans: list[Plan], s: Scenario, unconstrained: Plan | None = None) ->
     from tco.explain import usd
     feasible = [q for q in plans if q.feasible]
     if not feasible:
+        if s.private_share > 0:
+            return (f"No plan meets the constraints: {s.private_share:.0%} of the traffic must stay in-house, and no "
+                    "GPU, replica size and precision in the catalog holds the model at the latency target; "
+                    "loosen the target or lower the private share.")
         return "No plan meets the constraints."
     best = feasible[0]
     h = s.horizon_months

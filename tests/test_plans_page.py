@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pages import run_page
-from tco import plans
+from tco import plans, share
 from tco.scenario import Scenario
 from tco.ui import plans_view
 
@@ -84,3 +84,16 @@ def test_hourly_figure_shades_the_hybrid_overflow():
     assert np.asarray(over_bar.y)[-1] == 0
     # summed over the day and the month, the shaded overflow is the 2.622e9 tokens of the hand calculation
     assert np.sum(over_bar.y) * 730 / 24 == pytest.approx(2.622e9, rel=1e-9)
+
+
+def test_plans_tab_when_no_plan_meets_the_constraints():
+    # a private share must be self-hosted, and no fleet reaches 1,000 tokens/s per user: nothing fits
+    s = Scenario(private_share=0.1, min_output_tokens_per_s_per_user=1000, replica_output_tokens_per_s=1e8,
+                 gpus_per_replica=52, precision="int4")
+    fig = plans_view.envelope_figure(plans_view.curves(s), s.tokens_per_month)
+    assert not fig.data and "No plan meets the constraints" in fig.layout.annotations[0].text
+    at = run_page(share.encode(s), section="Plans")
+    assert any("No plan of these kinds meets the constraints" in i.value for i in at.info)
+    # the top of the page says so instead of recommending a plan that breaks the rule
+    assert not at.success or not any("Recommended plan" in x.value for x in at.success)
+    assert any("No plan meets the constraints: 10% of the traffic must stay in-house" in w.value for w in at.warning)

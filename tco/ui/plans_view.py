@@ -65,6 +65,11 @@ def envelope_figure(c: dict, current_volume: float) -> go.Figure:
             line=dict(color=KIND_COLORS[kind], width=1.5, dash="dot"), customdata=names,
             hovertemplate="%{customdata}<br>%{x:.3s} tokens/month: $%{y:,.0f}/month<extra></extra>"))
     kinds = list(best_cost)
+    if not kinds:   # e.g. a private share and no fleet that meets the latency target
+        fig.add_annotation(text="No plan meets the constraints at any of these volumes", showarrow=False,
+                           x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=14, color="#57606a"))
+        fig.update_layout(**theme.base_layout(xaxis=dict(visible=False), yaxis=dict(visible=False)))
+        return fig
     stack = np.vstack([np.where(np.isnan(best_cost[k]), np.inf, best_cost[k]) for k in kinds])
     winner = np.argmin(stack, axis=0)
     low = stack[winner, np.arange(x.size)]
@@ -144,13 +149,16 @@ def render_recommendation(s: Scenario | None) -> None:
     except ValueError as e:
         st.caption(f"No plan could be searched: {md(str(e))}")
         return
-    st.success(recommendation_md(found), icon=":material/explore:")
+    if found.recommended.feasible:
+        st.success(recommendation_md(found), icon=":material/explore:")
+    else:
+        st.warning(recommendation_md(found), icon=":material/block:")
 
 
 def recommendation_md(found: plans.PlanSearch) -> str:
     """'**Recommended plan: NAME.** $83,399 over 36 months, …' as Markdown, the names escaped."""
     name, why = found.lead()
-    return f"**Recommended plan: {md(name)}.** {md(why)}"
+    return f"**Recommended plan: {md(name)}.** {md(why)}" if name else f"**{md(why)}**"
 
 
 def plan_table(found: plans.PlanSearch, kinds: list[str], top: int = TOP) -> pd.DataFrame:

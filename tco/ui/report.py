@@ -560,7 +560,8 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
     ]
     if plan is not None:
         name, why = plan.lead()
-        parts.append(f"<p class='plan'><strong>Recommended plan: {_e(name)}.</strong> {_e(why)}</p>")
+        parts.append(f"<p class='plan'><strong>Recommended plan: {_e(name)}.</strong> {_e(why)}</p>" if name
+                     else f"<p class='plan'><strong>{_e(why)}</strong></p>")
     parts.append(f"<p class='verdict'>{_e(verdict)}</p>")
     notices = [str(n) for n in notices]
     if notices:

@@ -344,8 +344,10 @@ def render_cfo(ctx: views.Context) -> None:
         return
     first = firstpaint.stage() < firstpaint.PAGE  # the first run paints the numbers alone
     found, sure = (None, None) if first else plan_and_sureness(s)
-    if found is not None:
+    if found is not None and found.recommended.feasible:
         st.success(plans_view.recommendation_md(found), icon=":material/explore:")
+    elif found is not None:
+        st.warning(plans_view.recommendation_md(found), icon=":material/block:")
     elif first:  # the plan's line, once searched (the next run): its room until then
         firstpaint.placeholder(CFO_PLAN_HEIGHT, None)
     st.markdown(f"##### {md(views.verdict(r, ctx.baseline))}")
