@@ -414,8 +414,8 @@ def validate(s: Scenario) -> None:
     for key in FIELDS:
         check_value(key, getattr(s, key))
     if s.private_share + s.frontier_share > 1 + 1e-12:
-        raise ValueError(f"`private_share` ({s.private_share:g}) + `frontier_share` "
-                         f"({s.frontier_share:g}) must be at most 1")
+        raise ValueError(f"`private_share` = {s.private_share:g} plus `frontier_share` = {s.frontier_share:g} "
+                         "must be at most 1 (the two shares of the traffic cannot overlap)")
     if s.precision == "fp4":
         from tco import catalog
         if not catalog.gpus()[s.gpu].fp4_tflops:

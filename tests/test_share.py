@@ -351,8 +351,17 @@ def test_hostile_links_never_raise(query):
         assert value is None or share._MODEL_ID.fullmatch(value)
 
 
+#: every numeric input but frontier_share, whose valid values depend on private_share (the two add
+#: up to at most 1: tests/test_share.py::test_shares_that_add_up_to_more_than_one_drop_the_private_share)
 NUMERIC_KEYS = sorted(k for k, f in FIELDS.items()
-                      if f.metadata["kind"] in ("float", "int", "optional", "optional_int"))
+                      if f.metadata["kind"] in ("float", "int", "optional", "optional_int") and k != "frontier_share")
+
+
+def test_shares_that_add_up_to_more_than_one_drop_the_private_share():
+    d = decode("v=1&private_share=0.7&frontier_share=0.6")
+    assert (d.scenario.private_share, d.scenario.frontier_share) == (0.0, 0.6)
+    assert d.notices == ("Ignored `private_share`=`0.7`: plus 'frontier_share' = 0.6 must be at most 1 "
+                         "(the two shares of the traffic cannot overlap).",)
 
 
 @st.composite
