@@ -113,9 +113,9 @@ def inputs(throughput_log_sd: float) -> tuple[Input, ...]:
               "H100 rent fell ~60% from 2024 to 2025 and its 1-year rate rose ~38% Oct 2025-Mar 2026 "
               "(SemiAnalysis rental index via secondary sources): −30% to +40% a year around the input",
               Triangular(0.3, 0.4, -0.95, 1.0)),
-        Input("replica_output_tokens_per_s", "Replica throughput", "× the capacity model's figure",
-              f"capacity model's leave-one-out error (python -m tco validate): lognormal, "
-              f"σ = {throughput_log_sd:.2f} in log terms",
+        Input("replica_output_tokens_per_s", "Replica throughput", "output tokens/s",
+              f"capacity model's leave-one-out error (python -m tco validate): the model's figure times a "
+              f"lognormal factor, σ = {throughput_log_sd:.2f} in log terms",
               LogFactor(throughput_log_sd)),
         Input("target_utilisation", "Target utilisation at peak", "share",
               "NIM Llama 3.3 70B on 2x H100: 24% to 68% of saturation across latency limits; ±15 points",

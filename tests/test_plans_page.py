@@ -54,6 +54,10 @@ def test_envelope_figure_marks_the_winner_at_each_volume():
     for t in thick:
         idx = np.searchsorted(c["volumes"], np.asarray(t.x))
         np.testing.assert_allclose(np.asarray(t.y), low[idx], rtol=1e-12)
+    # money ticks written by tco.ui.fmt, every one with its "$" ($1k, $10k), and "API" kept upper case
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert ticks and all(x.startswith("$") for x in ticks)
+    assert "Best API plan" in {tr.name for tr in fig.data}
 
 
 def test_cost_curves_agree_with_the_search_in_month_one():

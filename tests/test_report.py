@@ -283,7 +283,8 @@ def test_html_report_leads_with_the_plan_and_says_how_sure():
     feasible = [q for q in found.plans if q.feasible]
     assert table.count("<tr>") == 1 + min(8, len(feasible))
     assert table.index(html.escape(feasible[0].name)) < table.index(html.escape(feasible[1].name))
-    assert f"<td class=num>{usd(feasible[0].total_cost_usd)}</td>" in table
+    # whole dollars, written here: e.g. $83,399
+    assert f"<td class=num>${feasible[0].total_cost_usd:,.0f}</td>" in table
     # the chance of payback as a sixth headline box, and the bands and the tornado below
     p18 = sure.prob_payback_within[18]
     assert "Chance of payback within 18 months" in out and f"<div class='value'>{p18:.0%}</div>" in out

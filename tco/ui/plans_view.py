@@ -43,6 +43,11 @@ def curves(s: Scenario) -> dict:
     return _curves(s.replace(tokens_per_month=Scenario().tokens_per_month), lo, hi)
 
 
+def _lower(kind_name: str) -> str:
+    """'Hosted open model' -> 'hosted open model'; 'API' stays 'API'."""
+    return kind_name if kind_name.isupper() else kind_name.lower()
+
+
 def _plain(text: str) -> str:
     """Text for a Plotly label: its HTML-like markup shown as characters, not rendered."""
     return html.escape(text, quote=False)
@@ -61,7 +66,7 @@ def envelope_figure(c: dict, current_volume: float) -> go.Figure:
         best_cost[kind] = y
         names = np.array([_plain(c["names"][i]) for i in idx])
         fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines", name=f"Best {KIND_NAMES[kind].lower()} plan",
+            x=x, y=y, mode="lines", name=f"Best {_lower(KIND_NAMES[kind])} plan",
             line=dict(color=KIND_COLORS[kind], width=1.5, dash="dot"), customdata=names,
             hovertemplate="%{customdata}<br>%{x:.3s} tokens/month: $%{y:,.0f}/month<extra></extra>"))
     kinds = list(best_cost)
@@ -82,8 +87,8 @@ def envelope_figure(c: dict, current_volume: float) -> go.Figure:
             end = min(j + 1, x.size)
             fig.add_trace(go.Scatter(
                 x=x[start:end], y=low[start:end], mode="lines", line=dict(color=KIND_COLORS[k], width=5),
-                name=f"Cheapest: {KIND_NAMES[k].lower()}", legendgroup=f"win_{k}", showlegend=k not in shown,
-                hovertemplate=f"Cheapest here: {KIND_NAMES[k].lower()}<br>%{{x:.3s}} tokens/month: "
+                name=f"Cheapest: {_lower(KIND_NAMES[k])}", legendgroup=f"win_{k}", showlegend=k not in shown,
+                hovertemplate=f"Cheapest here: {_lower(KIND_NAMES[k])}<br>%{{x:.3s}} tokens/month: "
                               "$%{y:,.0f}/month<extra></extra>"))
             shown.add(k)
             start = j
@@ -95,9 +100,10 @@ def envelope_figure(c: dict, current_volume: float) -> go.Figure:
     fig.update_layout(**theme.base_layout(
         xaxis=dict(type="log", title="Monthly token volume [tokens/month]", tickvals=ticks, ticktext=labels,
                    gridcolor=theme.GRID),
-        yaxis=dict(title="Monthly cost at month-1 prices [USD/month]", type="log", tickprefix="$",
-                   tickformat="~s", gridcolor=theme.GRID,
-                   range=[np.log10(max(finite.min() / 2, 1.0)), np.log10(finite.max() * 3)] if finite.size else None)))
+        # money ticks by tco.ui.fmt ($1, $10, $100, $1k, …): Plotly's own put "$" on some ticks only
+        yaxis=charts._money_axis(
+            "Monthly cost at month-1 prices [USD/month]", finite, log=True, type="log", gridcolor=theme.GRID,
+            **({"range": [np.log10(max(finite.min() / 2, 1.0)), np.log10(finite.max() * 3)]} if finite.size else {}))))
     return fig
 
 
@@ -119,7 +125,7 @@ def hourly_figure(s: Scenario, plan: plans.Plan | None) -> go.Figure:
                              opacity=0.7, hovertemplate="%{x}:00: %{y:.3s} tokens overflow<extra></extra>"))
         fig.add_trace(go.Scatter(x=np.r_[hours - 0.5, 23.5], y=np.r_[np.full(24, capacity), capacity],
                                  mode="lines", line=dict(color=KIND_COLORS["self_host"], width=3, shape="hv"),
-                                 name=f"Fleet capacity ({plan.replicas:g} replicas at the target)"))
+                                 name=f"Fleet capacity ({plan.replicas:g} replica{'' if plan.replicas == 1 else 's'} at the target)"))
         fig.update_layout(barmode="overlay")
     fig.update_layout(**theme.base_layout(
         height=320,

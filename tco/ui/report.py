@@ -309,6 +309,12 @@ def chance_headline(sure, horizon_months: int, within: int = 18) -> Headline:
     return Headline(f"Chance of payback within {within} months", "—" if p is None else f"{p:.0%}", note)
 
 
+def _dollars(x: float) -> str:
+    """Whole dollars with thousands separators ('$83,399', '-$1,234'), as a table compares them."""
+    x = 0.0 if abs(x) < 0.5 else x   # never "-$0"
+    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
+
+
 def plan_rows(found, top: int = 8) -> list[dict[str, str]]:
     """The best feasible plans for people: name, kind, month-1 cost, upfront, discounted total,
     NPV and payback against the current path (text cells, formatted here)."""
@@ -318,9 +324,9 @@ def plan_rows(found, top: int = 8) -> list[dict[str, str]]:
     for q in found.plans:
         if not q.feasible:
             continue
-        rows.append({"Plan": q.name, "Kind": kinds[q.kind], "Month 1": usd(q.monthly_usd),
-                     "Upfront": usd(q.upfront_usd), "Total, discounted": usd(q.total_cost_usd),
-                     "NPV vs API": "current path" if q.kind == "api" else usd(q.npv_vs_current_usd),
+        rows.append({"Plan": q.name, "Kind": kinds[q.kind], "Month 1": _dollars(q.monthly_usd),
+                     "Upfront": _dollars(q.upfront_usd), "Total, discounted": _dollars(q.total_cost_usd),
+                     "NPV vs API": "current path" if q.kind == "api" else _dollars(q.npv_vs_current_usd),
                      "Payback vs API": "current path" if q.kind == "api" else month_text(q.payback_vs_current_month)})
         if len(rows) >= top:
             break
@@ -356,6 +362,9 @@ th {{ background: var(--soft); font-weight: 600; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 td.source {{ color: var(--muted); font-size: 12px; }}
 table.assumptions {{ table-layout: fixed; }}
+table.plans th, table.tornado th, table.tornado td {{ overflow-wrap: normal; }}
+table.tornado {{ table-layout: fixed; }}
+table.plans td.num {{ white-space: nowrap; }}
 table.assumptions td.num {{ white-space: normal; }}
 table.assumptions td.date, table.assumptions td.unit {{ font-size: 12px; overflow-wrap: break-word; }}
 td code {{ font-size: 11px; }}
@@ -486,7 +495,8 @@ def _sureness_html(sure, s: Scenario, rows: int = 8) -> str:
     return ("".join(f"<p>{_e(x)}</p>" for x in lines)
             + f"<p class='meta'>Each input at its P10 and at its P90, the others at their medians (NPV with every "
               f"input at its median: {_e(usd(sure.median_npv_usd))}); largest swing first.</p>"
-            + "<table class='tornado'><thead><tr><th>Input</th><th>At its P10 → NPV</th><th>At its P90 → NPV</th>"
+            + "<table class='tornado'><colgroup><col style='width:22%'><col style='width:27%'>"
+              "<col style='width:27%'><col style='width:12%'><col style='width:12%'></colgroup><thead><tr><th>Input</th><th>At its P10 → NPV</th><th>At its P90 → NPV</th>"
               "<th>Swing</th><th>Share of variance</th></tr></thead><tbody>" + body + "</tbody></table>"
             + "<details><summary>Where each spread comes from</summary><ul class='sources'>" + sources + "</ul></details>")
 
@@ -501,7 +511,7 @@ def _spread_value(x: float, unit: str) -> str:
         return usd(x)
     if unit == "tokens/month":
         return f"{tokens(x)} tokens/month"
-    return f"{x:,.3g} {unit}".strip()
+    return f"{x:,.4g} {unit}".strip() if abs(x) < 1000 else f"{x:,.0f} {unit}".strip()
 
 
 def _assumptions_html(result, baseline: Mapping[str, Any] | None = None,

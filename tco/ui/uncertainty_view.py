@@ -78,7 +78,7 @@ def _value(x: float, unit: str) -> str:
     if unit == "tokens/month":
         from tco.ui.fmt import tokens
         return f"{tokens(x)} tokens/month"
-    return f"{x:,.3g}"
+    return f"{x:,.4g} {unit}" if abs(x) < 1000 else f"{x:,.0f} {unit}"
 
 
 def probability_text(u: uncertainty.Uncertainty, months: int = 18) -> str:
