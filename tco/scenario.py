@@ -323,6 +323,51 @@ class Scenario:
         "", 0, 2**31 - 1, group="Uncertainty", label="Random seed", kind="int",
         help="Seed of the Latin hypercube draws: the same link draws the same bands.",
         source="any whole number"))
+    spread_volume: float = field(default=1.0, metadata=spec(
+        "× its default spread", 0, 5, group="Uncertainty", label="Spread of the volume (month 1)",
+        help="Multiplies the default spread of the volume (month 1) (lognormal, P10-P90 ÷1.5 to ×1.5) on top of the width of the "
+             "bands: 0 holds it at its value, 2 draws it twice as wide.",
+        source="tco/uncertainty.py"))
+    spread_growth: float = field(default=1.0, metadata=spec(
+        "× its default spread", 0, 5, group="Uncertainty", label="Spread of the volume growth",
+        help="Multiplies the default spread of the volume growth (normal, ±2 points a month (1 s.d.)) on top of the width of the "
+             "bands: 0 holds it at its value, 2 draws it twice as wide.",
+        source="tco/uncertainty.py"))
+    spread_api_trend: float = field(default=1.0, metadata=spec(
+        "× its default spread", 0, 5, group="Uncertainty", label="Spread of the API price trend",
+        help="Multiplies the default spread of the API price trend (triangular, −50% to +30% a year around the input) on top of the width of the "
+             "bands: 0 holds it at its value, 2 draws it twice as wide.",
+        source="tco/uncertainty.py"))
+    spread_hosted_trend: float = field(default=1.0, metadata=spec(
+        "× its default spread", 0, 5, group="Uncertainty", label="Spread of the hosted price trend",
+        help="Multiplies the default spread of the hosted price trend (triangular, −50% to +30% a year around the input) on top of the width of the "
+             "bands: 0 holds it at its value, 2 draws it twice as wide.",
+        source="tco/uncertainty.py"))
+    spread_gpu_trend: float = field(default=1.0, metadata=spec(
+        "× its default spread", 0, 5, group="Uncertainty", label="Spread of the GPU price trend",
+        help="Multiplies the default spread of the GPU price trend (triangular, −30% to +40% a year around the input) on top of the width of the "
+             "bands: 0 holds it at its value, 2 draws it twice as wide.",
+        source="tco/uncertainty.py"))
+    spread_throughput: float = field(default=1.0, metadata=spec(
+        "× its default spread", 0, 5, group="Uncertainty", label="Spread of the replica throughput",
+        help="Multiplies the default spread of the replica throughput (lognormal factor, σ from the capacity model's leave-one-out error) on top of the width of the "
+             "bands: 0 holds it at its value, 2 draws it twice as wide.",
+        source="tco/uncertainty.py"))
+    spread_utilisation: float = field(default=1.0, metadata=spec(
+        "× its default spread", 0, 5, group="Uncertainty", label="Spread of the target utilisation",
+        help="Multiplies the default spread of the target utilisation (triangular, ±15 points) on top of the width of the "
+             "bands: 0 holds it at its value, 2 draws it twice as wide.",
+        source="tco/uncertainty.py"))
+    spread_staff: float = field(default=1.0, metadata=spec(
+        "× its default spread", 0, 5, group="Uncertainty", label="Spread of the staff",
+        help="Multiplies the default spread of the staff (triangular, 0.75× to 2× the input) on top of the width of the "
+             "bands: 0 holds it at its value, 2 draws it twice as wide.",
+        source="tco/uncertainty.py"))
+    spread_setup: float = field(default=1.0, metadata=spec(
+        "× its default spread", 0, 5, group="Uncertainty", label="Spread of the setup cost",
+        help="Multiplies the default spread of the setup cost (triangular, 0.8× to 2× the input) on top of the width of the "
+             "bands: 0 holds it at its value, 2 draws it twice as wide.",
+        source="tco/uncertainty.py"))
 
     def __post_init__(self) -> None:
         validate(self)

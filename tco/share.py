@@ -78,6 +78,9 @@ SHORT_KEYS: dict[str, str] = {
     "autoscale_lag_minutes": "alm", "gpu_price_trend_per_year": "gptpy", "staff_fte": "sf",
     "staff_cost_usd_per_year": "scupy", "setup_cost_usd": "scu", "other_monthly_usd": "omu",
     "horizon_months": "hzm", "discount_rate": "dr", "uncertainty_spread": "usp", "uncertainty_seed": "use",
+    "spread_volume": "svo", "spread_growth": "sgr", "spread_api_trend": "sat", "spread_hosted_trend": "sht",
+    "spread_gpu_trend": "sgt", "spread_throughput": "sth", "spread_utilisation": "sut", "spread_staff": "sst",
+    "spread_setup": "sse",
 }
 _BY_SHORT_KEY = {short: key for key, short in SHORT_KEYS.items()}
 

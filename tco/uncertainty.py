@@ -204,6 +204,15 @@ def _quantiles(x: np.ndarray, none_is_never: bool) -> dict[str, float | None]:
     return out
 
 
+#: uncertain input -> the Scenario field that scales its default spread (the "Uncertainty" group)
+SPREAD_FIELDS = {
+    "tokens_per_month": "spread_volume", "growth_per_month": "spread_growth",
+    "api_price_trend_per_year": "spread_api_trend", "hosted_price_trend_per_year": "spread_hosted_trend",
+    "gpu_price_trend_per_year": "spread_gpu_trend", "replica_output_tokens_per_s": "spread_throughput",
+    "target_utilisation": "spread_utilisation", "staff_fte": "spread_staff", "setup_cost_usd": "spread_setup",
+}
+
+
 def run(s: Scenario, samples: int = DEFAULT_SAMPLES, seed: int | None = None, spread: float | None = None,
         spreads: dict[str, float] | None = None) -> Uncertainty:
     """Draw ``samples`` scenarios around ``s`` (Latin hypercube, ``seed``) and evaluate them at once.
@@ -211,8 +220,9 @@ def run(s: Scenario, samples: int = DEFAULT_SAMPLES, seed: int | None = None, sp
     ``seed`` and ``spread`` default to the scenario's ``uncertainty_seed`` and ``uncertainty_spread``
     (so a link draws the same bands). ``spread`` scales every input's default spread; ``spreads``
     sets a multiplier per input key on
-    top of it (e.g. ``{"staff_fte": 0}`` holds staff at its value). Raises ValueError for a bad
-    count, spread or key."""
+    top of it (e.g. ``{"staff_fte": 0}`` holds staff at its value); it defaults to the scenario's
+    own ``spread_*`` inputs (:data:`SPREAD_FIELDS`). Raises ValueError for a bad count, spread or
+    key."""
     from tco.model import resolve
     seed = s.uncertainty_seed if seed is None else seed
     spread = s.uncertainty_spread if spread is None else spread
@@ -223,14 +233,14 @@ def run(s: Scenario, samples: int = DEFAULT_SAMPLES, seed: int | None = None, sp
     started = time.perf_counter()
     base = resolve(s).params
     ins = inputs(_throughput_log_sd(s))
-    spreads = dict(spreads or {})
+    spreads = dict({k: getattr(s, f) for k, f in SPREAD_FIELDS.items()} if spreads is None else spreads)
     unknown = set(spreads) - {i.key for i in ins}
     if unknown:
         raise ValueError(f"no uncertain input named {', '.join(sorted(unknown))}; "
                          f"one of: {', '.join(i.key for i in ins)}")
-    k = {i.key: spread * float(spreads.get(i.key, 1.0)) for i in ins}
-    if any(not (0 <= v <= 5) for v in k.values()):
-        raise ValueError("every spread must be in [0, 5]")
+    if any(not (0 <= float(v) <= 5) for v in spreads.values()):
+        raise ValueError("every input's own spread must be in [0, 5]")
+    k = {i.key: spread * float(spreads.get(i.key, 1.0)) for i in ins}   # at most 5 x 5
     value = {i.key: float(np.asarray(getattr(base, i.key))) for i in ins}
     u = qmc.LatinHypercube(d=len(ins), seed=seed).random(samples)
     drawn = {i.key: i.ppf(u[:, j], value[i.key], k[i.key]) for j, i in enumerate(ins)}

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from tco import uncertainty
+from tco import share, uncertainty
 from tco.model import evaluate
 from tco.scenario import Scenario
 
@@ -57,6 +57,27 @@ def test_only_volume_uncertain_matches_the_lognormal_closed_form():
     assert q["p50"] < 2775 * math.exp(sigma ** 2 / 2) - c   # mean above the median: right-skewed
     assert [t["input"] for t in u.tornado if t["swing"] > 0] == ["tokens_per_month"]
     assert u.variance_share["tokens_per_month"] == pytest.approx(1.0)
+
+
+def test_each_inputs_spread_is_an_input_of_the_scenario():
+    # the Uncertainty group's spread_* inputs: every other input held (0), the volume's spread
+    # doubled (2): P10-P90 of V is then ÷1.5² to ×1.5², so S_q = 2,775 x 1.5^(±2) − C:
+    #   P10: 2,775 / 2.25 − 13,213.33 = −11,980.00;  P90: 2,775 x 2.25 − 13,213.33 = −6,969.58
+    held = {f: 0.0 for k, f in uncertainty.SPREAD_FIELDS.items() if k != "tokens_per_month"}
+    s = FIXED.replace(tokens_per_month=1e9, spread_volume=2.0, **held)
+    u = uncertainty.run(s, samples=20_000, seed=7)
+    q = u.quantiles["monthly_savings_usd"]
+    c = 2 * 3 * 730 + 0.5 * 200000 / 12 + 500
+    assert q["p10"] == pytest.approx(2775 / 2.25 - c, abs=0.5)
+    assert q["p90"] == pytest.approx(2775 * 2.25 - c, abs=0.5)
+    assert [t["input"] for t in u.tornado if t["swing"] > 0] == ["tokens_per_month"]
+    # the same as passing the spreads by hand; the fields travel in the link
+    by_hand = uncertainty.run(FIXED.replace(tokens_per_month=1e9), samples=20_000, seed=7,
+                              spreads={k: (2.0 if k == "tokens_per_month" else 0.0) for k in KEYS})
+    assert by_hand.quantiles == u.quantiles
+    assert share.decode(share.encode(s)).scenario == s
+    with pytest.raises(ValueError, match=r"\[0, 5\]"):
+        uncertainty.run(s, spreads={"staff_fte": 6.0})
 
 
 def test_same_seed_same_numbers_and_quantiles_ordered():

@@ -32,6 +32,16 @@ def test_how_sure_tab_draws_bands_and_tornado():
     assert shares.sum() == pytest.approx(1.0)
 
 
+def test_a_link_holds_an_input_at_its_value_and_the_tab_says_so():
+    # staff held (spread 0), the volume's spread doubled, bands at 1.5x: the table shows 0, 3 and
+    # 1.5; staff explains none of the variance
+    at = run_page("v=1&spread_staff=0&spread_volume=2&uncertainty_spread=1.5", section="How sure")
+    df = at.dataframe[0].value.set_index("Input")
+    assert df.loc["Staff", "Spread [× default]"] == 0 and df.loc["Staff", "Share of NPV variance"] == 0
+    assert df.loc["Volume (month 1)", "Spread [× default]"] == pytest.approx(3.0)
+    assert df.loc["Setup cost", "Spread [× default]"] == pytest.approx(1.5)
+
+
 def test_fan_and_tornado_figures():
     s = FIXED.replace(tokens_per_month=6e9, growth_per_month=0.02)
     u = uncertainty.run(s, samples=2000)

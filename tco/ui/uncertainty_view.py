@@ -119,10 +119,13 @@ def render(ctx) -> None:
     plot(fan_figure(u, ctx.result.flows["cumulative_savings_vs_api"]), key="fan")
     st.markdown("**What moves the answer**: NPV with each input at its P10 and P90, the others at their medians")
     plot(tornado_figure(u), key="tornado")
+    # each input's own spread (the Uncertainty group's spread_* inputs) times the width of the bands
     table = pd.DataFrame([{"Input": i.label, "Unit": i.unit,
+                           "Spread [× default]": u.spread * float(getattr(s, uncertainty.SPREAD_FIELDS[i.key])),
                            "Share of NPV variance": u.variance_share[i.key], "Source of the spread": i.source}
                           for i in u.inputs])
     if firstpaint.ready():
         st.dataframe(table, hide_index=True, width="stretch", column_config={
+            "Spread [× default]": st.column_config.NumberColumn(format="%.2g×"),
             "Share of NPV variance": st.column_config.NumberColumn(format="percent"),
             "Source of the spread": st.column_config.TextColumn(width="large")})
