@@ -301,3 +301,16 @@ def test_band_goes_under_the_payback_curves_and_the_axis_covers_it():
     assert out.data[1].fill == "tonexty" and list(out.data[1].y) == [-5e6] * months
     assert out.data[1].name == "P10–P90 of 20,000 drawn scenarios"
     assert min(out.layout.yaxis.tickvals) <= -4e6
+
+
+def test_staff_heatmap_ticks_are_round_and_inside_the_data():
+    s = Scenario()
+    r = evaluate(s)
+    key, x, ys, out = data.heatmap(s, r, "staff")
+    fig = charts.heatmap_figure(x, ys, out["savings_usd"], kind="savings", y_title="Staff [FTE]",
+                                frontier_x=None, current=(s.tokens_per_month, s.staff_fte))
+    tv, tt = list(fig.layout.yaxis.tickvals), list(fig.layout.yaxis.ticktext)
+    assert len(tv) >= 3 and tt == [f"{v:g}" for v in tv]
+    step = np.diff(tv)
+    assert np.allclose(step, step[0]) and step[0] in (0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0)  # 1, 2 or 5 x 10^k
+    assert min(ys) - 0.05 * np.ptp(ys) <= min(tv) and max(tv) <= max(ys) + 0.05 * np.ptp(ys)

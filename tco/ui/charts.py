@@ -359,6 +359,13 @@ def heatmap_figure(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, kind: str, y_
     y_axis = dict(title=y_title, showgrid=False)
     if "USD" in y_title:
         y_axis = _money_axis(y_title, y, showgrid=False)
+    elif y.size:   # e.g. staff: round ticks (0.5, 1, 1.5; the unit is in the title), not Plotly's own
+        lo, hi = float(y.min()), float(y.max())
+        ytv, ytt = linear_ticks(lo, hi, lambda v: f"{v:g}")
+        pad = 0.02 * (hi - lo)
+        keep = [i for i, v in enumerate(ytv) if lo - pad <= v <= hi + pad]
+        if keep:
+            y_axis.update(tickvals=[ytv[i] for i in keep], ticktext=[ytt[i] for i in keep])
     fig.update_layout(**theme.base_layout(
         height=380, xaxis=dict(title="Monthly token volume [tokens/month, log scale]", type="log", tickvals=tv,
                                ticktext=tt, showgrid=False),
