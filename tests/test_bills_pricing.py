@@ -44,6 +44,31 @@ def imported(*names: str):
 
 # --- 1. the bills' own prices ----------------------------------------------------------------
 
+def test_a_cur_itemised_by_class_is_priced_at_each_class_as_charged():
+    # Three CUR lines of one day (aws_cur2_bedrock.csv), Claude Sonnet 4.6 on Bedrock, with the
+    # output billed at half its rate (a negotiated discount on output only):
+    #   input       4,096.664K tokens x $0.0033/1K  = $13.518991  -> $3.30 per 1M
+    #   cache read 10,046.014K tokens x $0.00033/1K = $3.315185   -> $0.33 per 1M
+    #   output        615.365K tokens x $0.00825/1K = $5.0767615  -> $8.25 per 1M
+    # Each class keeps its own price. Split by the catalog's ratios instead, the one total
+    # ($21.9109375) would have put the discount on every class alike.
+    lines = (EXAMPLES / "aws_cur2_bedrock.csv").read_bytes().split(b"\n")
+    rows = lines[1:4]
+    assert b"Sonnet-output-tokens" in rows[1] and b",0.0165,10.153523," in rows[1]
+    rows[1] = rows[1].replace(b",0.0165,10.153523,", b",0.00825,5.0767615,")
+    result = load_files([("cur.csv", b"\n".join([lines[0], *rows]) + b"\n")])
+    p = bill_prices(result.months, "2025-11")
+    assert p["priced_from"] == "bills"
+    assert p["input"] == pytest.approx(13.518991 / 4096.664e3 * 1e6, rel=1e-6) == pytest.approx(3.30, rel=1e-6)
+    assert p["cached_input"] == pytest.approx(3.315185 / 10046.014e3 * 1e6, rel=1e-6)
+    assert p["output"] == pytest.approx(5.0767615 / 615.365e3 * 1e6, rel=1e-6) == pytest.approx(8.25, rel=1e-6)
+    # the month's own mix at these prices gives back the bill to the cent
+    m = result.months.iloc[0]
+    total = (m["input_tokens"] + m["cache_write_tokens"]) * p["input"] + m["cached_input_tokens"] * p["cached_input"] \
+        + m["output_tokens"] * p["output"]
+    assert total / 1e6 == pytest.approx(13.518991 + 3.315185 + 5.0767615, abs=0.005)
+
+
 def test_openai_cost_export_prices_by_class_worked_by_hand():
     # October in openai_cost.csv (the example set's cost export), per model:
     #   gpt-4o:      256,138,732 input, 137,920,854 cached, 86,500,889 output, billed $1,677.7567875

@@ -44,7 +44,13 @@ MONTH_COLUMNS = [
     "month", "provider", "model", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens",
     "requests", "cost_usd", "credits_usd", "refunds_usd", "tax_usd", "currency", "cost", "estimated",
     "cost_estimated", "usd_per_mtok", "days_covered", "days_in_month",
+    # what the bills charged for each token class [USD, before credits], where the export itemises
+    # its cost lines by class (NaN where it gives one total per model, or where a cost was estimated)
+    "paid_input_usd", "paid_cached_input_usd", "paid_cache_write_usd", "paid_output_usd",
 ]
+#: token class -> its column of charged cost in MONTH_COLUMNS
+PAID_COLUMNS = {"input": "paid_input_usd", "cached_input": "paid_cached_input_usd",
+                "cache_write": "paid_cache_write_usd", "output": "paid_output_usd"}
 _DIRECTION_COLUMN = {"input": "input_tokens", "cached_input": "cached_input_tokens",
                      "cache_write": "cache_write_tokens", "output": "output_tokens"}
 _TOKEN_ROLES = ("usage", "both", "cost")
@@ -113,6 +119,16 @@ def _estimate_cost(part: pd.DataFrame, provider: str, model: str, month: str) ->
     return total
 
 
+def _paid_by_class(cost_rows: pd.DataFrame) -> dict:
+    """The charged cost of each token class [USD], when every line that charged money names its
+    class (a cost export by line item, CUR usage types); NaN for every class otherwise."""
+    charged = cost_rows[cost_rows["cost_usd"].fillna(0.0) != 0.0]
+    by_class = charged.groupby("direction")["cost_usd"].sum()
+    if charged.empty or not set(by_class.index) <= set(PAID_COLUMNS) or charged["cost_usd"].isna().any():
+        return dict.fromkeys(PAID_COLUMNS.values(), np.nan)
+    return {column: float(by_class.get(c, 0.0)) for c, column in PAID_COLUMNS.items()}
+
+
 def _group_row(key, part: pd.DataFrame, notes: dict) -> dict:
     month, provider, model, currency = key
     row = {"month": month, "provider": provider, "model": model, "currency": currency}
@@ -151,6 +167,7 @@ def _group_row(key, part: pd.DataFrame, notes: dict) -> dict:
         cost_estimated = True
         notes.setdefault("cost_estimated", set()).add((provider, model))
     net_usd = money_usd["cost"] + money_usd["credits"] + money_usd["refunds"]
+    row.update(_paid_by_class(cost_rows) if not cost_estimated else dict.fromkeys(PAID_COLUMNS.values(), np.nan))
     row.update(tokens)
     row.update(
         requests=requests, cost_usd=net_usd, credits_usd=money_usd["credits"], refunds_usd=money_usd["refunds"],

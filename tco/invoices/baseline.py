@@ -122,13 +122,30 @@ LABEL_MODELS = 3
 PRICE_CLASSES = ("input", "cached_input", "output")
 
 
+def _itemised_units(r, by_class: dict) -> dict | None:
+    """USD per token of each class from a row whose export itemised its cost by class, scaled by
+    the row's net cost over its charges (credits and refunds shared in proportion), or None when
+    it did not, or when a class was charged but no tokens of it were counted."""
+    from tco.invoices.aggregate import PAID_COLUMNS
+    paid = {c: r.get(col, np.nan) for c, col in PAID_COLUMNS.items()}
+    if not all(np.isfinite(float(v)) for v in paid.values()):
+        return None
+    gross = sum(float(v) for v in paid.values())
+    if not gross > 0 or any(float(paid[c]) > 0 and not by_class[c] > 0 for c in paid):
+        return None
+    scale = float(r["cost_usd"]) / gross
+    return {c: (float(paid[c]) * scale / by_class[c] if by_class[c] > 0 else 0.0) for c in paid}
+
+
 def bill_prices(months: pd.DataFrame, month: str) -> dict | None:
     """What the bills of ``month`` paid per token class [USD per 1M tokens], all models pooled.
 
-    The exports give one cost per model and month (a cost export's lines by class are summed
-    when the months are merged), so each model's cost is split over its token classes by the
-    catalog's class prices for that model (genai-prices list prices, cache writes at their own
-    price), scaled so that the classes add up to what the bills show:
+    Where the export itemises its cost by token class (a cost export's line items, CUR usage
+    types), each class is priced at what it was charged: paid_m,c = charged_m,c · cost_m / Σ_c
+    charged_m,c (credits and refunds shared in proportion). Where it gives one cost per model and
+    month, that cost is split over the token classes by the catalog's class prices for the model
+    (genai-prices list prices, cache writes at their own price), scaled so that the classes add up
+    to what the bills show:
 
         k_m = cost_m / Σ_c tokens_m,c · list_m,c,     paid_m,c = k_m · tokens_m,c · list_m,c
 
@@ -159,7 +176,10 @@ def bill_prices(months: pd.DataFrame, month: str) -> dict | None:
         by_class = {"input": r["input_tokens"], "cache_write": r["cache_write_tokens"],
                     "cached_input": r["cached_input_tokens"], "output": r["output_tokens"]}
         lp = list_prices(r["provider"], r["model"], month) if r["model"] else None
-        if lp is not None:
+        itemised = _itemised_units(r, by_class)
+        if itemised is not None:   # the bills' own cost of each class, less the row's credits
+            unit = itemised
+        elif lp is not None:
             list_cost = sum(by_class[c] * lp[c] for c in by_class)
             k = r["cost_usd"] / list_cost if list_cost > 0 else 0.0
             unit = {c: k * lp[c] for c in by_class}
