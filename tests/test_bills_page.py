@@ -333,3 +333,19 @@ def test_clear_and_remove_leave_the_uploader_empty_like_the_file_list():
     assert not at.exception
     (up,) = at.file_uploader
     assert not up.value and not at.session_state[bills.FILES_KEY]
+
+
+def test_hourly_bills_set_the_pages_load_profile_and_the_link_carries_it():
+    from test_bills_pricing import _hourly_openai_usage
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["_section"] = "Import bills"
+    firstpaint.mark_painted(firstpaint.FULL, at.session_state)
+    at.run()
+    upload(at, ("usage_hourly.csv", _hourly_openai_usage()))
+    at.button(key="bills_use_baseline").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    # 1.8 from 09:00 to 16:00 UTC, 0.6 otherwise (tests/test_bills_pricing.py works it out)
+    want = "custom:" + ",".join("1.8" if 9 <= h <= 16 else "0.6" for h in range(24))
+    assert at.session_state["load_profile"] == want
+    assert at.session_state["peak_to_average"] == pytest.approx(1.8)
+    assert share.decode(dict(at.query_params)).scenario.load_profile == want

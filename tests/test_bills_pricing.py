@@ -11,12 +11,13 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from tco import catalog, explain, share
 from tco.invoices import load_files
-from tco.invoices.baseline import bill_prices, link_query, mix_text
+from tco.invoices.baseline import bill_prices, link_query, mix_text, scenario_inputs
 from tco.invoices.reprice import reprice
 from tco.model import default_hosted_ref, evaluate, per_token_paths
 from tco.scenario import Scenario
@@ -276,3 +277,45 @@ def test_a_rejected_scenario_keeps_the_per_token_paths():
     assert paths["api"]["monthly_usd"] == pytest.approx(5_550, rel=1e-9)
     # Together 405B Turbo at $3.50/M flat vs Avian $1.50/M flat: Avian, 2B × $1.50/M = $3,000
     assert paths["hosted_open"]["monthly_usd"] == pytest.approx(3_000, rel=1e-9)
+
+
+def _hourly_openai_usage(days: int = 3) -> bytes:
+    """An OpenAI completions usage export in 1-hour buckets: 300 input tokens in each hour from
+    09:00 to 16:00 UTC, 100 in every other hour, on ``days`` days from 2025-11-03."""
+    header = ("start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,"
+              "model,batch,service_tier,input_tokens,output_tokens,input_cached_tokens,input_uncached_tokens,"
+              "input_text_tokens,output_text_tokens,input_cached_text_tokens,input_audio_tokens,"
+              "input_cached_audio_tokens,output_audio_tokens,input_image_tokens,input_cached_image_tokens,"
+              "output_image_tokens")
+    lines = [header]
+    t0 = int(pd.Timestamp("2025-11-03", tz="UTC").timestamp())
+    for d in range(days):
+        for h in range(24):
+            s = t0 + (d * 24 + h) * 3600
+            n = 300 if 9 <= h <= 16 else 100
+            iso = lambda x: pd.Timestamp(x, unit="s", tz="UTC").isoformat()  # noqa: E731
+            lines.append(f"{s},{s + 3600},{iso(s)},{iso(s + 3600)},proj_1,1,,key_1,gpt-4o-2024-08-06,False,default,"
+                         f"{n},0,0,{n},{n},0,0,0,0,0,0,0,0")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_hourly_bills_set_the_load_over_a_day_by_hand():
+    # per hour of the day over the 3 days: 900 tokens from 09:00 to 16:00 (8 hours), 300 otherwise;
+    # the mean hour is (8 x 900 + 16 x 300) / 24 = 500, so the shape is 1.8 in those hours, 0.6 else
+    result = load_files([("usage_hourly.csv", _hourly_openai_usage())])
+    hourly = result.baseline["hourly"]
+    want = [1.8 if 9 <= h <= 16 else 0.6 for h in range(24)]
+    assert hourly["shape"] == want and hourly["days"] == 3
+    assert (hourly["first_day"], hourly["last_day"]) == ("2025-11-03", "2025-11-05")
+    assert hourly["load_profile"] == "custom:" + ",".join(f"{v:g}" for v in want)
+    assert hourly["peak_to_average"] == pytest.approx(1.8)
+    values, _ = scenario_inputs(result.baseline)
+    assert values["load_profile"] == hourly["load_profile"] and values["peak_to_average"] == pytest.approx(1.8)
+    # the scenario then follows the bills' own day, unbent (its busiest hour is its peak)
+    from tco import load
+    s = Scenario(load_profile=values["load_profile"], peak_to_average=values["peak_to_average"])
+    np.testing.assert_allclose(load.hourly(s.load_profile, s.peak_to_average), want, rtol=1e-9)
+    # two days are not enough to say what a day looks like: the profile stays as it was
+    assert "hourly" not in load_files([("two_days.csv", _hourly_openai_usage(days=2))]).baseline
+    # daily exports (every example) say nothing about the hours
+    assert "hourly" not in imported("openai_completions_usage.csv", "anthropic_usage.csv").baseline

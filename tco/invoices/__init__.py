@@ -206,12 +206,15 @@ def merge(parsed: list[ParsedFile], errors: list[tuple[str, str]] | None = None)
     """Merge files already read (:func:`parse_file`) into monthly totals and a baseline; the page
     reads each file once and merges again whenever the set of files changes."""
     from tco.invoices.aggregate import aggregate
-    from tco.invoices.baseline import fit_baseline
+    from tco.invoices.baseline import fit_baseline, hourly_profile
 
     errors = list(errors or [])
     months, warnings, duplicates = aggregate(parsed)
     months = _check_months(months, warnings)
     baseline, more = fit_baseline(months)
+    hourly = hourly_profile(parsed)
+    if hourly is not None:
+        baseline["hourly"] = hourly
     rejected = [{"file": p.name, "line": line, "reason": reason} for p in parsed for line, reason in p.rejected]
     file_warnings = [f"{p.name}: {w}" for p in parsed for w in p.warnings]
     return ImportResult(parsed, errors, months, rejected, file_warnings + warnings + more, duplicates, baseline)

@@ -285,6 +285,40 @@ def api_model_ref(baseline: dict) -> str | None:
     return None
 
 
+#: Days of hourly rows the bills need before they set the load over a day.
+MIN_HOURLY_DAYS = 3
+
+
+def hourly_profile(parsed: list) -> dict | None:
+    """The load over a day from the bills' hourly rows (buckets of at most one hour, e.g. an
+    OpenAI or Anthropic usage export with hourly buckets): the tokens of each hour of the day
+    (UTC) summed over the days covered, as 24 multipliers of the average hour (mean 1, two
+    decimals, as a link carries them); None when fewer than :data:`MIN_HOURLY_DAYS` days are
+    hourly. Returns ``shape``, ``days``, ``first_day``, ``last_day``, ``load_profile`` (the
+    ``custom:…`` input) and ``peak_to_average`` (its busiest hour, so that it is not bent)."""
+    from tco import load
+    frames = [p.rows[["start", "end", *TOKEN_COLUMNS]] for p in parsed if len(p.rows)]
+    if not frames:
+        return None
+    rows = pd.concat(frames, ignore_index=True)
+    start = pd.to_datetime(rows["start"], utc=True)
+    end = pd.to_datetime(rows["end"], utc=True)
+    hourly = start.notna() & end.notna() & (end > start) & (end - start <= pd.Timedelta(hours=1))
+    if not hourly.any():
+        return None
+    start, tokens = start[hourly], rows.loc[hourly, TOKEN_COLUMNS].sum(axis=1).to_numpy(float)
+    days = start.dt.floor("D")
+    n_days = days.nunique()
+    if n_days < MIN_HOURLY_DAYS or not tokens.sum() > 0:
+        return None
+    per_hour = np.bincount(start.dt.hour.to_numpy(), weights=tokens, minlength=load.HOURS_PER_DAY)
+    shape = np.round(per_hour / per_hour.mean(), 2)
+    text = load.CUSTOM_PREFIX + ",".join(f"{v:g}" for v in shape)
+    peak = float(shape.max() / shape.mean())
+    return {"shape": shape.tolist(), "days": int(n_days), "first_day": f"{days.min():%Y-%m-%d}",
+            "last_day": f"{days.max():%Y-%m-%d}", "load_profile": text, "peak_to_average": peak}
+
+
 def scenario_inputs(baseline: dict) -> tuple[dict, list[str]]:
     """The Scenario inputs "Use as baseline" sets, within the Scenario's ranges, and a note for
     each value that had to be clipped: volume, mix and growth (shares and growth to 4 decimals)
@@ -305,6 +339,11 @@ def scenario_inputs(baseline: dict) -> tuple[dict, list[str]]:
             notes.append(f"{meta(key)['label']}: the bills give {shown(raw)}, outside the allowed "
                          f"{shown(lo)} to {shown(hi)}; set to {shown(clipped)}")
         values[key] = float(clipped)
+    hourly = baseline.get("hourly")
+    if hourly:   # the bills' own day: the plans' hybrid and autoscaled fleets follow it
+        lo, hi = float(meta("peak_to_average")["lo"]), float(meta("peak_to_average")["hi"])
+        values["load_profile"] = hourly["load_profile"]
+        values["peak_to_average"] = round(min(max(hourly["peak_to_average"], lo), hi), 4)
     prices = {c: baseline.get(f"{c}_usd_per_mtok") for c in PRICE_CLASSES}
     if all(p is not None and np.isfinite(float(p)) for p in prices.values()):
         ref = api_model_ref(baseline)
