@@ -15,4 +15,10 @@ fi
 if ! command -v strace >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null
 fi
-python3 -m pytest -q -p no:cacheprovider "$@"
+if [ $# -gt 0 ]; then   # a selection (bash scripts/test.sh tests/test_share.py -k link): as given
+  exec python3 -m pytest -q -p no:cacheprovider "$@"
+fi
+# Everything: the tests that need no browser first, on every core; then the browser tests, one at
+# a time, on an otherwise idle machine (two Chromiums and two Streamlit servers on two cores time out)
+python3 -m pytest -q -p no:cacheprovider -n auto --ignore=tests/browser
+python3 -m pytest -q -p no:cacheprovider tests/browser

@@ -111,7 +111,7 @@ def parse_cur_csv(table: Table):
     direction = np.array([token_kind(u) for u in usage_type], dtype=object)
     model_raw = np.array([model_of(u, p) for u, p in zip(usage_type, text["product_name"])], dtype=object)
     is_usage = np.isin(line_type, list(USAGE_TYPES))
-    is_credit = np.isin(line_type, list(CREDIT_TYPES)) | np.array(["discount" in str(t).lower() for t in line_type])
+    is_credit = np.isin(line_type, list(CREDIT_TYPES)) | np.array(["discount" in str(t).lower() for t in line_type], dtype=bool)
     is_refund = line_type == "Refund"
     is_tax = line_type == "Tax"
     has_tokens = is_usage & (direction != "other")

@@ -130,3 +130,12 @@ def test_totals_invariant_to_row_order_and_repeat_upload(name, rnd):
     pd.testing.assert_frame_equal(_totals(original), _totals(twice), rtol=1e-9)
     assert twice.duplicates_dropped == sum(len(f.rows) for f in original.files)
     assert np.isclose(original.baseline["tokens_per_month"], twice.baseline["tokens_per_month"])
+
+
+def test_every_format_with_its_header_alone():
+    # a header and no line (an export of an empty period): a clean message or no rows, never a crash
+    # (an AWS CUR with no line crashed on an empty array's type: tco/invoices/aws.py is_credit)
+    for name, data in FIXTURES.items():
+        header = data.split(b"\n", 1)[0] + b"\n"
+        result = _parse_or_error(name, header)
+        assert result is None or len(result.rows) == 0, name
