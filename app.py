@@ -31,7 +31,7 @@ def render_cfo(ctx: views.Context) -> None:
 
 def main() -> None:
     started = time.perf_counter()
-    st.set_page_config(page_title="LLM self-hosting TCO", page_icon="🧮", layout="wide",
+    st.set_page_config(page_title="LLM self-hosting TCO", page_icon=":material/calculate:", layout="wide",
                        initial_sidebar_state="auto")  # auto: closed on a phone, open on a laptop
     ctx = page.prepare()
     if ctx.view == "cfo":

@@ -161,6 +161,10 @@ def _check_rows(rows: pd.DataFrame, rejected: list, warnings: list[str],
     for i in np.flatnonzero((start >= first_future).to_numpy(dtype=bool)):
         bad.setdefault(int(i), f"line {rows['line'].iat[i]}: the month {start.iat[i]:%Y-%m} is after the current "
                                f"month ({today:%Y-%m}); a bill cannot cover it yet")
+    end = pd.to_datetime(rows["end"], utc=True)
+    for i in np.flatnonzero((end.notna() & start.notna() & (end < start)).to_numpy(dtype=bool)):
+        bad.setdefault(int(i), f"line {rows['line'].iat[i]}: the period ends ({end.iat[i]:%Y-%m-%d %H:%M}) "
+                               f"before it starts ({start.iat[i]:%Y-%m-%d %H:%M})")
     if bad:
         rejected = sorted(rejected + [(int(rows["line"].iat[i]), reason) for i, reason in bad.items()])
         rows = rows.drop(index=rows.index[list(bad)]).reset_index(drop=True)

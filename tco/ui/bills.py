@@ -464,7 +464,7 @@ def render(scenario: Scenario | None) -> None:
              "Files stay in this session's memory: nothing is written to disk or sent anywhere.")
     take_uploads(state, uploaded)
     for message in state.get(REFUSED_KEY, ()):
-        st.error(_md(message), icon="🚫")
+        st.error(_md(message), icon=":material/block:")
     left, mid, right = st.columns([1, 1, 2], vertical_alignment="center")
     left.button("Try with example data", key="bills_examples", on_click=_on_examples, icon=":material/science:",
                 help="Loads data/examples/" + " and ".join(EXAMPLE_FILES) + " (constructed, realistic).")
@@ -492,7 +492,7 @@ def render(scenario: Scenario | None) -> None:
                      "its tokens)." if prices["priced_from"] == "list prices" else
                      " (where a month carries no cost, its models at their catalog list prices)."
                      if prices["priced_from"] == "partly list prices" else ".")
-        st.success(md(text), icon="✅")
+        st.success(md(text), icon=":material/check_circle:")
         for n in applied["notes"]:
             st.warning(_md(n))
 
@@ -536,14 +536,14 @@ def _files(state, result: ImportResult, crashes: list[tuple[str, str]]) -> None:
                 extra = (", spend only: tokens are estimated from it only where no usage export covers "
                          "the same model and month") if f.spend_only else ""
                 st.success(f"**{_md(name)}**: " + _md(f"{f.format_label} — {len(f.rows):,} rows read{extra}"),
-                           icon="📄")
+                           icon=":material/description:")
             elif name in errors:
-                st.error(_md(errors[name]), icon="🚫")
+                st.error(_md(errors[name]), icon=":material/block:")
                 unknown = unknown or "Supported formats" in errors[name]
             elif name in crashed:
-                st.error(_md(f"Could not read {name}: {crashed[name]}"), icon="🚫")
+                st.error(_md(f"Could not read {name}: {crashed[name]}"), icon=":material/block:")
             else:
-                st.error(_md(f"Could not read {name}"), icon="🚫")
+                st.error(_md(f"Could not read {name}"), icon=":material/block:")
         button_col.button("Remove", key=f"bills_remove_{i}_{key[1][:12]}",
                           on_click=_on_remove, args=(key,))
     if unknown:

@@ -248,7 +248,7 @@ def volume_controls() -> None:
                                                  f"{number(VOLUME_BOX_RANGE[1])}; + and − step by about a tenth.")
     error = state.get(VOLUME_ERROR_KEY)
     if error:
-        st.error(error, icon="🚫")
+        st.error(error, icon=":material/block:")
 
 
 # --- sidebar -----------------------------------------------------------------------------------

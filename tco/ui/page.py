@@ -34,7 +34,7 @@ def prepare() -> views.Context:
         views.render_notices(state.get(inputs.NOTICES_KEY, ()))
         cleared = state.pop(inputs.CLEARED_KEY, None)  # set by a model box's callback this run
         if cleared:
-            st.info(md(cleared), icon="🧹")
+            st.info(md(cleared), icon=":material/cleaning_services:")
         if controls:
             inputs.volume_controls()
         else:  # the slider's code held back the first paint by ~0.25 s: its row's room until then

@@ -198,7 +198,7 @@ def render(ctx) -> None:
     try:
         found = search(s)
     except ValueError as e:   # e.g. an API model the catalog cannot price: the engine's message
-        st.error(f"The plans cannot be searched: {md(str(e))}", icon="🚫")
+        st.error(f"The plans cannot be searched: {md(str(e))}", icon=":material/block:")
         return
     st.markdown(recommendation_md(found))
     st.caption(f"{len(found.plans):,} plans searched: the API, each hosted offer, every GPU, replica size and "

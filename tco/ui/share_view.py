@@ -191,7 +191,7 @@ def render(ctx: views.Context) -> None:
     if absolute and serving.is_loopback(urlsplit(link).hostname):
         st.info(LOOPBACK_NOTE, icon=":material/lan:")
     for n in dropped:
-        st.warning(text(n), icon="⚠️")
+        st.warning(text(n), icon=":material/warning:")
 
     st.markdown("**CFO view**: the same scenario on one read-only screen (verdict, four numbers, the two "
                 "charts, the key assumptions).")
@@ -257,7 +257,7 @@ def _downloads(ctx: views.Context, link: str, q: str) -> None:
                                    width="stretch", key="share_pdf_download")
             else:
                 st.warning("Chromium could not print the report; download the HTML report and print it "
-                           "from a browser.", icon="⚠️")
+                           "from a browser.", icon=":material/warning:")
         elif st.button("Make the PDF report", icon=":material/picture_as_pdf:", width="stretch",
                        key="share_pdf_make", help="Prints the HTML report with headless Chromium (a few seconds)."):
             with st.spinner("Printing the report with Chromium…"):
@@ -337,7 +337,7 @@ def render_cfo(ctx: views.Context) -> None:
     notices = tuple(st.session_state.get(inputs.NOTICES_KEY, ()))
     if notices:
         st.warning(f"**This link could not keep everything** ({len(notices)}):\n\n"
-                   + "\n".join(f"- {text(n)}" for n in notices), icon="⚠️")  # values as code, never links
+                   + "\n".join(f"- {text(n)}" for n in notices), icon=":material/warning:")  # values as code, never links
     r, s = ctx.result, ctx.scenario
     if r is None:
         views.render_rejected(ctx)

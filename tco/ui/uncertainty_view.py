@@ -94,7 +94,7 @@ def render(ctx) -> None:
     try:
         u = run(s)
     except ValueError as e:
-        st.error(f"The uncertainty cannot be computed: {md(str(e))}", icon="🚫")
+        st.error(f"The uncertainty cannot be computed: {md(str(e))}", icon=":material/block:")
         return
     q = u.quantiles
     cols = st.columns(4)

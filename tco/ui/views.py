@@ -98,7 +98,7 @@ def headline_values(r: Result) -> dict[str, str]:
 
 def render_notices(notices: tuple[str, ...]) -> None:
     for n in notices:
-        st.warning(text(n), icon="⚠️")  # a link's values: shown as code, never as links or markup
+        st.warning(text(n), icon=":material/warning:")  # a link's values: shown as code, never as links or markup
 
 
 #: What to change when the capacity model rejects a scenario.
@@ -110,7 +110,7 @@ def render_rejected(ctx: Context) -> None:
     """A scenario that cannot be computed: the validator's or the engine's message (as outside
     text: :func:`tco.ui.fmt.text`), what to change, and, when only the self-hosted fleet is
     impossible, the API and hosted open model's monthly costs anyway."""
-    st.error(f"This scenario cannot be computed: {text(ctx.error or 'unknown error')}", icon="🚫")
+    st.error(f"This scenario cannot be computed: {text(ctx.error or 'unknown error')}", icon=":material/block:")
     if ctx.scenario is None:  # an input outside its range: the message names it and the range
         return
     from tco.model import per_token_paths
@@ -119,7 +119,7 @@ def render_rejected(ctx: Context) -> None:
     except ValueError as e:
         st.caption(md(str(e)))
         return
-    st.info(md(REJECTED_HINT), icon="🛠️")
+    st.info(md(REJECTED_HINT), icon=":material/build:")
     cols = st.columns(2, border=True)
     for col, (key, title) in zip(cols, (("api", "Commercial API"), ("hosted_open", "Hosted open model"))):
         x = paths[key]

@@ -139,3 +139,13 @@ def test_every_format_with_its_header_alone():
         header = data.split(b"\n", 1)[0] + b"\n"
         result = _parse_or_error(name, header)
         assert result is None or len(result.rows) == 0, name
+
+
+def test_a_line_that_ends_before_it_starts_is_rejected_with_its_reason():
+    # found by test_mutated_valid_files: start_time 1756057600 (2025-08-24 17:46 UTC) on a bucket
+    # that ends 1746144000 (2025-05-02 00:00): the line is dropped, with both times in the reason
+    lines = FIXTURES["openai_completions_usage.csv"].split(b"\n")
+    lines[1] = lines[1].replace(b"1746057600,1746144000", b"1756057600,1746144000", 1)
+    result = parse_file("usage.csv", b"\n".join(lines[:5]) + b"\n")
+    assert result.rejected == [(2, "line 2: the period ends (2025-05-02 00:00) before it starts (2025-08-24 17:46)")]
+    assert len(result.rows) == 3 and 2 not in set(result.rows["line"])
