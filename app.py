@@ -31,7 +31,9 @@ def render_cfo(ctx: views.Context) -> None:
 
 def main() -> None:
     started = time.perf_counter()
-    st.set_page_config(page_title="LLM self-hosting TCO", page_icon=":material/calculate:", layout="wide",
+    # an emoji favicon is drawn in the page; a Material one is fetched from fonts.gstatic.com
+    # (tests/browser check that nothing leaves the machine)
+    st.set_page_config(page_title="LLM self-hosting TCO", page_icon="🧮", layout="wide",
                        initial_sidebar_state="auto")  # auto: closed on a phone, open on a laptop
     ctx = page.prepare()
     if ctx.view == "cfo":

@@ -103,7 +103,8 @@ def envelope_figure(c: dict, current_volume: float) -> go.Figure:
         # money ticks by tco.ui.fmt ($1, $10, $100, $1k, …): Plotly's own put "$" on some ticks only
         yaxis=charts._money_axis(
             "Monthly cost at month-1 prices [USD/month]", finite, log=True, type="log", gridcolor=theme.GRID,
-            **({"range": [np.log10(max(finite.min() / 2, 1.0)), np.log10(finite.max() * 3)]} if finite.size else {}))))
+            **({"range": [np.log10(max(finite.min() / 2, 1.0)), np.log10(max(finite.max() * 3, 10.0))]}
+               if finite.size else {}))))
     return fig
 
 
