@@ -94,3 +94,12 @@ def test_usd_short_is_short_and_never_scientific(x):
         mult = {"k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}.get(body[-1], 1)
         shown = float(body.rstrip("kMBT").replace(",", "")) * mult
         assert math.isclose(shown, abs(x), rel_tol=0.006)
+
+
+@pytest.mark.parametrize("x, unit, text", [
+    (0.056, "share/month", "+5.6%/month"), (-0.155, "share/year", "-15.5%/year"), (0.52, "share", "52%"),
+    (47_746.2, "USD", "$47,746"), (6.67e9, "tokens/month", "6.67B tokens/month"), (0.92684, "FTE", "0.9268 FTE"),
+    (1893.2, "output tokens/s", "1,893 output tokens/s"),
+])
+def test_spread_value_of_each_unit(x, unit, text):
+    assert fmt.spread_value(x, unit) == text

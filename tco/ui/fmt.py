@@ -123,6 +123,20 @@ def per_mtok(x: float | None) -> str:
     return f"${x:,.3f}/M tokens"
 
 
+def spread_value(x: float, unit: str) -> str:
+    """An uncertain input's drawn value with its unit, short, for a tornado: '+5.6%/month', '52%',
+    '$47,746', '6.67B tokens/month', '0.9268 FTE', '1,893 output tokens/s'."""
+    if unit in ("share/year", "share/month"):
+        return f"{x:+.1%}/{unit.split('/')[1]}"
+    if unit == "share":
+        return f"{x:.0%}"
+    if unit == "USD":
+        return usd(x)
+    if unit == "tokens/month":
+        return f"{tokens(x)} tokens/month"
+    return (f"{x:,.4g} {unit}" if abs(x) < 1000 else f"{x:,.0f} {unit}").strip()
+
+
 def value(unit: str, v) -> str:
     """An input's value with its unit, exact, for tables: 'share' 0.8 -> '80%', 'share/year' -0.1
     -> '-10%/year', 'USD' 50000 -> '$50,000', 'USD/GPU-hour' 3 -> '$3/GPU-hour',

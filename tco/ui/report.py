@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from tco import catalog
-from tco.ui.fmt import count, number, pct, tokens, usd, usd_short
+from tco.ui.fmt import count, number, pct, spread_value, tokens, usd, usd_short
 from tco.ui.fmt import value as fvalue
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario, format_value, meta
 
@@ -487,8 +487,8 @@ def _sureness_html(sure, s: Scenario, rows: int = 8) -> str:
     ]
     top = [r for r in sure.tornado if r["swing"] > 0][:rows]
     body = "".join(
-        f"<tr><td>{_e(r['label'])}</td><td class='num'>{_e(_spread_value(r['low'], r['unit']))} → "
-        f"{_e(usd(r['npv_at_low_usd']))}</td><td class='num'>{_e(_spread_value(r['high'], r['unit']))} → "
+        f"<tr><td>{_e(r['label'])}</td><td class='num'>{_e(spread_value(r['low'], r['unit']))} → "
+        f"{_e(usd(r['npv_at_low_usd']))}</td><td class='num'>{_e(spread_value(r['high'], r['unit']))} → "
         f"{_e(usd(r['npv_at_high_usd']))}</td><td class='num'>{_e(usd(r['swing']))}</td>"
         f"<td class='num'>{sure.variance_share.get(r['input'], 0.0):.0%}</td></tr>" for r in top)
     sources = "".join(f"<li>{_e(i.label)}: {_e(i.source)}</li>" for i in sure.inputs)
@@ -499,19 +499,6 @@ def _sureness_html(sure, s: Scenario, rows: int = 8) -> str:
               "<col style='width:27%'><col style='width:12%'><col style='width:12%'></colgroup><thead><tr><th>Input</th><th>At its P10 → NPV</th><th>At its P90 → NPV</th>"
               "<th>Swing</th><th>Share of variance</th></tr></thead><tbody>" + body + "</tbody></table>"
             + "<details><summary>Where each spread comes from</summary><ul class='sources'>" + sources + "</ul></details>")
-
-
-def _spread_value(x: float, unit: str) -> str:
-    """An uncertain input's value with its unit ('+5%/year', '1.2 FTE', '$50,000')."""
-    if unit in ("share/year", "share/month"):
-        return f"{x:+.1%}/{unit.split('/')[1]}"
-    if unit == "share":
-        return f"{x:.0%}"
-    if unit == "USD":
-        return usd(x)
-    if unit == "tokens/month":
-        return f"{tokens(x)} tokens/month"
-    return f"{x:,.4g} {unit}".strip() if abs(x) < 1000 else f"{x:,.0f} {unit}".strip()
 
 
 def _assumptions_html(result, baseline: Mapping[str, Any] | None = None,

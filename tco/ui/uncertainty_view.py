@@ -11,7 +11,7 @@ import streamlit as st
 from tco import uncertainty
 from tco.scenario import Scenario
 from tco.ui import firstpaint, theme
-from tco.ui.fmt import md, usd
+from tco.ui.fmt import md, spread_value, usd
 
 BAND_FILL = "rgba(212, 87, 11, 0.18)"
 
@@ -58,7 +58,7 @@ def tornado_figure(u: uncertainty.Uncertainty, rows: int = 8) -> go.Figure:
     fig = go.Figure()
     for end, colour, name in (("low", "#8c959f", "input at its P10"), ("high", theme.COLORS["self_host"], "input at its P90")):
         x = [t[f"npv_at_{end}_usd"] - centre for t in top]
-        text = [_value(t[end], t["unit"]) for t in top]
+        text = [spread_value(t[end], t["unit"]) for t in top]
         fig.add_trace(go.Bar(y=labels, x=x, base=centre, orientation="h", marker_color=colour, name=name,
                              customdata=np.array([[text[i], usd(top[i][f"npv_at_{end}_usd"])] for i in range(len(top))]),
                              hovertemplate="%{y} = %{customdata[0]}: NPV %{customdata[1]}<extra></extra>"))
@@ -68,17 +68,6 @@ def tornado_figure(u: uncertainty.Uncertainty, rows: int = 8) -> go.Figure:
         xaxis=dict(title="NPV against the API [USD]", tickprefix="$", tickformat="~s", gridcolor=theme.GRID),
         yaxis=dict(automargin=True)))
     return fig
-
-
-def _value(x: float, unit: str) -> str:
-    if unit == "share/year" or unit == "share/month" or unit == "share":
-        return f"{x:+.0%}" if "/" in unit else f"{x:.0%}"
-    if unit == "USD":
-        return usd(x)
-    if unit == "tokens/month":
-        from tco.ui.fmt import tokens
-        return f"{tokens(x)} tokens/month"
-    return f"{x:,.4g} {unit}" if abs(x) < 1000 else f"{x:,.0f} {unit}"
 
 
 def probability_text(u: uncertainty.Uncertainty, months: int = 18) -> str:
