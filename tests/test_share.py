@@ -402,3 +402,24 @@ def test_known_keys_in_any_order_load_the_last_value_of_each(pairs, with_version
             assert f"`{key}` appeared {counts[key]} times; used the last value." in d.notices
         if value is not INVALID and counts[key] == 1:
             assert named == [], (key, d.notices)
+
+
+def test_the_mapping_streamlit_gives_reads_like_the_query_string():
+    # st.query_params as {key: get_all(key)} or plain values, as the page passes them
+    as_lists = {"v": ["1"], " tokens_per_month ": ["5e9", "6e9"], "staff_fte": "2", "view": [" CFO "],
+                "horizon_months": None}
+    d = decode(as_lists)
+    assert (d.scenario.tokens_per_month, d.scenario.staff_fte, d.view) == (6e9, 2.0, "cfo")
+    assert d.notices[0] == "`tokens_per_month` appeared 2 times; used the last value."
+    assert "Ignored `horizon_months`=`''`: not a number; expected [1, 120] months." in d.notices  # None: empty
+    same = decode("v=1&tokens_per_month=5e9&tokens_per_month=6e9&staff_fte=2&view=cfo")
+    assert same.scenario == d.scenario and same.view == d.view
+    # a mapping longer than 64 KB: read up to the limit, with one notice
+    big = {"v": "1", "staff_fte": "2", "zz": "x" * (share.MAX_QUERY_CHARS - 20), "tokens_per_month": "5e9"}
+    cut = decode(big)
+    assert cut.scenario.staff_fte == 2.0 and cut.scenario.tokens_per_month == Scenario().tokens_per_month
+    assert "The link is longer than 64 KB; only its first 64 KB were read." in cut.notices
+    # a view the link cannot open: ignored with a notice naming it
+    other = decode({"v": "1", "view": "admin"})
+    assert other.view is None
+    assert other.notices == ("Ignored `view`=`admin`: the only view a link can open is cfo.",)
