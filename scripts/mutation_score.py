@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # -24 (SIGXCPU: the wall-clock limit) is a timeout, not a kill (mutmut 3.2.3 counts it as a kill)
-STATUS = {1: "killed", 3: "killed", -24: "timeout", 0: "survived", 5: "no tests", 33: "no tests",
+STATUS = {1: "killed", 3: "killed", -24: "timeout", -9: "timeout", 0: "survived", 5: "no tests", 33: "no tests",
           34: "skipped", 35: "suspicious", 36: "timeout", 24: "timeout", 152: "timeout", 255: "timeout",
           None: "not checked"}
 

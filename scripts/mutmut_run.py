@@ -40,6 +40,9 @@ def timeout_checker(mutants):
 
 mm.timeout_checker = timeout_checker
 mm.status_by_exit_code[-24] = "timeout"   # mutmut 3.2.3 lists a SIGXCPU stop as a kill
+# a child killed by SIGKILL (the kernel's out-of-memory killer, or a hard stop): mutmut 3.2.3 has
+# no entry for -9 and its summary crashed (KeyError: -9), ending the run; it is not a kill either
+mm.status_by_exit_code[-9] = "timeout"
 
 if __name__ == "__main__":
     sys.argv = ["mutmut", *sys.argv[1:]]
