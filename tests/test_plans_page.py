@@ -101,3 +101,11 @@ def test_plans_tab_when_no_plan_meets_the_constraints():
     # the top of the page says so instead of recommending a plan that breaks the rule
     assert not at.success or not any("Recommended plan" in x.value for x in at.success)
     assert any("No plan meets the constraints: 10% of the traffic must stay in-house" in w.value for w in at.warning)
+
+
+def test_envelope_at_zero_volume_marks_no_point_on_the_log_axis():
+    s = Scenario(tokens_per_month=0.0)
+    fig = plans_view.envelope_figure(plans_view.curves(s), s.tokens_per_month)
+    assert not [a for a in fig.layout.annotations if a.text == "you are here"] and not fig.layout.shapes
+    at = run_page(share.encode(s), section="Plans")
+    assert len(at.get("plotly_chart")) == 2

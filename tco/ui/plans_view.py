@@ -92,9 +92,10 @@ def envelope_figure(c: dict, current_volume: float) -> go.Figure:
                               "$%{y:,.0f}/month<extra></extra>"))
             shown.add(k)
             start = j
-    fig.add_vline(x=current_volume, line=dict(color="#57606a", width=1, dash="dash"))
-    fig.add_annotation(x=np.log10(current_volume), y=1, yref="paper", text="you are here", showarrow=False,
-                       yanchor="bottom", font=dict(size=11, color="#57606a"))
+    if current_volume > 0:   # a log axis has no place for 0 tokens a month
+        fig.add_vline(x=current_volume, line=dict(color="#57606a", width=1, dash="dash"))
+        fig.add_annotation(x=np.log10(current_volume), y=1, yref="paper", text="you are here", showarrow=False,
+                           yanchor="bottom", font=dict(size=11, color="#57606a"))
     ticks, labels = charts.log_ticks(float(x[0]), float(x[-1]))
     finite = low[np.isfinite(low)]
     fig.update_layout(**theme.base_layout(
