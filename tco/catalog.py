@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -143,16 +143,21 @@ def models() -> dict[str, Model]:
     return out
 
 
+#: How a CSV cell becomes a field of the type a row dataclass declares (int cells may read "4.0").
+_CELL = {"int": lambda v: int(float(v)), "float": float, "str": str}
+
+
+def _typed_rows(cls, name: str) -> tuple:
+    """Every row of data/<name> as a ``cls``, each column converted by its field's declared type;
+    a missing ``note`` column reads as ""."""
+    names = [(f.name, _CELL[str(f.type)]) for f in fields(cls)]
+    return tuple(cls(**{k: conv(r[k] if k != "note" else r.get("note", "")) for k, conv in names})
+                 for r in _read(name))
+
+
 @functools.cache
 def measurements() -> tuple[Measurement, ...]:
-    rows = []
-    for r in _read("throughput.csv"):
-        rows.append(Measurement(
-            model=r["model"], gpu=r["gpu"], gpus=int(float(r["gpus"])), precision=r["precision"],
-            input_tokens=float(r["input_tokens"]), output_tokens=float(r["output_tokens"]),
-            output_tokens_per_s=float(r["output_tokens_per_s"]), framework=r["framework"],
-            mode=r["mode"], source=r["source"], date=r["date"], note=r.get("note", "")))
-    return tuple(rows)
+    return _typed_rows(Measurement, "throughput.csv")
 
 
 @dataclass(frozen=True)
@@ -184,15 +189,7 @@ class CurvePoint:
 
 @functools.cache
 def latency_curves() -> tuple[CurvePoint, ...]:
-    rows = []
-    for r in _read("latency_curves.csv"):
-        rows.append(CurvePoint(
-            model=r["model"], gpu=r["gpu"], gpus=int(float(r["gpus"])), precision=r["precision"],
-            input_tokens=float(r["input_tokens"]), output_tokens=float(r["output_tokens"]),
-            concurrency=float(r["concurrency"]), output_tokens_per_s=float(r["output_tokens_per_s"]),
-            ttft_s=float(r["ttft_s"]), itl_s=float(r["itl_s"]), framework=r["framework"],
-            source=r["source"], date=r["date"], note=r.get("note", "")))
-    return tuple(rows)
+    return _typed_rows(CurvePoint, "latency_curves.csv")
 
 
 # --- API prices (genai-prices, offline) -----------------------------------------------------------
