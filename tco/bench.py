@@ -14,7 +14,7 @@ import tracemalloc
 
 import numpy as np
 
-from tco import model, reference
+from tco import breakeven, costs, model, reference
 from tco.costs import PARAM_NAMES
 from tco.scenario import Scenario
 
@@ -82,7 +82,23 @@ def run(n: int = 1_000_000, scalar_sample: int = 2_000, seed: int = 0) -> dict:
     rnd = base_arr.replace(tokens_per_month=10 ** rng.uniform(6, 11, total), gpu_hour_usd=rng.uniform(1, 8, total),
                            staff_fte=rng.uniform(0, 3, total), growth_per_month=rng.uniform(-0.05, 0.1, total),
                            acquisition_code=rng.integers(0, 4, total).astype(float))
-    _, t_rnd, mem_rnd = _timed(lambda: model.payback_grid(rnd, (total,)))
+    (rnd_pay, rnd_npv), t_rnd, mem_rnd = _timed(lambda: model.payback_grid(rnd, (total,)))
+    # the same scenarios through the general month-by-month cash flows (tco/costs.py), in slabs:
+    # what the fused path (tco/batch.py) replaces, and its check
+    def general():
+        out_pay, out_npv = np.empty(total), np.empty(total)
+        for a in range(0, total, 25_000):
+            sub = rnd.replace(**{k: getattr(rnd, k)[a:a + 25_000] for k in PARAM_NAMES
+                                 if np.ndim(getattr(rnd, k))})
+            f = costs.cash_flows(sub)
+            savings = f["api"] - f["self_host"]
+            out_pay[a:a + 25_000] = breakeven.payback_month(savings)
+            out_npv[a:a + 25_000] = breakeven.npv(savings, sub.discount_rate, f["terminal_value"])
+        return out_pay, out_npv
+    (gen_pay, gen_npv), t_gen, mem_gen = _timed(general)
+    fused_agrees = bool(np.array_equal(np.nan_to_num(rnd_pay, nan=-1), np.nan_to_num(gen_pay, nan=-1))
+                        and np.allclose(rnd_npv, gen_npv, rtol=1e-9, atol=1e-6))
+    sure = _uncertainty(s)
 
     plan_search = _plan_search(s)
 
@@ -106,11 +122,38 @@ def run(n: int = 1_000_000, scalar_sample: int = 2_000, seed: int = 0) -> dict:
         "payback_36_months_random_scenarios": {
             "note": "1-D arrays: volume, GPU $/h, FTE, growth and rent/buy drawn at random per scenario",
             "seconds": t_rnd, "scenarios_per_s": total / t_rnd, "peak_memory_mb": mem_rnd / 1e6,
-            "speedup_vs_scalar": total / t_rnd / ref_pay_rate},
+            "speedup_vs_scalar": total / t_rnd / ref_pay_rate,
+            "general_path_seconds": t_gen, "general_path_peak_memory_mb": mem_gen / 1e6,
+            "speedup_vs_general_path": t_gen / t_rnd, "agrees_with_general_path": fused_agrees,
+            "goal": {"seconds": 0.5, "peak_memory_mb": 1000.0,
+                     "met": bool(t_rnd < 0.5 and mem_rnd / 1e6 < 1000.0)}},
+        "uncertainty_default_samples": sure,
         "plan_search": plan_search,
         "scalar_sample": scalar_sample,
         "vectorised_agrees_with_scalar_on_sample": agree,
     }
+
+
+def _uncertainty(s: Scenario, runs: int = 9) -> dict:
+    """The page's Monte Carlo at its default sample count (tco/uncertainty.py), as a rerun pays
+    for it: median of ``runs`` at volumes the caches have not seen, next to one ``evaluate``."""
+    from tco import uncertainty
+    uncertainty.run(s)
+    t_run, t_eval = [], []
+    for v in np.geomspace(1.1e9, 9.9e9, runs):
+        sv = s.replace(tokens_per_month=float(v))
+        t0 = time.perf_counter()
+        uncertainty.run(sv)
+        t_run.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        model.evaluate(sv)
+        t_eval.append(time.perf_counter() - t0)
+    _, _, mem = _timed(lambda: uncertainty.run(s.replace(tokens_per_month=1.234e9)))
+    med = float(np.median(t_run))
+    return {"samples": uncertainty.DEFAULT_SAMPLES, "median_seconds": med,
+            "one_evaluate_median_seconds": float(np.median(t_eval)),
+            "ratio_to_one_evaluate": med / float(np.median(t_eval)), "peak_memory_mb": mem / 1e6,
+            "runs": runs, "goal": {"added_seconds_per_rerun": 0.06, "met": bool(med <= 0.06)}}
 
 
 def _plan_search(s: Scenario, runs: int = 9) -> dict:

@@ -305,8 +305,10 @@ def _owned(p: Params, m, gpus, active, buy, gpu_trend, h: int):
         idx = np.clip(src, 0, h).astype(int)
         shape = np.broadcast_shapes(new.shape, idx.shape)
         cohort = np.where(ok, np.take_along_axis(np.broadcast_to(new, shape), np.broadcast_to(idx, shape), -1), 0.0)
-        shape = np.broadcast_shapes(price.shape, idx.shape)
-        old_price = np.take_along_axis(np.broadcast_to(price, shape), np.broadcast_to(idx, shape), -1)
+        # the GPUs sold are the ones bought at the previous replacement (or the purchase), life ago
+        before = np.clip(m - life, 0, h).astype(int)
+        shape = np.broadcast_shapes(price.shape, before.shape)
+        old_price = np.take_along_axis(np.broadcast_to(price, shape), np.broadcast_to(before, shape), -1)
         capex = capex + cohort * (price - _col(p.residual_value_share) * old_price)
     capex = np.where(buy & (m <= _col(p.horizon_months)), capex, 0.0)
 

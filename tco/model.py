@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from tco import breakeven, capacity, catalog, costs
+from tco import batch, breakeven, capacity, catalog, costs
 from tco.catalog import ApiPrices
 from tco.costs import ACQUISITION_CODES, Params
 from tco.explain import tokens
@@ -639,14 +639,10 @@ def payback_grid(p: Params, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndar
     h = int(np.max(p.horizon_months))
     pay = np.empty(shape)
     npv_ = np.empty(shape)
-    code = np.asarray(p.acquisition_code)
-    if len(shape) == 1 and code.shape == shape and 0 < np.count_nonzero(code == 3) < shape[0]:
-        # a list of scenarios mixing rent and buy: the buy path's extra work only where it applies
-        for rows in (np.flatnonzero(code == 3), np.flatnonzero(code != 3)):
-            sub = Params(**{k: (v[rows] if np.shape(v) == shape else v) for k, v in
-                            ((k, np.asarray(getattr(p, k))) for k in costs.PARAM_NAMES)})
-            pay[rows], npv_[rows] = payback_grid(sub, (rows.size,))
-        return pay, npv_
+    if len(shape) == 1 and all(np.ndim(getattr(p, k)) <= 1 for k in costs.PARAM_NAMES):
+        # a list of scenarios (random draws, one swept input): the fused path of tco/batch.py
+        pay, npv_ = batch.payback_npv(p)
+        return np.broadcast_to(pay, shape).copy(), np.broadcast_to(npv_, shape).copy()
     if not shape:
         f = costs.cash_flows(p, h)
         savings = f["api"] - f["self_host"]

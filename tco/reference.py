@@ -103,7 +103,8 @@ def flows(q) -> dict[str, list[float]]:
             value += new[m] * price[m]
             for k in range(1, h // life + 1):
                 if m - k * life >= 0 and new[m - k * life]:
-                    self_host[m] += new[m - k * life] * (price[m] - q["residual_value_share"] * price[m - k * life])
+                    # the GPUs sold are the ones bought at the previous replacement (or the purchase)
+                    self_host[m] += new[m - k * life] * (price[m] - q["residual_value_share"] * price[m - life])
         if m == 0:
             continue
         vol = q["tokens_per_month"] * (1 + q["growth_per_month"]) ** (m - 1)

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import stats
 from scipy.stats import qmc
 
-from tco import breakeven, costs
+from tco import batch, breakeven, costs
 from tco.scenario import Scenario
 
 QUANTILES = (0.1, 0.5, 0.9)
@@ -173,13 +173,11 @@ def _evaluate(p) -> dict[str, np.ndarray]:
     st = costs.steady_state(p)
     be, _ = breakeven.breakeven_volume(costs.fixed_usd_per_month(p), costs.replica_usd_per_month(p),
                                        costs.api_usd_per_mtok(p) / 1e6, costs.replica_tokens(p), p.min_replicas)
-    f = costs.cash_flows(p)
-    savings = np.broadcast_to(f["api"] - f["self_host"], (n, f["api"].shape[-1]))
+    pay, npv, cumulative = batch.payback_npv(p, cumulative=True)
     return {"monthly_savings_usd": np.broadcast_to(st["api"] - st["self_host"], (n,)),
             "breakeven_tokens_per_month": np.broadcast_to(be, (n,)),
-            "payback_month": np.broadcast_to(breakeven.payback_month(savings), (n,)),
-            "npv_usd": np.broadcast_to(breakeven.npv(savings, p.discount_rate, f["terminal_value"]), (n,)),
-            "cumulative": np.cumsum(savings, axis=-1)}
+            "payback_month": np.broadcast_to(pay, (n,)), "npv_usd": np.broadcast_to(npv, (n,)),
+            "cumulative": np.broadcast_to(cumulative, (n, cumulative.shape[-1]))}
 
 
 def _params_with(base, values: dict[str, np.ndarray]):

@@ -119,3 +119,11 @@ def test_bench_small_run_reports_ratios_and_memory():
     for part in ("monthly_and_breakeven", "payback_36_months"):
         assert {"scenarios_per_s", "speedup_vs_scalar", "peak_memory_mb"} <= set(d[part])
     assert d["vectorised_agrees_with_scalar_on_sample"] is True
+    # the random scenarios take the fused path and it agrees with the general cash flows; the goals
+    # are reported (never asserted: a wall-clock time depends on the machine)
+    rnd = d["payback_36_months_random_scenarios"]
+    assert rnd["agrees_with_general_path"] is True
+    assert {"speedup_vs_general_path", "general_path_seconds", "goal"} <= set(rnd)
+    assert {"seconds", "peak_memory_mb", "met"} <= set(rnd["goal"])
+    sure = d["uncertainty_default_samples"]
+    assert sure["samples"] == 20_000 and {"median_seconds", "ratio_to_one_evaluate", "goal"} <= set(sure)
