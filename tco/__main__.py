@@ -3,7 +3,7 @@
     python -m tco keys [--json]
     python -m tco summary --json [--set KEY=VALUE ...] [--link URL]
     python -m tco plan --json [--set KEY=VALUE ...] [--link URL] [--top N] [--kind KIND]
-    python -m tco uncertainty --json [--samples N] [--seed S] [--spread K] [--set ...] [--link URL]
+    python -m tco uncertainty --json [--samples N] [--plan-samples N] [--seed S] [--spread K] [--set ...] [--link URL]
     python -m tco bench --json [--scenarios N]
     python -m tco bench --uploads --json
     python -m tco invoices FILE... --json
@@ -225,13 +225,22 @@ def cmd_uncertainty(args) -> int:
     from tco import uncertainty
 
     def compute(s):
-        return uncertainty.run(s, samples=args.samples, seed=args.seed, spread=args.spread).as_dict()
+        out = uncertainty.run(s, samples=args.samples, seed=args.seed, spread=args.spread).as_dict()
+        plan = uncertainty.plan_run(s, samples=args.plan_samples, seed=args.seed, spread=args.spread)
+        out["recommended_plan"] = None if plan is None else plan.as_dict()
+        return out
 
     def describe(out):
         q, p = out["npv_usd"], out["prob_payback_within"]
         lines = [f"NPV vs the API: P10 {q['p10']:,.0f}, P50 {q['p50']:,.0f}, P90 {q['p90']:,.0f} USD",
                  "chance of payback within " + ", ".join(f"{m} months: {v:.1%}" for m, v in p.items() if v is not None)]
         lines += [f"  {row['label']:<28} NPV swing {row['swing']:>14,.0f} USD" for row in out["tornado"][:5]]
+        plan = out["recommended_plan"]
+        if plan is None:
+            lines.append("no plan meets the constraints: no recommended plan to draw")
+        else:
+            lines.append(f"recommended plan: {plan['recommended']}: the cheapest of {len(plan['candidates'])} "
+                         f"close plans in {plan['prob_stays_best']:.0%} of {plan['samples']:,} draws")
         return "\n".join(lines)
     return _report(args, compute, describe)
 
@@ -339,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     pl.add_argument("--kind", choices=("api", "hosted_open", "self_host", "hybrid"), help="only plans of this kind")
     un = _scenario_parser(sub, "uncertainty", "P10-P90 bands, chance of payback and the tornado (Monte Carlo)")
     un.add_argument("--samples", type=int, default=20_000)
+    un.add_argument("--plan-samples", type=int, default=1_000,
+                    help="draws for the recommended plan against the plans closest to it (default 1,000)")
     un.add_argument("--seed", type=int, default=None, help="default: the scenario's uncertainty_seed")
     un.add_argument("--spread", type=float, default=None,
                     help="scale every default spread (0 = deterministic); default: the scenario's uncertainty_spread")

@@ -363,10 +363,11 @@ def autoscaled_replicas(traffic, hourly, c, min_replicas, lag_minutes):
     Hour h runs ``max(min_replicas, ceil(traffic·w_h/24 / c))`` replicas; every replica added
     between one hour and the next (the day repeats) is started ``lag_minutes`` early and billed
     from then. ``traffic``: (months,) tokens a month; ``hourly``: (24,) multipliers;
-    ``c``: (plans, 1) tokens a month a replica serves in an hour slot.
+    ``c``: (plans, 1) tokens a month a replica serves in an hour slot. Leading axes (draws)
+    broadcast: ``traffic`` (draws, 1, months) with ``c`` (draws, plans, 1).
     """
-    slot = np.asarray(traffic)[:, None] * np.asarray(hourly)[None, :] / len(hourly)        # (months, 24)
-    need = np.maximum(min_replicas, np.ceil(slot[None, :, :] / np.asarray(c)[..., None]))  # (plans, months, 24)
+    slot = np.asarray(traffic)[..., None] * np.asarray(hourly) / len(hourly)         # (..., months, 24)
+    need = np.maximum(min_replicas, np.ceil(slot / np.asarray(c)[..., None]))        # (..., plans, months, 24)
     started_early = np.maximum(need - np.roll(need, 1, axis=-1), 0.0) * lag_minutes / 60
     return (need.sum(-1) + started_early.sum(-1)) / len(hourly)
 
@@ -396,21 +397,26 @@ def _hybrid_replicas(daily: DailyLoad, c, replica_usd, overflow_usd_per_token, k
 
 def _cash_flows(p: Params, h: int, replicas: np.ndarray, n: int) -> dict[str, np.ndarray]:
     """:func:`tco.costs.cash_flows` for every row, with bought fleets apart: the purchase, power and
-    resale bookkeeping then runs only on the rows that buy (about one in six)."""
+    resale bookkeeping then runs only on the rows that buy (about one in six). Plans are the axis
+    before the months; fields of shape (draws, 1) broadcast over them."""
     code = np.asarray(p.acquisition_code)
     buy = np.flatnonzero(code == 3) if code.shape == (n,) else np.array([], dtype=int)
     if buy.size == 0 or buy.size == n:
         return costs.cash_flows(p, h, replicas=replicas)
+    lead = replicas.shape[:-2]
     parts = []
     for idx in (buy, np.flatnonzero(code != 3)):
-        sub = Params(**{k: (v[idx] if np.shape(v) == (n,) else v)
+        sub = Params(**{k: (v[..., idx] if np.shape(v)[-1:] == (n,) else v)
                         for k, v in ((k, np.asarray(getattr(p, k))) for k in costs.PARAM_NAMES)})
-        parts.append((idx, costs.cash_flows(sub, h, replicas=replicas[idx])))
+        parts.append((idx, costs.cash_flows(sub, h, replicas=replicas[..., idx, :])))
     out = {"api": parts[0][1]["api"]}       # the API path does not depend on the fleet
     for key in ("self_host", "hosted_open", "terminal_value"):
-        column = np.zeros((n,) if key == "terminal_value" else (n, h + 1))
+        column = np.zeros(lead + ((n,) if key == "terminal_value" else (n, h + 1)))
         for idx, f in parts:
-            column[idx] = f[key]
+            if key == "terminal_value":
+                column[..., idx] = f[key]
+            else:
+                column[..., idx, :] = f[key]
         out[key] = column
     return out
 
@@ -474,6 +480,115 @@ def cost_curves(s: Scenario, volumes) -> dict[str, Any]:
     return {"volumes": vol, "cost": cost, "kind": kind, "names": rows.names, "best_by_kind": best}
 
 
+def _evaluate(s: Scenario, rows: _Rows, p: Params, h: int) -> dict[str, Any]:
+    """Every plan row of ``rows`` month by month (module docstring): cost, discounted total,
+    payback and NPV against the API, and the fleets and traffic shares behind them.
+
+    Arrays are (..., plans, months + 1) and (..., plans). Leading axes come from Params fields of
+    shape (draws, 1) (volume, growth, trends, throughput, utilisation, staff, setup drawn per
+    scenario: :func:`evaluate_draws`); without them the shapes are (plans, months + 1)."""
+    n = len(rows.kind)
+    kind = rows.kind
+    has_fleet = (kind == "self_host") | (kind == "hybrid")
+    acq = rows.acquisition
+    overflow = np.array([o or "" for o in rows.overflow])
+    lead = np.broadcast_shapes(*(np.shape(getattr(p, k)) for k in costs.PARAM_NAMES), (n,))[:-1]
+
+    def per_plan(x):
+        return np.broadcast_to(np.asarray(x, dtype=float), lead + (n,))
+
+    def col(x):               # a per-draw (draws, 1) field against the plans and months axes
+        return np.asarray(x, dtype=float)[..., None]
+
+    f_share, p_share = s.frontier_share, s.private_share
+    w = load.hourly(s.load_profile, s.peak_to_average)
+    # tokens a month in each hour slot of the day, for the traffic the fleet may serve: (..., months+1, 24)
+    m = np.arange(h + 1, dtype=float)
+    years = np.maximum(m - 1, 0) / 12
+    volume = col(p.tokens_per_month) * np.exp(col(np.log1p(p.growth_per_month)) * np.maximum(m - 1, 0)) * (m >= 1)
+    fleet_traffic = (1 - f_share) * volume                       # private + the rest
+    daily = DailyLoad(fleet_traffic, np.sort(w)[::-1] / load.HOURS_PER_DAY)
+
+    v = per_plan(costs.replica_tokens(p))[..., None]             # tokens/month a replica serves (peak at target)
+    c_slot = v * s.peak_to_average / load.HOURS_PER_DAY          # per hour slot (peak hour at target)
+    min_r = float(s.min_replicas)
+    full = np.where(m >= 1, np.maximum(min_r, np.ceil(fleet_traffic / v)), 0.0)          # (..., plans, months+1)
+    replicas = np.where(has_fleet[:, None], full, 0.0)
+
+    spot = acq == "spot"
+    replicas = np.where(spot[:, None], np.ceil(replicas * (1 + s.spot_overprovision_share)), replicas)
+
+    auto = acq == "autoscaled"
+    if auto.any():
+        average = autoscaled_replicas(fleet_traffic, w, c_slot[..., auto, :], min_r, s.autoscale_lag_minutes)
+        replicas[..., auto, :] = np.where(m >= 1, np.minimum(average, full[..., auto, :]), 0.0)
+
+    # overflow price per token, month by month (trend included): the API or the plan's hosted offer
+    api_tok = np.asarray(costs.api_usd_per_mtok(p))[..., None] / 1e6 * np.exp(
+        col(np.log1p(p.api_price_trend_per_year)) * years)
+    hosted_tok = per_plan(costs.hosted_usd_per_mtok(p))[..., None] / 1e6 * np.exp(
+        col(np.log1p(p.hosted_price_trend_per_year)) * years)
+    api_tok = np.broadcast_to(api_tok, lead + (n, h + 1))
+    hyb = kind == "hybrid"
+    if hyb.any():
+        price = np.where((overflow[hyb] == "api")[:, None], api_tok[..., hyb, :], hosted_tok[..., hyb, :])
+        replica_usd = per_plan(costs.replica_usd_per_month(p))[..., hyb][..., None]
+        k_lo = np.maximum(np.maximum(min_r, 1.0), np.ceil(p_share * volume / v[..., hyb, :] - 1e-12))
+        k = _hybrid_replicas(daily, c_slot[..., hyb, :], replica_usd, price, k_lo, full[..., hyb, :])
+        replicas[..., hyb, :] = np.where(m >= 1, k, 0.0)
+
+    flows = _cash_flows(p, h, replicas, n)
+    served = np.where(has_fleet[:, None], np.minimum(replicas, full), 0.0)  # spot extras serve nothing more
+    over_tokens = np.zeros(lead + (n, h + 1))
+    if hyb.any():
+        over_tokens[..., hyb, :] = daily.overflow(served[..., hyb, :] * c_slot[..., hyb, :])
+    safe_v = np.where(volume > 0, volume, 1.0)
+    over_share = over_tokens / safe_v                             # of all tokens, (..., plans, months+1)
+    to_api = (np.where(kind == "api", 1.0, f_share)[:, None]
+              + np.where(overflow == "api", 1.0, 0.0)[:, None] * over_share)
+    to_hosted = (np.where(kind == "hosted_open", 1.0 - f_share, 0.0)[:, None]
+                 + np.where(overflow == "hosted_open", 1.0, 0.0)[:, None] * over_share)
+    api_flows = np.asarray(flows["api"])                          # all traffic on the API: the current path
+    api_flows = api_flows if lead else np.broadcast_to(api_flows, (h + 1,))
+    cost = (api_flows * to_api + flows["hosted_open"] * to_hosted
+            + np.where(has_fleet[:, None], flows["self_host"], 0.0))
+    terminal = np.where(has_fleet, np.broadcast_to(flows["terminal_value"], lead + (n,)), 0.0)
+    total = np.asarray(breakeven.npv(cost, s.discount_rate, -terminal))
+    savings = api_flows - cost
+    return {"cost": cost, "api": api_flows, "total": total, "pay": breakeven.payback_month(savings),
+            "npv_vs": np.asarray(breakeven.npv(savings, s.discount_rate, terminal)),
+            "replicas": replicas, "full": full, "over_tokens": over_tokens, "to_api": to_api,
+            "to_hosted": to_hosted, "volume": volume, "hourly": w}
+
+
+def evaluate_draws(s: Scenario, names: list[str], draws: dict[str, np.ndarray],
+                   throughput_factor: np.ndarray | None = None) -> dict[str, Any]:
+    """The plans of ``s`` named ``names`` under many drawn scenarios, in one vectorised call.
+
+    ``draws``: Params field -> (draws,) values that replace the scenario's (volume, growth, price
+    trends, target utilisation, staff, setup); ``throughput_factor`` (draws,) multiplies every
+    fleet's replica throughput (the capacity model's error moves all GPUs alike). Returns the
+    arrays of :func:`_evaluate` with shapes (draws, plans, months + 1) and (draws, plans), plus
+    ``names`` and ``kind`` of the plans in that order. Raises KeyError for an unknown name.
+    """
+    rows, p = _prepare(s)
+    n = len(rows.kind)
+    where = {name: i for i, name in reversed(list(enumerate(rows.names)))}
+    idx = np.array([where[name] for name in names], dtype=int)
+    sub = _Rows(kind=rows.kind[idx], fleet=tuple(rows.fleet[i] for i in idx),
+                overflow=tuple(rows.overflow[i] for i in idx), hosted_ref=tuple(rows.hosted_ref[i] for i in idx),
+                names=tuple(rows.names[i] for i in idx), self_row=np.full(idx.size, -1),
+                acquisition=rows.acquisition[idx], columns={k: v[idx] for k, v in rows.columns.items()})
+    q = Params(**{k: (v[idx] if np.shape(v) == (n,) else v)
+                  for k, v in ((k, np.asarray(getattr(p, k))) for k in costs.PARAM_NAMES)})
+    changes = {k: np.asarray(v, dtype=float)[:, None] for k, v in draws.items()}
+    if throughput_factor is not None:
+        changes["replica_output_tokens_per_s"] = (np.asarray(q.replica_output_tokens_per_s)
+                                                  * np.asarray(throughput_factor, dtype=float)[:, None])
+    e = _evaluate(s, sub, q.replace(**changes), int(s.horizon_months))
+    return {**e, "names": sub.names, "kind": sub.kind, "params": q.replace(**changes)}
+
+
 def search(s: Scenario) -> PlanSearch:
     """Evaluate every plan for ``s`` and recommend the cheapest feasible one (module docstring)."""
     import time
@@ -482,65 +597,14 @@ def search(s: Scenario) -> PlanSearch:
     n = len(rows.kind)
     h = int(s.horizon_months)
     kind = rows.kind
-    has_fleet = (kind == "self_host") | (kind == "hybrid")
-    acq = rows.acquisition
-    overflow = np.array([o or "" for o in rows.overflow])
-
-    f_share, p_share = s.frontier_share, s.private_share
-    w = load.hourly(s.load_profile, s.peak_to_average)
-    # tokens a month in each hour slot of the day, for the traffic the fleet may serve: (months+1, 24)
-    m = np.arange(h + 1, dtype=float)
-    volume = s.tokens_per_month * np.exp(np.log1p(s.growth_per_month) * np.maximum(m - 1, 0)) * (m >= 1)
-    fleet_traffic = (1 - f_share) * volume                       # private + the rest
-    daily = DailyLoad(fleet_traffic, np.sort(w)[::-1] / load.HOURS_PER_DAY)
-
-    v = _per_plan(costs.replica_tokens(p), n)[:, None]           # tokens/month a replica serves (peak at target)
-    c_slot = v * s.peak_to_average / load.HOURS_PER_DAY          # per hour slot (peak hour at target)
-    min_r = float(s.min_replicas)
-    full = np.where(m >= 1, np.maximum(min_r, np.ceil(fleet_traffic / v)), 0.0)          # (plans, months+1)
-    replicas = np.where(has_fleet[:, None], full, 0.0)
-
-    spot = acq == "spot"
-    replicas = np.where(spot[:, None], np.ceil(replicas * (1 + s.spot_overprovision_share)), replicas)
-
-    auto = acq == "autoscaled"
-    if auto.any():
-        average = autoscaled_replicas(fleet_traffic, w, c_slot[auto], min_r, s.autoscale_lag_minutes)
-        replicas[auto] = np.where(m >= 1, np.minimum(average, full[auto]), 0.0)
-
-    # overflow price per token, month by month (trend included): the API or the plan's hosted offer
-    api_tok = np.asarray(costs.api_usd_per_mtok(p))[..., None] / 1e6 * np.exp(
-        np.log1p(s.api_price_trend_per_year) * np.maximum(m - 1, 0) / 12)
-    hosted_tok = np.asarray(costs.hosted_usd_per_mtok(p))[:, None] / 1e6 * np.exp(
-        np.log1p(s.hosted_price_trend_per_year) * np.maximum(m - 1, 0) / 12)
-    api_tok = np.broadcast_to(api_tok, (n, h + 1))
     hyb = kind == "hybrid"
-    if hyb.any():
-        price = np.where((overflow[hyb] == "api")[:, None], api_tok[hyb], hosted_tok[hyb])
-        replica_usd = _per_plan(costs.replica_usd_per_month(p), n)[hyb][:, None]
-        k_lo = np.maximum(np.maximum(min_r, 1.0), np.ceil(p_share * volume / v[hyb] - 1e-12))
-        k = _hybrid_replicas(daily, c_slot[hyb], replica_usd, price, k_lo, full[hyb])
-        replicas[hyb] = np.where(m >= 1, k, 0.0)
-
-    flows = _cash_flows(p, h, replicas, n)
-    served = np.where(has_fleet[:, None], np.minimum(replicas, full), 0.0)  # spot extras serve nothing more
-    over_tokens = np.zeros((n, h + 1))
-    if hyb.any():
-        over_tokens[hyb] = daily.overflow(served[hyb] * c_slot[hyb])
-    safe_v = np.where(volume > 0, volume, 1.0)
-    over_share = over_tokens / safe_v                             # of all tokens, (plans, months+1)
-    to_api = (np.where(kind == "api", 1.0, f_share)[:, None]
-              + np.where(overflow == "api", 1.0, 0.0)[:, None] * over_share)
-    to_hosted = (np.where(kind == "hosted_open", 1.0 - f_share, 0.0)[:, None]
-                 + np.where(overflow == "hosted_open", 1.0, 0.0)[:, None] * over_share)
-    api_flows = np.broadcast_to(flows["api"], (h + 1,))          # all traffic on the API: the current path
-    cost = (api_flows * to_api + flows["hosted_open"] * to_hosted
-            + np.where(has_fleet[:, None], flows["self_host"], 0.0))
-    terminal = np.where(has_fleet, np.broadcast_to(flows["terminal_value"], (n,)), 0.0)
-    total = np.asarray(breakeven.npv(cost, s.discount_rate, -terminal))
-    savings = api_flows[None, :] - cost
-    pay = breakeven.payback_month(savings)
-    npv_vs = np.asarray(breakeven.npv(savings, s.discount_rate, terminal))
+    auto = rows.acquisition == "autoscaled"
+    f_share, p_share = s.frontier_share, s.private_share
+    e = _evaluate(s, rows, p, h)
+    cost, total, pay, npv_vs = e["cost"], e["total"], e["pay"], e["npv_vs"]
+    replicas, full, over_tokens, to_api, to_hosted, volume = (
+        e["replicas"], e["full"], e["over_tokens"], e["to_api"], e["to_hosted"], e["volume"])
+    w = e["hourly"]
 
     feasible = ~((kind == "api") | (kind == "hosted_open")) | (p_share <= 0)
     month1 = min(1, h)

@@ -211,16 +211,9 @@ SPREAD_FIELDS = {
 }
 
 
-def run(s: Scenario, samples: int = DEFAULT_SAMPLES, seed: int | None = None, spread: float | None = None,
-        spreads: dict[str, float] | None = None) -> Uncertainty:
-    """Draw ``samples`` scenarios around ``s`` (Latin hypercube, ``seed``) and evaluate them at once.
-
-    ``seed`` and ``spread`` default to the scenario's ``uncertainty_seed`` and ``uncertainty_spread``
-    (so a link draws the same bands). ``spread`` scales every input's default spread; ``spreads``
-    sets a multiplier per input key on
-    top of it (e.g. ``{"staff_fte": 0}`` holds staff at its value); it defaults to the scenario's
-    own ``spread_*`` inputs (:data:`SPREAD_FIELDS`). Raises ValueError for a bad count, spread or
-    key."""
+def _draw(s: Scenario, samples: int, seed: int | None, spread: float | None, spreads: dict[str, float] | None):
+    """The Latin hypercube draws of :func:`run`: (seed, spread, base Params, inputs, spread per
+    input, value per input, the unit hypercube (samples, inputs), drawn values per input)."""
     from tco.model import resolve
     seed = s.uncertainty_seed if seed is None else seed
     spread = s.uncertainty_spread if spread is None else spread
@@ -228,7 +221,6 @@ def run(s: Scenario, samples: int = DEFAULT_SAMPLES, seed: int | None = None, sp
         raise ValueError("`samples` must be at least 1")
     if not (0 <= spread <= 5):
         raise ValueError("`spread` must be in [0, 5]")
-    started = time.perf_counter()
     base = resolve(s).params
     ins = inputs(_throughput_log_sd(s))
     spreads = dict({k: getattr(s, f) for k, f in SPREAD_FIELDS.items()} if spreads is None else spreads)
@@ -242,6 +234,21 @@ def run(s: Scenario, samples: int = DEFAULT_SAMPLES, seed: int | None = None, sp
     value = {i.key: float(np.asarray(getattr(base, i.key))) for i in ins}
     u = qmc.LatinHypercube(d=len(ins), seed=seed).random(samples)
     drawn = {i.key: i.ppf(u[:, j], value[i.key], k[i.key]) for j, i in enumerate(ins)}
+    return seed, spread, base, ins, k, value, u, drawn
+
+
+def run(s: Scenario, samples: int = DEFAULT_SAMPLES, seed: int | None = None, spread: float | None = None,
+        spreads: dict[str, float] | None = None) -> Uncertainty:
+    """Draw ``samples`` scenarios around ``s`` (Latin hypercube, ``seed``) and evaluate them at once.
+
+    ``seed`` and ``spread`` default to the scenario's ``uncertainty_seed`` and ``uncertainty_spread``
+    (so a link draws the same bands). ``spread`` scales every input's default spread; ``spreads``
+    sets a multiplier per input key on
+    top of it (e.g. ``{"staff_fte": 0}`` holds staff at its value); it defaults to the scenario's
+    own ``spread_*`` inputs (:data:`SPREAD_FIELDS`). Raises ValueError for a bad count, spread or
+    key."""
+    started = time.perf_counter()
+    seed, spread, base, ins, k, value, u, drawn = _draw(s, samples, seed, spread, spreads)
     out = _evaluate(_params_with(base, drawn))
 
     det = _evaluate(base.arrays())
@@ -303,3 +310,83 @@ def run(s: Scenario, samples: int = DEFAULT_SAMPLES, seed: int | None = None, sp
 
 def _month(x) -> int | None:
     return None if np.isnan(x) else int(x)
+
+
+# --- the recommended plan under the same draws --------------------------------------------------
+
+PLAN_SAMPLES = 1_000   # about 80 ms for 12 plans; a share of draws within ±1.6 points (1 s.e.)
+PLAN_CANDIDATES = 12
+
+
+@dataclass(frozen=True)
+class PlanUncertainty:
+    """The recommended plan (tco/plans.py) under the uncertain inputs: how it fares against the
+    API, and how often it stays the cheapest of the plans closest to it. Money in USD."""
+    recommended: str
+    kind: str
+    samples: int
+    seed: int
+    spread: float
+    candidates: tuple[str, ...]                     # the plans compared in every draw, best at the median first
+    prob_stays_best: float                          # share of draws in which the recommended plan is the cheapest
+    best_share: dict[str, float]                    # plan -> share of draws in which it is the cheapest
+    quantiles: dict[str, dict[str, float | None]]   # npv_usd, payback_month, monthly_savings_usd vs the API
+    prob_payback_within: dict[int, float | None]    # None for the API itself (nothing to pay back)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"recommended": self.recommended, "kind": self.kind, "samples": self.samples, "seed": self.seed,
+                "spread": self.spread, "candidates": list(self.candidates), "prob_stays_best": self.prob_stays_best,
+                "best_share": self.best_share, **self.quantiles,
+                "prob_payback_within": {str(k): v for k, v in self.prob_payback_within.items()},
+                "seconds": self.seconds}
+
+
+def candidates(found, count: int = PLAN_CANDIDATES) -> list[str]:
+    """The plans a draw compares: the ``count`` cheapest feasible ones at the median inputs, and
+    the cheapest feasible plan of every kind (so the API and a hosted offer are always there when
+    the constraints allow them). The recommended plan comes first."""
+    feasible = [q for q in found.plans if q.feasible]
+    names = [q.name for q in feasible[:count]]
+    for kind in ("api", "hosted_open", "self_host", "hybrid"):
+        best = next((q for q in feasible if q.kind == kind), None)
+        if best is not None and best.name not in names:
+            names.append(best.name)
+    return names
+
+
+def plan_run(s: Scenario, found=None, samples: int = PLAN_SAMPLES, seed: int | None = None,
+             spread: float | None = None, spreads: dict[str, float] | None = None,
+             count: int = PLAN_CANDIDATES) -> PlanUncertainty | None:
+    """The same Latin hypercube as :func:`run` (same seed, spreads and inputs; ``samples`` draws)
+    pushed through the plan search's evaluation for :func:`candidates` in one call. None when no
+    plan meets the constraints (there is nothing to recommend)."""
+    from tco import plans
+    started = time.perf_counter()
+    found = plans.search(s) if found is None else found
+    if not found.recommended.feasible:
+        return None
+    seed, spread, base, ins, k, value, u, drawn = _draw(s, samples, seed, spread, spreads)
+    names = candidates(found, count)
+    tput = value["replica_output_tokens_per_s"]
+    factor = drawn["replica_output_tokens_per_s"] / tput if tput > 0 else np.ones(samples)
+    draws = {key: v for key, v in drawn.items() if key != "replica_output_tokens_per_s"}
+    e = plans.evaluate_draws(s, names, draws, factor)
+    total, kind = e["total"], e["kind"]                       # (samples, plans)
+    best = np.argmin(total, axis=-1)                          # ties go to the earlier (cheaper at the median)
+    share = {name: float(np.mean(best == j)) for j, name in enumerate(names)}
+    month1 = min(1, int(s.horizon_months))
+    r = 0                                                     # the recommended plan is the first candidate
+    is_api = kind[r] == "api"
+    api = np.broadcast_to(e["api"], e["cost"].shape)          # all traffic on the API, per draw and month
+    savings_month1 = api[:, r, month1] - e["cost"][:, r, month1]
+    pay = np.full(samples, np.nan) if is_api else np.asarray(e["pay"][:, r], dtype=float)
+    quantiles = {"npv_usd": _quantiles(e["npv_vs"][:, r], False),
+                 "monthly_savings_usd": _quantiles(savings_month1, False),
+                 "payback_month": _quantiles(pay, True)}
+    prob = {m: (None if is_api or m > s.horizon_months else float(np.mean(np.nan_to_num(pay, nan=np.inf) <= m)))
+            for m in PAYBACK_WITHIN}
+    return PlanUncertainty(recommended=names[r], kind=str(kind[r]), samples=samples, seed=seed, spread=spread,
+                           candidates=tuple(names), prob_stays_best=share[names[r]], best_share=share,
+                           quantiles=quantiles, prob_payback_within=prob, seconds=time.perf_counter() - started)
+

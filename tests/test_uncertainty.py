@@ -140,5 +140,87 @@ def test_cli_uncertainty_json_and_zero_spread_equals_summary():
     assert u["payback_month"]["p90"] == summary["payback"]["vs_api_month"]
     assert set(u["prob_payback_within"]) == {"12", "18", "24", "36"}
     assert {"input", "low", "high", "swing"} <= set(u["tornado"][0])
+    # the recommended plan under the same draws: at zero spread it stays the best in every draw
+    plan = json.loads(subprocess.run(args + ["plan", "--json", "--set", "tokens_per_month=2e10"],
+                                     capture_output=True, text=True, check=True).stdout)
+    assert u["recommended_plan"]["recommended"] == plan["recommended"]
+    assert u["recommended_plan"]["prob_stays_best"] == 1.0 and u["recommended_plan"]["samples"] == 1000
+    assert u["recommended_plan"]["npv_usd"]["p50"] == pytest.approx(plan["plans"][0]["npv_vs_current_usd"], rel=1e-12)
     bad = subprocess.run(args + ["uncertainty", "--samples", "0"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+# --- the recommended plan under the same draws -------------------------------------------------
+
+#: A volume where hybrids, self-hosted fleets and hosted offers are all close: the ranking moves.
+CLOSE = Scenario(tokens_per_month=2e10, private_share=0.3)
+
+
+def test_plan_draws_at_zero_spread_are_the_plan_search():
+    from tco import plans
+    found = plans.search(CLOSE)
+    best = found.recommended
+    pu = uncertainty.plan_run(CLOSE, found, samples=50, spread=0.0)
+    assert pu.recommended == best.name and pu.candidates[0] == best.name
+    assert pu.prob_stays_best == 1.0 and pu.best_share[best.name] == 1.0
+    for q in ("p10", "p50", "p90"):
+        assert pu.quantiles["npv_usd"][q] == pytest.approx(best.npv_vs_current_usd, rel=1e-12)
+        assert pu.quantiles["payback_month"][q] == best.payback_vs_current_month
+    # month 1: the API's cost of all the tokens less the plan's month
+    api_month1 = next(q for q in found.plans if q.kind == "api").monthly_usd
+    assert pu.quantiles["monthly_savings_usd"]["p50"] == pytest.approx(api_month1 - best.monthly_usd, rel=1e-12)
+    # every kind's best feasible plan is a candidate (pure API and hosted are ruled out by the private share)
+    kinds = {q.name: q.kind for q in found.plans}
+    assert {kinds[n] for n in pu.candidates} == {"self_host", "hybrid"}
+
+
+def test_each_draw_is_the_plan_search_of_that_scenario():
+    # the oracle: plans.search run on a Scenario holding one draw's values, draw by draw
+    from tco import plans
+    found = plans.search(CLOSE)
+    names = uncertainty.candidates(found)
+    spreads = {"replica_output_tokens_per_s": 0.0}     # a Scenario cannot move every fleet's throughput
+    seed, _, _, _, _, _, _, drawn = uncertainty._draw(CLOSE, 24, 7, 1.0, spreads)
+    draws = {k: v for k, v in drawn.items() if k != "replica_output_tokens_per_s"}
+    e = plans.evaluate_draws(CLOSE, names, draws)
+    pu = uncertainty.plan_run(CLOSE, found, samples=24, seed=7, spreads=spreads)
+    cheapest = []
+    for j in range(24):
+        sj = CLOSE.replace(**{k: float(v[j]) for k, v in draws.items()})
+        # every row, hybrids included that the search leaves out for that draw (one that never
+        # overflows is its self-hosted fleet), so the scalar path prices all the candidates
+        rows, p = plans._prepare(sj)
+        e1 = plans._evaluate(sj, rows, p, int(sj.horizon_months))
+        totals = {n: t for n, t in reversed(list(zip(rows.names, e1["total"])))}
+        listed = {q.name: q.total_cost_usd for q in plans.search(sj).plans}
+        assert all(listed[n] == totals[n] for n in names if n in listed)
+        want = [totals[n] for n in names]
+        np.testing.assert_allclose(e["total"][j], want, rtol=1e-9)
+        cheapest.append(int(np.argmin(want)))
+    assert pu.prob_stays_best == pytest.approx(np.mean(np.array(cheapest) == 0))
+    assert 0 < pu.prob_stays_best < 1          # the ranking does move at this volume
+
+
+def test_throughput_factor_moves_every_fleet_like_a_measured_figure():
+    # on the scenario's own GPU at its own size a measured throughput is used as given: twice the
+    # figure through the factor equals a Scenario that measured twice as much
+    from tco import plans
+    s = CLOSE.replace(gpu="h100_sxm", precision="fp8", gpus_per_replica=2, replica_output_tokens_per_s=1500.0)
+    found = plans.search(s)
+    own = next(q for q in found.plans if q.kind == "self_host" and q.fleet.gpu == "h100_sxm"
+               and q.fleet.gpus_per_replica == 2 and q.fleet.precision == "fp8" and q.fleet.acquisition == "on_demand")
+    e = plans.evaluate_draws(s, [own.name], {"staff_fte": np.array([s.staff_fte])}, np.array([2.0]))
+    twice = next(q for q in plans.search(s.replace(replica_output_tokens_per_s=3000.0)).plans if q.name == own.name)
+    assert e["total"][0, 0] == pytest.approx(twice.total_cost_usd, rel=1e-12)
+    assert e["total"][0, 0] < own.total_cost_usd
+
+
+def test_no_feasible_plan_has_no_plan_draws():
+    # a private share must be self-hosted, and no fleet reaches 1,000 tokens/s per user (as in
+    # tests/test_plans_page.py): nothing to recommend, so nothing to draw
+    s = Scenario(private_share=0.1, min_output_tokens_per_s_per_user=1000, replica_output_tokens_per_s=1e8,
+                 gpus_per_replica=52, precision="int4")
+    from tco import plans
+    found = plans.search(s)
+    assert not found.recommended.feasible
+    assert uncertainty.plan_run(s, found) is None
