@@ -69,6 +69,9 @@ def test_count_and_pct():
     assert fmt.count(1, "GPU") == "1 GPU" and fmt.count(2, "GPU") == "2 GPUs"
     assert fmt.count(1, "replica") == "1 replica" and fmt.count(1024, "replica") == "1,024 replicas"
     assert fmt.pct(0.8) == "80%" and fmt.pct(0.004) == "0.4%" and fmt.pct(0.0) == "0%"
+    # a share just short of all is not rounded up to a '100%' that is not true
+    assert fmt.pct(0.994) == "99%" and fmt.pct(0.999) == "99.9%" and fmt.pct(0.9996) == ">99.9%"
+    assert fmt.pct(1.0) == "100%" and fmt.pct(0.001) == "0.1%"
 
 
 def test_linear_ticks_are_round_and_labelled_like_the_page():

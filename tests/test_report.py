@@ -6,6 +6,7 @@ statically here and, in the browser test, by recording every request headless Ch
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import os
@@ -409,3 +410,40 @@ def test_pdf_report_none_when_chromium_fails_or_hangs(monkeypatch, tmp_path):
     assert report.pdf_report("<html></html>", timeout_s=0.5) is None
     monkeypatch.setattr(report, "chromium_path", lambda: str(tmp_path / "missing"))
     assert report.pdf_report("<html></html>") is None
+
+
+def test_plan_sureness_sentence_by_hand():
+    from tco.uncertainty import PlanUncertainty
+    pu = PlanUncertainty(recommended="Plan A", kind="hybrid", samples=1000, seed=1, spread=1.0,
+                         candidates=("Plan A", "Plan B", "Plan C"), prob_stays_best=0.87,
+                         best_share={"Plan A": 0.87, "Plan B": 0.1, "Plan C": 0.03},
+                         quantiles={"npv_usd": {"p10": -1000.0, "p50": 25000.0, "p90": 1.2e6},
+                                    "payback_month": {"p10": 2.0, "p50": 3.0, "p90": None, "share_none": 0.2},
+                                    "monthly_savings_usd": {"p10": 1.0, "p50": 2.0, "p90": 3.0}},
+                         prob_payback_within={12: 0.7, 18: 0.8, 24: 0.85, 36: 0.9})
+    assert report.plan_sureness_text(pu) == (
+        "In 1,000 drawn scenarios it stays the cheapest of the 3 plans closest to it in 87% (beaten most often by "
+        f"Plan B, in 10%); its NPV against the API: P10 {usd(-1000.0)}, P50 {usd(25000.0)}, P90 {usd(1.2e6)}; "
+        "paid back within 18 months in 80% of them.")
+    assert report.plan_sureness_text(pu, short=True) == (
+        "In 1,000 drawn scenarios it stays the cheapest of the 3 plans closest to it in 87%; its NPV against the "
+        "API: P10 -$1k, P50 $25k, P90 $1.2M; paid back within 18 months in 80% of them.")
+    assert report.plan_share_rows(pu) == [{"Plan": "Plan A", "Cheapest in": "87%"},
+                                          {"Plan": "Plan B", "Cheapest in": "10%"},
+                                          {"Plan": "Plan C", "Cheapest in": "3%"}]
+    api = dataclasses.replace(pu, kind="api", best_share={"Plan A": 1.0}, prob_stays_best=1.0)
+    assert report.plan_sureness_text(api) == ("In 1,000 drawn scenarios it stays the cheapest of the 3 plans "
+                                              "closest to it in 100%.")
+    assert report.plan_sureness_text(None) == ""
+
+
+def test_report_carries_the_recommended_plan_in_the_draws():
+    from test_uncertainty import CLOSE
+    r = model.evaluate(CLOSE)
+    found = plans.search(CLOSE)
+    pu = uncertainty.plan_run(CLOSE, found, samples=300)
+    out = report.html_report(r, {}, None, "v", plan=found, plan_sure=pu)
+    assert html.escape(report.plan_sureness_text(pu)) in out
+    assert "<h3>The recommended plan in the drawn scenarios</h3>" in out
+    for row in report.plan_share_rows(pu):
+        assert f"<tr><td>{html.escape(row['Plan'])}</td><td class='num'>{row['Cheapest in']}</td></tr>" in out

@@ -24,7 +24,7 @@ from tco import plans, share, uncertainty
 from tco.model import evaluate
 from tco.scenario import Scenario
 from tco.ui import report, views
-from tco.ui.fmt import md
+from tco.ui.fmt import md, pct
 
 SECTION = "Share & report"
 
@@ -104,6 +104,12 @@ def test_cfo_view_shows_the_four_numbers_and_no_input(query):
     found = plans.search(s)
     assert at.success and at.success[0].value.startswith(f"**Recommended plan: {md(found.recommended.name)}.**")
     assert md(found.lead()[1]) in at.success[0].value
+    # and how often that plan stays the cheapest in the drawn scenarios (tests/test_uncertainty.py
+    # checks the draws against plan searches one by one)
+    pu = uncertainty.plan_run(s, found)
+    assert md(report.plan_sureness_text(pu, short=True)) in at.success[0].value
+    assert f"it stays the cheapest of the {len(pu.candidates)} plans closest to it in {pct(pu.prob_stays_best)}" \
+        in at.success[0].value
     for kind in ("slider", "select_slider", "number_input", "selectbox", "radio", "text_input"):
         assert len(at.get(kind)) == 0, kind
     assert len(at.sidebar) == 0

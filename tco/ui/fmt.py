@@ -101,12 +101,15 @@ def tokens_text(x: float | None) -> str:
 
 
 def pct(x: float | None, digits: int = 0) -> str:
-    """A share as a percentage: 0.8 -> '80%'; tiny non-zero shares keep a digit ('0.4%')."""
+    """A share as a percentage: 0.8 -> '80%'; tiny non-zero shares keep a digit ('0.4%'), and so
+    do shares just short of all ('99.9%', never a rounded '100%' that is not)."""
     if _missing(x):
         return "—"
     x = float(x)
-    if digits == 0 and x != 0 and abs(x) < 0.01:
+    if digits == 0 and x != 0 and (abs(x) < 0.01 or 0.995 <= abs(x) < 1):
         digits = 1
+        if round(abs(x) * 1000) == 1000:   # 0.9996 still shows as short of all
+            return f"{'-' if x < 0 else ''}>99.9%"
     return f"{x:.{digits}%}"
 
 

@@ -309,6 +309,36 @@ def chance_headline(sure, horizon_months: int, within: int = 18) -> Headline:
     return Headline(f"Chance of payback within {within} months", "—" if p is None else f"{p:.0%}", note)
 
 
+def plan_sureness_text(pu, short: bool = False) -> str:
+    """One sentence on the recommended plan under the drawn scenarios
+    (:class:`tco.uncertainty.PlanUncertainty`): how often it stays the cheapest of the plans
+    closest to it, which plan beats it most often, and its NPV band and chance of payback.
+    ``short`` (the CFO view): no runner-up, compact money."""
+    if pu is None:
+        return ""
+    money = usd_short if short else usd
+    text = (f"In {pu.samples:,} drawn scenarios it stays the cheapest of the {len(pu.candidates)} plans closest "
+            f"to it in {pct(pu.prob_stays_best)}")
+    rivals = sorted(((v, k) for k, v in pu.best_share.items() if k != pu.recommended and v > 0), reverse=True)
+    if rivals and not short:
+        text += f" (beaten most often by {rivals[0][1]}, in {pct(rivals[0][0])})"
+    if pu.kind != "api":
+        q = pu.quantiles["npv_usd"]
+        text += f"; its NPV against the API: P10 {money(q['p10'])}, P50 {money(q['p50'])}, P90 {money(q['p90'])}"
+        p18 = pu.prob_payback_within.get(18)
+        if p18 is not None:
+            text += f"; paid back within 18 months in {pct(p18)} of them"
+    return text + "."
+
+
+def plan_share_rows(pu, rows: int = 6) -> list[dict[str, str]]:
+    """The plans that are the cheapest in some of the drawn scenarios, most often first."""
+    if pu is None:
+        return []
+    ranked = sorted(((v, k) for k, v in pu.best_share.items() if v > 0), key=lambda t: (-t[0], t[1]))[:rows]
+    return [{"Plan": k, "Cheapest in": pct(v)} for v, k in ranked]
+
+
 def _dollars(x: float) -> str:
     """Whole dollars with thousands separators ('$83,399', '-$1,234'), as a table compares them."""
     x = 0.0 if abs(x) < 0.5 else x   # never "-$0"
@@ -518,7 +548,7 @@ def _assumptions_html(result, baseline: Mapping[str, Any] | None = None,
 def html_report(result, figures: Mapping[str, object], link: str | None, verdict: str,
                 notices: Iterable[str] = (), *, generated: _dt.date | None = None,
                 baseline: Mapping[str, Any] | None = None, files: Sequence[str] | None = None,
-                plan=None, sure=None) -> str:
+                plan=None, sure=None, plan_sure=None) -> str:
     """One self-contained HTML page: verdict, four headline numbers, the charts (interactive,
     plotly.js embedded once), costs at the current volume, assumptions, the arithmetic, the link
     to the full model, and the warnings. Opens offline; requests nothing from any host.
@@ -532,6 +562,7 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
     ``plan``: the plan search (:class:`tco.plans.PlanSearch`): the report leads with its
     recommendation and lists the best plans. ``sure``: the drawn scenarios
     (:class:`tco.uncertainty.Uncertainty`): the chance of payback, the bands and what moves them.
+    ``plan_sure``: the recommended plan under the same draws (:class:`tco.uncertainty.PlanUncertainty`).
     """
     from tco.explain import api_name
     r = result.resolved
@@ -557,8 +588,9 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
     ]
     if plan is not None:
         name, why = plan.lead()
-        parts.append(f"<p class='plan'><strong>Recommended plan: {_e(name)}.</strong> {_e(why)}</p>" if name
-                     else f"<p class='plan'><strong>{_e(why)}</strong></p>")
+        sure_plan = f" {plan_sureness_text(plan_sure)}" if name and plan_sure is not None else ""
+        parts.append(f"<p class='plan'><strong>Recommended plan: {_e(name)}.</strong> {_e(why)}{_e(sure_plan)}</p>"
+                     if name else f"<p class='plan'><strong>{_e(why)}</strong></p>")
     parts.append(f"<p class='verdict'>{_e(verdict)}</p>")
     notices = [str(n) for n in notices]
     if notices:
@@ -586,6 +618,16 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
 
     if sure is not None:
         parts.append("<h2>How sure: what moves the answer</h2>" + _sureness_html(sure, s))
+    if plan_sure is not None:
+        body = "".join(f"<tr><td>{_e(r['Plan'])}</td><td class='num'>{_e(r['Cheapest in'])}</td></tr>"
+                       for r in plan_share_rows(plan_sure))
+        parts.append("<h3>The recommended plan in the drawn scenarios</h3>"
+                     f"<p>{_e(plan_sureness_text(plan_sure))}</p>"
+                     "<table class='plans'><thead><tr><th>Plan</th><th>Cheapest in [share of draws]</th></tr></thead>"
+                     f"<tbody>{body}</tbody></table>"
+                     f"<p class='meta'>The same inputs drawn as above ({plan_sure.samples:,} draws, seed "
+                     f"{plan_sure.seed}); every draw prices the {len(plan_sure.candidates)} plans that were "
+                     "cheapest at the median inputs, and the cheapest plan of each kind.</p>")
     parts.append("<h2>Assumptions</h2>")
     parts.append(f"<p class='meta'>API and hosted prices: genai-prices catalog as of "
                  f"{_e(catalog.price_catalog_date())}. Defaults reviewed {_e(DEFAULTS_DATE)}.</p>")

@@ -116,6 +116,18 @@ def plan_and_sureness(s: Scenario) -> tuple[Any, Any]:
     return found, sure
 
 
+def plan_sureness(s: Scenario, found) -> Any:
+    """The recommended plan under the drawn scenarios (cached on the scenario), or None when
+    there is no feasible plan or the draws cannot be computed."""
+    from tco.ui import uncertainty_view
+    if found is None or not found.recommended.feasible:
+        return None
+    try:
+        return uncertainty_view.run_plan(s)
+    except ValueError:
+        return None
+
+
 # --- what a link carries -----------------------------------------------------------------------
 
 def changed_inputs(s: Scenario) -> list[dict[str, str]]:
@@ -232,7 +244,8 @@ def _downloads(ctx: views.Context, link: str, q: str) -> None:
     def html_bytes() -> bytes:
         found, sure = plan_and_sureness(s)
         return report.html_report(r, report_figures(s, r, ctx.baseline, sure), link, verdict, notices,
-                                  baseline=ctx.baseline, files=files, plan=found, sure=sure).encode("utf-8")
+                                  baseline=ctx.baseline, files=files, plan=found, sure=sure,
+                                  plan_sure=plan_sureness(s, found)).encode("utf-8")
 
     cols = st.columns(3)
     cols[0].download_button("HTML report", html_bytes, file_name="tco-report.html",
@@ -345,7 +358,9 @@ def render_cfo(ctx: views.Context) -> None:
     first = firstpaint.stage() < firstpaint.PAGE  # the first run paints the numbers alone
     found, sure = (None, None) if first else plan_and_sureness(s)
     if found is not None and found.recommended.feasible:
-        st.success(plans_view.recommendation_md(found), icon=":material/explore:")
+        sure_plan = report.plan_sureness_text(plan_sureness(s, found), short=True)
+        st.success(plans_view.recommendation_md(found) + (f" {md(sure_plan)}" if sure_plan else ""),
+                   icon=":material/explore:")
     elif found is not None:
         st.warning(plans_view.recommendation_md(found), icon=":material/block:")
     elif first:  # the plan's line, once searched (the next run): its room until then

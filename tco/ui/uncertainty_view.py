@@ -11,7 +11,7 @@ import streamlit as st
 from tco import uncertainty
 from tco.scenario import Scenario
 from tco.ui import firstpaint, theme
-from tco.ui.fmt import md, spread_value, usd
+from tco.ui.fmt import md, pct, spread_value, usd, usd_short
 
 BAND_FILL = "rgba(212, 87, 11, 0.18)"
 
@@ -20,6 +20,13 @@ BAND_FILL = "rgba(212, 87, 11, 0.18)"
 def run(s: Scenario) -> uncertainty.Uncertainty:
     """:func:`tco.uncertainty.run` at the page's sample count, cached on the scenario."""
     return uncertainty.run(s, samples=uncertainty.DEFAULT_SAMPLES)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def run_plan(s: Scenario) -> uncertainty.PlanUncertainty | None:
+    """:func:`tco.uncertainty.plan_run` on the page's plan search, cached on the scenario."""
+    from tco.ui import plans_view
+    return uncertainty.plan_run(s, plans_view.search(s))
 
 
 def fan_figure(u: uncertainty.Uncertainty, deterministic: np.ndarray, window=theme.WINDOW) -> go.Figure:
@@ -89,20 +96,32 @@ def render(ctx) -> None:
     cols = st.columns(4)
     cols[0].metric("Chance of payback within 18 months", probability_text(u, 18),
                    help="Share of the drawn scenarios whose cumulative savings against the API turn positive by month 18.")
-    cols[1].metric("NPV vs API, P10 / P90", f"{usd(q['npv_usd']['p10'])} / {usd(q['npv_usd']['p90'])}",
-                   help=f"P50 {usd(q['npv_usd']['p50'])}; your scenario {usd(ctx.result.npv_usd['api'])}.")
+    # the P50 as the value and the P10-P90 band under it: "$464k / $1.2M" did not fit a quarter
+    # of a 1280 px page
+    npv = q["npv_usd"]
+    band(cols[1], "NPV vs API, P50", usd_short(npv["p50"]), f"P10 {usd_short(npv['p10'])} · P90 {usd_short(npv['p90'])}",
+         md(f"P10 {usd(npv['p10'])}, P50 {usd(npv['p50'])}, P90 {usd(npv['p90'])}; your scenario "
+            f"{usd(ctx.result.npv_usd['api'])}."))
     pay = q["payback_month"]
-    cols[2].metric("Payback month, P10 / P50 / P90",
-                   " / ".join("never" if pay[k] is None else str(int(pay[k])) for k in ("p10", "p50", "p90")),
-                   help=f"{pay['share_none']:.0%} of the draws do not pay back within {s.horizon_months} months.")
+
+    def month_text(x):
+        return "never" if x is None else str(int(x))
+    band(cols[2], "Payback month, P50", month_text(pay["p50"]),
+         f"P10 {month_text(pay['p10'])} · P90 {month_text(pay['p90'])}",
+         f"{pct(pay['share_none'])} of the draws do not pay back within {s.horizon_months} months.")
     be = q["breakeven_tokens_per_month"]
     from tco.ui.fmt import tokens
-    cols[3].metric("Break-even volume, P10 / P90",
-                   " / ".join("none" if be[k] is None else tokens(be[k]) for k in ("p10", "p90")),
-                   help="Monthly volume at which self-hosting becomes no dearer than the API, across the draws.")
+
+    def volume_text(x):
+        return "none" if x is None else tokens(x)
+    band(cols[3], "Break-even volume, P50", volume_text(be["p50"]),
+         f"P10 {volume_text(be['p10'])} · P90 {volume_text(be['p90'])}",
+         "Monthly volume [tokens/month] at which self-hosting becomes no dearer than the API, across the draws; "
+         "none where the draw's fleet is never cheaper.")
     probs = ", ".join(f"{m} months: {v:.0%}" for m, v in u.prob_payback_within.items() if v is not None)
     st.caption(f"{u.samples:,} scenarios drawn by Latin hypercube (seed {u.seed}, spread ×{u.spread:g}) and evaluated "
                f"in one call ({u.seconds * 1e3:,.0f} ms). Chance of payback within {probs}.")
+    render_plan(s)
     from tco.ui.views import plot
     st.markdown("**Cumulative savings against the API: the band of the draws**")
     plot(fan_figure(u, ctx.result.flows["cumulative_savings_vs_api"]), key="fan")
@@ -118,3 +137,46 @@ def render(ctx) -> None:
             "Spread [× default]": st.column_config.NumberColumn(format="%.2g×"),
             "Share of NPV variance": st.column_config.NumberColumn(format="percent"),
             "Source of the spread": st.column_config.TextColumn(width="large")})
+
+
+def band(col, label: str, value: str, p10_p90: str, help_text: str) -> None:
+    """A metric whose value is the P50 and whose grey line under it is the P10-P90 band."""
+    col.metric(label, value, delta=p10_p90, delta_color="off", delta_arrow="off", help=help_text)
+
+
+def render_plan(s: Scenario) -> None:
+    """The recommended plan (Plans tab) in the same draws: how often it stays the cheapest, its
+    NPV band and chance of payback against the API, and the plans that beat it in some draws."""
+    from tco.ui import report
+    try:
+        pu = run_plan(s)
+    except ValueError as e:
+        st.caption(f"The recommended plan could not be drawn: {md(str(e))}")
+        return
+    if pu is None:
+        st.caption("No plan meets the constraints, so there is no recommended plan to draw.")
+        return
+    st.markdown("**The recommended plan in the same draws**")
+    cols = st.columns(3)
+    cols[0].metric("Chance it stays the cheapest", pct(pu.prob_stays_best),
+                   help=md(f"Share of {pu.samples:,} drawn scenarios in which {pu.recommended} costs the least "
+                           f"(discounted total) of the {len(pu.candidates)} plans closest to it at your inputs."))
+    if pu.kind == "api":
+        cols[1].metric("Its NPV vs API, P50", "—", help="The recommended plan is the API itself.")
+        cols[2].metric("Chance of payback within 18 months", "—", help="Keeping the API has nothing to pay back.")
+    else:
+        q = pu.quantiles["npv_usd"]
+        band(cols[1], "Its NPV vs API, P50", usd_short(q["p50"]), f"P10 {usd_short(q['p10'])} · P90 {usd_short(q['p90'])}",
+             md(f"P10 {usd(q['p10'])}, P50 {usd(q['p50'])}, P90 {usd(q['p90'])}: the recommended plan against "
+                "keeping all the traffic on the API."))
+        p18 = pu.prob_payback_within.get(18)
+        cols[2].metric("Its chance of payback within 18 months", pct(p18),
+                       help="Share of the draws in which the plan's cumulative savings against the API turn "
+                            "positive by month 18.")
+    st.caption(md(report.plan_sureness_text(pu)))
+    rows = report.plan_share_rows(pu)
+    if rows:
+        # a static table: the plan names are long and wrap here instead of being cut
+        from tco.ui.fmt import cells
+        st.table(cells(pd.DataFrame(rows).rename(columns={"Cheapest in": "Cheapest in [share of draws]"})),
+                 hide_index=True)
