@@ -395,7 +395,7 @@ table.assumptions {{ table-layout: fixed; }}
 table.plans th, table.tornado th, table.tornado td {{ overflow-wrap: normal; }}
 table.tornado {{ table-layout: fixed; }}
 table.plans td.num {{ white-space: nowrap; }}
-table.assumptions td.num {{ white-space: normal; }}
+table.assumptions td.num, table.tornado td.num {{ white-space: normal; }}  /* long "value → NPV" cells wrap on A4 */
 table.assumptions td.date, table.assumptions td.unit {{ font-size: 12px; overflow-wrap: break-word; }}
 td code {{ font-size: 11px; }}
 .chart {{ margin: 8px 0 20px; break-inside: avoid; page-break-inside: avoid; }}
@@ -588,7 +588,7 @@ def html_report(result, figures: Mapping[str, object], link: str | None, verdict
     ]
     if plan is not None:
         name, why = plan.lead()
-        sure_plan = f" {plan_sureness_text(plan_sure)}" if name and plan_sure is not None else ""
+        sure_plan = f" {plan_sureness_text(plan_sure, short=True)}" if name and plan_sure is not None else ""
         parts.append(f"<p class='plan'><strong>Recommended plan: {_e(name)}.</strong> {_e(why)}{_e(sure_plan)}</p>"
                      if name else f"<p class='plan'><strong>{_e(why)}</strong></p>")
     parts.append(f"<p class='verdict'>{_e(verdict)}</p>")

@@ -154,6 +154,33 @@ def test_pdf_charts_keep_their_labels_inside_and_clear_of_the_titles(browser, re
         context.close()
 
 
+def test_no_table_cell_of_the_pdf_spills_into_the_next(browser, tmp_path):
+    """The printed page with every section (plans, how sure, the plan in the draws) at A4's width:
+    no cell's text runs past its cell (the tornado's "13.3B tokens/month → $1.03M" did)."""
+    from tco import plans, uncertainty
+    s = Scenario(tokens_per_month=2e10, private_share=0.3)
+    r = evaluate(s)
+    found = plans.search(s)
+    sure = uncertainty.run(s, samples=2000)
+    text = report.html_report(r, {}, None, "A verdict.", plan=found, sure=sure,
+                              plan_sure=uncertainty.plan_run(s, found, samples=200))
+    path = tmp_path / "report_pdf.html"
+    path.write_text(text.replace('<html lang="en">', '<html lang="en" class="pdf">', 1), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 794, "height": 1123})  # A4 at 96 px/inch
+    try:
+        page = context.new_page()
+        page.emulate_media(media="print")
+        page.goto(path.as_uri())
+        spilled = page.evaluate("""() => [...document.querySelectorAll('td, th')]
+            .filter(c => c.scrollWidth > c.clientWidth + 1)
+            .map(c => `${c.closest('table').className}: ${c.innerText} (${c.scrollWidth} > ${c.clientWidth})`)""")
+        assert spilled == []
+        assert page.evaluate("() => document.querySelectorAll('table.tornado td').length") > 0
+        assert "The recommended plan in the drawn scenarios" in page.inner_text("body")
+    finally:
+        context.close()
+
+
 def test_the_pdf_itself_holds_every_tick_label(report_html, tmp_path):
     """The printed PDF: every tick label of the charts is in its text (none cut off)."""
     import shutil
