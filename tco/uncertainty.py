@@ -384,9 +384,42 @@ def plan_run(s: Scenario, found=None, samples: int = PLAN_SAMPLES, seed: int | N
     quantiles = {"npv_usd": _quantiles(e["npv_vs"][:, r], False),
                  "monthly_savings_usd": _quantiles(savings_month1, False),
                  "payback_month": _quantiles(pay, True)}
+    be, be_note = _plan_breakeven(s, found.recommended, e["params"], r, samples)
+    quantiles["breakeven_tokens_per_month"] = {**_quantiles(be, True), "note": be_note}
     prob = {m: (None if is_api or m > s.horizon_months else float(np.mean(np.nan_to_num(pay, nan=np.inf) <= m)))
             for m in PAYBACK_WITHIN}
     return PlanUncertainty(recommended=names[r], kind=str(kind[r]), samples=samples, seed=seed, spread=spread,
                            candidates=tuple(names), prob_stays_best=share[names[r]], best_share=share,
                            quantiles=quantiles, prob_payback_within=prob, seconds=time.perf_counter() - started)
+
+
+#: Acquisitions whose fleet has one steady monthly cost per replica (spot adds replicas for
+#: preemptions and autoscaled fleets follow the hour: neither has a single crossing formula).
+_STEADY = ("on_demand", "reserved_1y", "reserved_3y", "buy")
+
+
+def _plan_breakeven(s: Scenario, plan, p, r: int, samples: int) -> tuple[np.ndarray, str]:
+    """Break-even volume [tokens/month] of the recommended plan against the API per draw, and what
+    it means. For a self-hosted plan it is the single-configuration engine's crossing for the
+    plan's fleet (month-1 prices, a bought GPU at its depreciation): the fleet serves all but the
+    frontier share ``f``, so the crossing of the fleet's traffic W* is the volume W*/(1 − f).
+    Other plans have no such single crossing: NaN with the reason."""
+    none = np.full(samples, np.nan)
+    if plan.kind != "self_host" or plan.fleet is None or plan.fleet.acquisition not in _STEADY:
+        words = {"api": "the API itself is the current path",
+                 "hosted_open": "a hosted plan is priced per token like the API: it is cheaper at every volume or at none",
+                 "hybrid": "a hybrid's fleet follows the volume up to its best size: no single crossing"}
+        return none, words.get(plan.kind, "a spot or autoscaled fleet has no single crossing volume")
+    if s.frontier_share >= 1:
+        return none, "every token goes to the API for its quality"
+
+    plans_shape = (samples, int(np.size(p.gpus_per_replica)))      # per-draw fields are (samples, 1)
+
+    def at(x):   # the recommended plan's value in each draw
+        return np.broadcast_to(np.asarray(x, dtype=float), plans_shape)[:, r]
+    first, _ = breakeven.breakeven_volume(at(costs.fixed_usd_per_month(p)), at(costs.replica_usd_per_month(p)),
+                                          at(costs.api_usd_per_mtok(p)) / 1e6, at(costs.replica_tokens(p)),
+                                          float(s.min_replicas))
+    return first / (1 - s.frontier_share), (
+        "the volume at which the plan's fleet costs no more than the API (month-1 prices)")
 

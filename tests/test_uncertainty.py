@@ -224,3 +224,28 @@ def test_no_feasible_plan_has_no_plan_draws():
     found = plans.search(s)
     assert not found.recommended.feasible
     assert uncertainty.plan_run(s, found) is None
+
+
+def test_a_self_hosted_plans_breakeven_is_its_fleets_single_configuration_crossing():
+    # everything private at 50B tokens: a self-hosted plan is recommended; at zero spread its
+    # break-even is the one evaluate() gives for that fleet as the scenario's own configuration
+    from tco import plans
+    s = Scenario(tokens_per_month=5e10, private_share=1.0)
+    found = plans.search(s)
+    best = found.recommended
+    assert best.kind == "self_host" and best.fleet.acquisition in ("on_demand", "reserved_1y", "reserved_3y", "buy")
+    own = s.replace(gpu=best.fleet.gpu, precision=best.fleet.precision, gpus_per_replica=best.fleet.gpus_per_replica,
+                    acquisition=best.fleet.acquisition)
+    want = evaluate(own).breakeven["api"].tokens_per_month
+    be = uncertainty.plan_run(s, found, samples=20, spread=0.0).quantiles["breakeven_tokens_per_month"]
+    assert be["p10"] == pytest.approx(want, rel=1e-12) and be["p90"] == pytest.approx(want, rel=1e-12)
+    assert be["share_none"] == 0.0
+    # with a frontier share f the fleet carries (1 − f) of the volume: the crossing moves to W*/(1 − f)
+    f = s.replace(private_share=0.8, frontier_share=0.2)
+    found_f = plans.search(f)
+    assert found_f.recommended.name == best.name
+    be_f = uncertainty.plan_run(f, found_f, samples=20, spread=0.0).quantiles["breakeven_tokens_per_month"]
+    assert be_f["p50"] == pytest.approx(want / 0.8, rel=1e-12)
+    # a hybrid has no single crossing: none, and the reason
+    close = uncertainty.plan_run(CLOSE, samples=20, spread=0.0).quantiles["breakeven_tokens_per_month"]
+    assert close["p50"] is None and close["share_none"] == 1.0 and "no single crossing" in close["note"]

@@ -96,3 +96,29 @@ def test_how_sure_tab_draws_the_recommended_plan():
 def test_how_sure_tab_at_zero_spread_the_plan_always_stays_the_cheapest():
     at = run_page("v=1&tokens_per_month=2e10&uncertainty_spread=0", section="How sure")
     assert {m.label: m.value for m in at.metric}["Chance it stays the cheapest"] == "100%"
+
+
+def test_headline_help_of_npv_and_breakeven_carries_the_draws_band():
+    # P10/P50/P90 of the page's 20,000 draws in the help of the NPV and break-even boxes
+    from tco.ui.fmt import md, tokens, usd
+    at = run_page("v=1&tokens_per_month=6e9")
+    u = uncertainty.run(Scenario(tokens_per_month=6e9))
+    helps = {m.label: m.help for m in at.metric}
+    npv = u.quantiles["npv_usd"]
+    assert md(f"Across 20,000 drawn scenarios (How sure tab): P10 {usd(npv['p10'])}, P50 {usd(npv['p50'])}, "
+              f"P90 {usd(npv['p90'])}.") in helps["NPV over 36 mo [$]"]
+    be = u.quantiles["breakeven_tokens_per_month"]
+    assert f"P10 {tokens(be['p10'])} tokens/month" in helps["Break-even [tokens/mo]"]
+    # the first paint shows the numbers alone: no draws yet
+    first = run_page("v=1&tokens_per_month=6e9", painted=False)
+    assert "drawn scenarios" not in {m.label: m.help for m in first.metric}["NPV over 36 mo [$]"]
+
+
+def test_a_self_hosted_recommendation_shows_its_breakeven_band():
+    from tco import plans, share
+    from tco.ui.fmt import tokens
+    s = Scenario(tokens_per_month=5e10, private_share=1.0)
+    at = run_page(share.encode(s), section="How sure")
+    be = uncertainty.plan_run(s, plans.search(s)).quantiles["breakeven_tokens_per_month"]
+    m = {x.label: x for x in at.metric}["Its break-even volume, P50"]
+    assert m.value == tokens(be["p50"]) and m.proto.delta == f"P10 {tokens(be['p10'])} · P90 {tokens(be['p90'])}"

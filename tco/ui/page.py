@@ -58,7 +58,16 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
         views.render_rejected(ctx)
     plans_view.render_recommendation(ctx.scenario)
     views.render_verdict(ctx)
-    views.render_headline(ctx)
+    sure = None
+    if firstpaint.stage() >= firstpaint.PAGE and ctx.result is not None:
+        # the draws' P10-P90 go into the NPV's and break-even's help (cached; the How sure tab
+        # shows them in full); not in the first paint, which shows the numbers alone
+        from tco.ui import uncertainty_view
+        try:
+            sure = uncertainty_view.run(ctx.scenario)
+        except ValueError:
+            sure = None
+    views.render_headline(ctx, sure)
     if firstpaint.stage() < firstpaint.PAGE:  # the first run paints the numbers alone
         return
     titles = [t for t, _ in sections]

@@ -328,6 +328,11 @@ def plan_sureness_text(pu, short: bool = False) -> str:
         p18 = pu.prob_payback_within.get(18)
         if p18 is not None:
             text += f"; paid back within 18 months in {pct(p18)} of them"
+        be = pu.quantiles.get("breakeven_tokens_per_month", {})
+        if not short and be.get("p50") is not None:
+            text += (f"; its fleet breaks even with the API at {tokens(be['p50'])} tokens a month (P50; P10 "
+                     f"{'none' if be['p10'] is None else tokens(be['p10'])}, P90 "
+                     f"{'none' if be['p90'] is None else tokens(be['p90'])})")
     return text + "."
 
 

@@ -157,7 +157,8 @@ def render_plan(s: Scenario) -> None:
         st.caption("No plan meets the constraints, so there is no recommended plan to draw.")
         return
     st.markdown("**The recommended plan in the same draws**")
-    cols = st.columns(3)
+    be = pu.quantiles["breakeven_tokens_per_month"]
+    cols = st.columns(4 if be["p50"] is not None else 3)
     cols[0].metric("Chance it stays the cheapest", pct(pu.prob_stays_best),
                    help=md(f"Share of {pu.samples:,} drawn scenarios in which {pu.recommended} costs the least "
                            f"(discounted total) of the {len(pu.candidates)} plans closest to it at your inputs."))
@@ -173,6 +174,14 @@ def render_plan(s: Scenario) -> None:
         cols[2].metric("Its chance of payback within 18 months", pct(p18),
                        help="Share of the draws in which the plan's cumulative savings against the API turn "
                             "positive by month 18.")
+    if be["p50"] is not None:
+        from tco.ui.fmt import tokens
+
+        def volume_text(x):
+            return "none" if x is None else tokens(x)
+        band(cols[3], "Its break-even volume, P50", volume_text(be["p50"]),
+             f"P10 {volume_text(be['p10'])} · P90 {volume_text(be['p90'])}",
+             md(f"Tokens a month: {be['note']}; {pct(be['share_none'])} of the draws have none."))
     st.caption(md(report.plan_sureness_text(pu)))
     rows = report.plan_share_rows(pu)
     if rows:

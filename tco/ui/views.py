@@ -146,7 +146,23 @@ METRIC_CSS = ("<style>[data-testid='stMetricLabel'] p, [data-testid='stMetricLab
               "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}</style>")
 
 
-def render_headline(ctx: Context) -> None:
+def band_help(sure, metric: str) -> str:
+    """' Across 20,000 drawn scenarios: P10 …, P50 …, P90 … (How sure tab).' for the NPV
+    (``npv_usd``) or the break-even volume (``breakeven_tokens_per_month``); '' without draws."""
+    if sure is None:
+        return ""
+    q = sure.quantiles[metric]
+    if metric == "npv_usd":
+        parts = [f"P{k[1:]} {usd(q[k])}" for k in ("p10", "p50", "p90")]
+        return f" Across {sure.samples:,} drawn scenarios (How sure tab): " + ", ".join(parts) + "."
+    parts = [f"P{k[1:]} " + ("none" if q[k] is None else f"{tokens(q[k])} tokens/month") for k in ("p10", "p50", "p90")]
+    none = f"; {pct(q['share_none'])} of them have no break-even" if q.get("share_none") else ""
+    return f" Across {sure.samples:,} drawn scenarios (How sure tab): " + ", ".join(parts) + none + "."
+
+
+def render_headline(ctx: Context, sure=None) -> None:
+    """The eight headline numbers; ``sure`` (:class:`tco.uncertainty.Uncertainty`) adds the
+    draws' P10-P90 to the help of the NPV and the break-even volume."""
     r = ctx.result
     if r is None:
         return
@@ -178,13 +194,13 @@ def render_headline(ctx: Context) -> None:
                            "(month-1 prices)."))
     row2 = st.columns(4, border=True)
     row2[0].metric(m[4].label, m[4].value, help=md(f"{m[4].exact}. " if m[4].exact != "none" else "")
-                   + _sentence(r.breakeven["api"].reason))
+                   + _sentence(r.breakeven["api"].reason) + md(band_help(sure, "breakeven_tokens_per_month")))
     row2[1].metric(m[5].label, m[5].value, help=_sentence(r.payback["api"].reason))
     irr = r.irr["api"]
     row2[2].metric(m[6].label, m[6].value,
                    help=md(f"{m[6].exact}: net present value of the savings against the API at "
                            f"{pct(res.scenario.discount_rate)}/year, upfront costs and resale value included. "
-                           f"IRR: {irr_text(irr) or 'none'}."))
+                           f"IRR: {irr_text(irr) or 'none'}.{band_help(sure, 'npv_usd')}"))
     row2[3].metric(m[7].label, m[7].value, delta=f"{pct(sh['utilisation'])} utilised", delta_color="off",
                    delta_arrow="off",
                    help=md(f"{count(sh['replicas'], 'replica')} of {sh['gpus_per_replica']}× {res.gpu.name}; "
