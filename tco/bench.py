@@ -28,10 +28,13 @@ def _grid(n: int) -> dict[str, np.ndarray]:
 
 
 def _timed(fn):
-    tracemalloc.start()
+    """(result, seconds, peak bytes): the time of an untraced run, the peak memory of a second run
+    under tracemalloc (tracing every numpy allocation slows the run: 0.26 s became 0.45 s)."""
     t0 = time.perf_counter()
     out = fn()
     dt = time.perf_counter() - t0
+    tracemalloc.start()
+    fn()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return out, dt, peak
