@@ -514,7 +514,7 @@ def render(scenario: Scenario | None) -> None:
     _plot(spend_figure(result.months), "bills_spend")
     st.dataframe(cells(monthly_table(result.months)), hide_index=True, width="stretch")
     if (result.months["estimated"] | result.months["cost_estimated"]).any():
-        st.caption("⚠ Estimated rows: a spend-only export gives no token counts (tokens estimated from spend "
+        st.caption(":material/warning: Estimated rows: a spend-only export gives no token counts (tokens estimated from spend "
                    "at list price), or a usage export gives no cost (cost estimated from tokens at list price). "
                    "Hatched bars are estimated spend.")
     _baseline(result.baseline)

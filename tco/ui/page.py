@@ -61,12 +61,14 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
     sure = None
     if firstpaint.stage() >= firstpaint.PAGE and ctx.result is not None:
         # the draws' P10-P90 go into the NPV's and break-even's help (cached; the How sure tab
-        # shows them in full); not in the first paint, which shows the numbers alone
+        # shows them in full), after the numbers are sent; not in the first paint
         from tco.ui import uncertainty_view
-        try:
-            sure = uncertainty_view.run(ctx.scenario)
-        except ValueError:
-            sure = None
+
+        def sure():
+            try:
+                return uncertainty_view.run(ctx.scenario)
+            except ValueError:
+                return None
     views.render_headline(ctx, sure)
     if firstpaint.stage() < firstpaint.PAGE:  # the first run paints the numbers alone
         return

@@ -418,4 +418,4 @@ def render_cfo(ctx: views.Context) -> None:
     else:  # the table's code, like the charts', would hold back the numbers of the first paint
         firstpaint.placeholder(table_height, "Loading the assumptions…")
     for w in r.resolved.warnings:
-        st.caption(f"⚠️ {md(w)}")
+        st.caption(f":material/warning: {md(w)}")  # a Material icon: headless Chromium has no emoji font

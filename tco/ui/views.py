@@ -161,8 +161,10 @@ def band_help(sure, metric: str) -> str:
 
 
 def render_headline(ctx: Context, sure=None) -> None:
-    """The eight headline numbers; ``sure`` (:class:`tco.uncertainty.Uncertainty`) adds the
-    draws' P10-P90 to the help of the NPV and the break-even volume."""
+    """The eight headline numbers. ``sure``: a function giving the drawn scenarios
+    (:class:`tco.uncertainty.Uncertainty`) or None; it is called once every number is on its way
+    to the browser, and the draws' P10-P90 then join the help of the NPV and the break-even volume
+    (the numbers do not wait for the draws)."""
     r = ctx.result
     if r is None:
         return
@@ -193,20 +195,32 @@ def render_headline(ctx: Context, sure=None) -> None:
                    help=md(f"{m[3].exact}: the API's monthly cost minus self-hosting's at this volume "
                            "(month-1 prices)."))
     row2 = st.columns(4, border=True)
-    row2[0].metric(m[4].label, m[4].value, help=md(f"{m[4].exact}. " if m[4].exact != "none" else "")
-                   + _sentence(r.breakeven["api"].reason) + md(band_help(sure, "breakeven_tokens_per_month")))
+    be_slot = row2[0].empty()
+
+    def breakeven_metric(draws):
+        be_slot.metric(m[4].label, m[4].value, help=md(f"{m[4].exact}. " if m[4].exact != "none" else "")
+                       + _sentence(r.breakeven["api"].reason) + md(band_help(draws, "breakeven_tokens_per_month")))
+    breakeven_metric(None)
     row2[1].metric(m[5].label, m[5].value, help=_sentence(r.payback["api"].reason))
     irr = r.irr["api"]
-    row2[2].metric(m[6].label, m[6].value,
-                   help=md(f"{m[6].exact}: net present value of the savings against the API at "
-                           f"{pct(res.scenario.discount_rate)}/year, upfront costs and resale value included. "
-                           f"IRR: {irr_text(irr) or 'none'}.{band_help(sure, 'npv_usd')}"))
+    npv_slot = row2[2].empty()
+
+    def npv_metric(draws):
+        npv_slot.metric(m[6].label, m[6].value,
+                        help=md(f"{m[6].exact}: net present value of the savings against the API at "
+                                f"{pct(res.scenario.discount_rate)}/year, upfront costs and resale value included. "
+                                f"IRR: {irr_text(irr) or 'none'}.{band_help(draws, 'npv_usd')}"))
+    npv_metric(None)
     row2[3].metric(m[7].label, m[7].value, delta=f"{pct(sh['utilisation'])} utilised", delta_color="off",
                    delta_arrow="off",
                    help=md(f"{count(sh['replicas'], 'replica')} of {sh['gpus_per_replica']}× {res.gpu.name}; "
                            f"average utilisation of their throughput at the operating point ({sh['throughput_source']}: "
                            f"{sh['throughput_detail']})."))
     st.caption(md(capacity_line(r)))
+    draws = sure() if sure is not None else None
+    if draws is not None:   # the same boxes again, their help with the band of the draws
+        breakeven_metric(draws)
+        npv_metric(draws)
 
 
 def capacity_line(r: Result) -> str:
