@@ -40,6 +40,8 @@ export PYTEST_ADDOPTS="${ADDOPTS[*]@Q}"
 # tests/conftest.py and tests/invoices/conftest.py share a module name; mutmut's --import-mode=append
 # then trips pytest's import-path check on a re-run
 export PY_IGNORE_IMPORTMISMATCH=1
+# Hypothesis without shrinking, 40 examples a property (tests/conftest.py): a mutant only needs to fail
+export TCO_MUTATION=1
 work="$BASE"
 rm -rf "$work" && mkdir -p "$work"
 cp -r app.py data pytest.ini tco tests "$work"/

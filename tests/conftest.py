@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
@@ -18,7 +18,13 @@ from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 # draw could find a new edge case on one run and not the next); local runs keep exploring new
 # examples each time. A case a local run finds becomes a named test.
 settings.register_profile("ci", derandomize=True)
-if os.environ.get("CI"):
+# Mutation runs (scripts/mutation.sh) only need to know whether a mutant fails: no shrinking of the
+# failing example (it took minutes per killed mutant) and fewer examples per property
+settings.register_profile("mutation", derandomize=True, max_examples=40,
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+if os.environ.get("TCO_MUTATION"):
+    settings.load_profile("mutation")
+elif os.environ.get("CI"):
     settings.load_profile("ci")
 
 

@@ -314,7 +314,10 @@ class Columns:
 
     def text(self, name: str, default: str = "") -> np.ndarray:
         if name in self.table.cells.columns:
-            return self.table.cells[name].astype(str).to_numpy(dtype=object)
+            # equal cells share one str object (a column of 100k cells holds a few hundred distinct
+            # ones): an object array of pointers, not a new string per cell
+            codes, uniques = pd.factorize(self.table.cells[name].astype(str))
+            return np.asarray(uniques, dtype=object)[codes] if len(uniques) else np.full(self.n, "", dtype=object)
         return np.full(self.n, default, dtype=object)
 
     def present(self, name: str) -> np.ndarray:
@@ -423,7 +426,6 @@ def frame(n: int, **columns) -> pd.DataFrame:
         "start": pd.NaT, "end": pd.NaT,
     }
     data = {name: columns.get(name, defaults.get(name, 0.0)) for name in ROW_COLUMNS}
-    data = {name: (list(v) if isinstance(v, np.ndarray) else v) for name, v in data.items()}
     out = pd.DataFrame(data, index=range(n))
     for name in TOKEN_COLUMNS + ["requests"] + MONEY_COLUMNS + ["usd_rate"]:
         out[name] = pd.to_numeric(out[name], errors="coerce").astype(float)
