@@ -74,8 +74,12 @@ def test_reserved_fleet_that_shrinks_stays_paid_for_its_term():
 
 
 def _stack(rows: list[dict], shared: dict | None = None) -> tuple[Params, list[dict]]:
-    rows = [dict(r, **(shared or {})) for r in rows]
-    return Params(**{k: np.array([r[k] for r in rows], dtype=float) for k in PARAM_NAMES}), rows
+    """Params of the rows: one array per input, except the ``shared`` inputs, which are scalars
+    (an array of equal values would still be a per-row input)."""
+    shared = shared or {}
+    rows = [dict(r, **shared) for r in rows]
+    return Params(**{k: (float(shared[k]) if k in shared else np.array([r[k] for r in rows], dtype=float))
+                     for k in PARAM_NAMES}), rows
 
 
 def _check_against_reference(p: Params, rows: list[dict]):
@@ -130,3 +134,33 @@ def test_inputs_of_two_lengths_are_refused():
 def test_all_scalars_is_one_scenario():
     pay, npv = batch.payback_npv(Params(**GOLDEN).arrays())
     assert pay.shape == npv.shape == (1,) and pay[0] == 3.0
+
+
+def test_groups_of_acquisition_and_horizon_never_share_a_block():
+    # (on demand, 5 months) and (reserved 1 year, 1 month) next to each other: a grouping key that
+    # mixed them (code x (H - 1) + horizon gives 5 for both) would price one with the other's term
+    a = dict(BASE, acquisition_code=0.0, horizon_months=5.0, growth_per_month=0.1)
+    b = dict(BASE, acquisition_code=1.0, horizon_months=1.0, growth_per_month=0.1)
+    c = dict(BASE, acquisition_code=3.0, horizon_months=3.0, growth_per_month=0.1)
+    _check_against_reference(*_stack([a, b, c, a, b]))
+
+
+def test_savings_that_exactly_repay_the_setup_pay_back_in_that_month():
+    # nothing costs anything and the setup is the tolerance itself: cumulative savings of exactly
+    # -1e-6 count as paid back in month 1 (reference: cumulative >= -1e-6), never "not yet"
+    q = dict(BASE, api_input_usd_per_mtok=0.0, api_cached_input_usd_per_mtok=0.0, api_output_usd_per_mtok=0.0,
+             gpu_hour_usd=0.0, staff_fte=0.0, other_monthly_usd=0.0, setup_cost_usd=breakeven.PAYBACK_TOLERANCE_USD,
+             acquisition_code=0.0)
+    assert reference.payback(q) == 1.0
+    pay, _ = batch.payback_npv(Params(**q).arrays())
+    assert pay[0] == 1.0
+
+
+@pytest.mark.parametrize("life_months", [1, 3])
+def test_short_gpu_lives_replace_every_month_or_every_third(life_months):
+    # a GPU life of one month (replaced every month) and of three months (book values at ages 0-2),
+    # with growth buying GPUs after month 0 and a price trend: against the reference
+    q = dict(BASE, acquisition_code=3.0, depreciation_years=life_months / 12, horizon_months=7.0,
+             growth_per_month=0.4, gpu_price_trend_per_year=0.5, residual_value_share=0.3)
+    _check_against_reference(*_stack([q, dict(q, tokens_per_month=3e9)],
+                                     {k: q[k] for k in batch._BUY_SCALARS}))
