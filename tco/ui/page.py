@@ -56,20 +56,21 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
     in a session's first run: tco/ui/firstpaint.py)."""
     if ctx.error:
         views.render_rejected(ctx)
-    plans_view.render_recommendation(ctx.scenario)
+    # the recommended plan heads the page, but the plan search (~13 ms) runs after the numbers
+    # are on their way: its place is kept by an empty container
+    top = st.container()
     views.render_verdict(ctx)
-    sure = None
+    add_band = views.render_headline(ctx)
+    with top:
+        plans_view.render_recommendation(ctx.scenario)
     if firstpaint.stage() >= firstpaint.PAGE and ctx.result is not None:
         # the draws' P10-P90 go into the NPV's and break-even's help (cached; the How sure tab
-        # shows them in full), after the numbers are sent; not in the first paint
+        # shows them in full), after the numbers and the plan are sent; not in the first paint
         from tco.ui import uncertainty_view
-
-        def sure():
-            try:
-                return uncertainty_view.run(ctx.scenario)
-            except ValueError:
-                return None
-    views.render_headline(ctx, sure)
+        try:
+            add_band(uncertainty_view.run(ctx.scenario))
+        except ValueError:
+            pass
     if firstpaint.stage() < firstpaint.PAGE:  # the first run paints the numbers alone
         return
     titles = [t for t, _ in sections]

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -160,14 +162,13 @@ def band_help(sure, metric: str) -> str:
     return f" Across {sure.samples:,} drawn scenarios (How sure tab): " + ", ".join(parts) + none + "."
 
 
-def render_headline(ctx: Context, sure=None) -> None:
-    """The eight headline numbers. ``sure``: a function giving the drawn scenarios
-    (:class:`tco.uncertainty.Uncertainty`) or None; it is called once every number is on its way
-    to the browser, and the draws' P10-P90 then join the help of the NPV and the break-even volume
-    (the numbers do not wait for the draws)."""
+def render_headline(ctx: Context) -> Callable[[Any], None]:
+    """The eight headline numbers. Returns ``add_band(sure)``: called with the drawn scenarios
+    (:class:`tco.uncertainty.Uncertainty`) once they are computed, it redraws the NPV and
+    break-even boxes with the draws' P10-P90 in their help (the numbers do not wait for them)."""
     r = ctx.result
     if r is None:
-        return
+        return lambda sure: None
     st.markdown(METRIC_CSS, unsafe_allow_html=True)  # static CSS only, no outside text
     m = headline_metrics(r)
     sh, api, hosted = r.at_volume["self_host"], r.at_volume["api"], r.at_volume["hosted_open"]
@@ -217,10 +218,12 @@ def render_headline(ctx: Context, sure=None) -> None:
                            f"average utilisation of their throughput at the operating point ({sh['throughput_source']}: "
                            f"{sh['throughput_detail']})."))
     st.caption(md(capacity_line(r)))
-    draws = sure() if sure is not None else None
-    if draws is not None:   # the same boxes again, their help with the band of the draws
-        breakeven_metric(draws)
-        npv_metric(draws)
+
+    def add_band(sure) -> None:   # the same boxes again, their help with the band of the draws
+        if sure is not None:
+            breakeven_metric(sure)
+            npv_metric(sure)
+    return add_band
 
 
 def capacity_line(r: Result) -> str:
