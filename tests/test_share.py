@@ -423,3 +423,30 @@ def test_the_mapping_streamlit_gives_reads_like_the_query_string():
     other = decode({"v": "1", "view": "admin"})
     assert other.view is None
     assert other.notices == ("Ignored `view`=`admin`: the only view a link can open is cfo.",)
+
+
+def test_notices_name_the_bill_key_and_the_view_exactly():
+    # found by mutating tco/share.py: the notices' key and value were not checked for bl_* and view
+    assert share.decode("v=1&bl_first=%FF").notices == ("Ignored `bl_first`: its value is not valid UTF-8 text.",)
+    assert share.decode("v=1&bl_first=2024-13x").notices == (
+        "Ignored `bl_first`=`2024-13x`: expected a month as YYYY-MM.",)
+    assert share.decode("v=1&view=%FF").notices == ("Ignored `view`=`''`: the only view a link can open is cfo.",)
+    assert share.decode("v=1&view=boss").notices == ("Ignored `view`=`boss`: the only view a link can open is cfo.",)
+
+
+def test_numbers_in_a_link_keep_their_digits_unless_shorter():
+    # 12,345,000 stays digits (as long as 1.2345e7); rounding for a long link never picks a text of
+    # the same length that is not exact (123456 rounded to 3 digits would be 1.23e5)
+    assert share._number(12345000.0) == "12345000" and share._number(2e9) == "2e9"
+    assert share._value_text("tokens_per_month", 123456.0, 3) == "123456"
+    assert share._value_text("tokens_per_month", 1234567.0, 3) == "1.23e6"
+
+
+def test_a_combination_error_without_a_name_is_blamed_on_the_last_key_that_fixes_it():
+    # no key named in the message: drop keys from the last until the rest is valid; the volume
+    # alone is valid but removing it does not fix the pair of shares, so it is not the culprit
+    typed = {"private_share": 0.9, "frontier_share": 0.5, "tokens_per_month": 1e9}
+    assert share._culprit(ValueError("the shares overlap"), typed) == "frontier_share"
+    assert share._culprit(ValueError("`private_share` is the problem"), typed) == "private_share"
+    # two bad values: dropping either one alone leaves the other
+    assert share._culprit(ValueError("nothing fixes it"), {"tokens_per_month": -1.0, "staff_fte": -1.0}) is None
