@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from tco.ui import theme
-from tco.ui.fmt import linear_ticks, log_ticks, many, month, tokens, usd, usd_short
+from tco.ui.fmt import linear_ticks, log_ticks, many, month, plotly_text, tokens, usd, usd_short
 
 __all__ = ["breakeven_figure", "payback_figure", "heatmap_figure", "breakdown_figure",
            "unit_cost_figure", "log_ticks", "for_report", "legend_below"]
@@ -306,35 +306,36 @@ def heatmap_figure(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, kind: str, y_
     """
     x, y, z = (np.asarray(a, dtype=float) for a in (x, y, z))
     y_fmt = y_fmt or (lambda v: f"{v:g}")
-    xt, yt = many(tokens, x), np.array([y_fmt(v) for v in y], dtype=str)
+    xt = many(tokens, x)
     none_text = f"no payback within {horizon} months" if horizon else "no payback"
     if kind == "payback":
-        ztext = many(lambda v: month(v), z)
-        ztext = np.where(np.isnan(z), none_text, ztext)
         colorscale = [[0, "#1a7f37"], [0.33, "#2ea043"], [0.5, "#d4a72c"], [1, "#cf222e"]]
         cbar = dict(title=dict(text="Payback<br>[month]", side="top"), thickness=14)
         zmin, zmax = 0, float(horizon) if horizon else None
     else:
-        ztext = many(usd, z)
         colorscale = "RdBu"
         lim = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
         tv, tt = linear_ticks(-lim, lim, usd_short, n=5)
         cbar = dict(title=dict(text="Savings vs API<br>[USD/month]", side="top"), tickvals=tv, ticktext=tt,
                     thickness=14)
         zmin, zmax = -lim, lim
-    # one hover string per cell (not three customdata channels): a third of the strings to copy
-    hover = np.char.add(np.char.add(np.char.add(xt[None, :], f" tokens/month<br>{y_title}: "),
-                                    np.char.add(yt[:, None], "<br>")), ztext.astype(str))
+    # the hover: a cell carries only its volume label ("4.76B", as the axis writes it); the second
+    # input and the answer are formatted by Plotly from y and z. A full sentence per cell sent
+    # ~140 bytes a cell, 680 kB of figures on every rerun of the Sweeps tab.
+    cell_x = np.broadcast_to(xt[None, :], z.shape)
+    y_part = f"{plotly_text(y_title)}: %{{y:,.3~r}}"
+    answer = "payback in month %{z:.0f}" if kind == "payback" else "saves %{z:$,.0f} a month against the API"
     fig = go.Figure(go.Heatmap(
-        # hover on the no-payback gaps too: their text says so, and the grey layer carries none
-        x=x, y=y, z=z, colorscale=colorscale, zmin=zmin, zmax=zmax, colorbar=cbar, hoverongaps=True,
-        text=hover, name=kind, hovertemplate="%{text}<extra></extra>",
+        x=x, y=y, z=z, colorscale=colorscale, zmin=zmin, zmax=zmax, colorbar=cbar, hoverongaps=False,
+        text=cell_x, name=kind, hovertemplate=f"%{{text}} tokens/month<br>{y_part}<br>{answer}<extra></extra>",
         meta={"role": "heatmap", "kind": kind}))
     if kind == "payback" and np.isnan(z).any():
-        # "no payback" is an answer, not a gap: its cells get their own colour and a legend entry
+        # "no payback" is an answer, not a gap: its cells get their own colour, a legend entry and
+        # their own hover
         fig.add_trace(go.Heatmap(
             x=x, y=y, z=np.where(np.isnan(z), 1.0, np.nan), colorscale=[[0, theme.NO_PAYBACK], [1, theme.NO_PAYBACK]],
-            showscale=False, hoverongaps=False, hoverinfo="skip",  # no second copy of the hover text
+            showscale=False, hoverongaps=False, text=cell_x,
+            hovertemplate=f"%{{text}} tokens/month<br>{y_part}<br>{plotly_text(none_text)}<extra></extra>",
             name=none_text, meta={"role": "no_payback"}))
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="markers", name=none_text, hoverinfo="skip",

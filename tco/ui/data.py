@@ -16,7 +16,7 @@ from tco import model
 from tco.scenario import Scenario
 
 CURVE_POINTS = 400
-GRID_X, GRID_Y = 60, 40
+GRID_X, GRID_Y = 40, 24  # 960 cells: each carries a hover string (60 x 40 sent 680 kB of figures a rerun)
 VOLUME_LO, VOLUME_HI = 1e6, 1e11
 #: Volume the volume-independent caches are keyed on.
 _KEY_VOLUME = Scenario().tokens_per_month
