@@ -450,3 +450,23 @@ def test_a_combination_error_without_a_name_is_blamed_on_the_last_key_that_fixes
     assert share._culprit(ValueError("`private_share` is the problem"), typed) == "private_share"
     # two bad values: dropping either one alone leaves the other
     assert share._culprit(ValueError("nothing fixes it"), {"tokens_per_month": -1.0, "staff_fte": -1.0}) is None
+
+
+def test_bill_summary_values_in_a_link_are_checked_with_exact_notices():
+    # found by mutating tco/share.py: each rule of the bl_* reader, and the words of its notice
+    assert share.decode("v=1&bl_mix=gpt~x").notices == (
+        "Ignored `bl_mix`=`gpt~x`: expected up to 4 billed models as model~percent, separated by commas.",)
+    assert share.decode("v=1&bl_months=2.5").notices == (
+        "Ignored `bl_months`=`2.5`: expected a whole number in [0, 1200].",)
+    assert share.decode("v=1&bl_spend=-5").notices == ("Ignored `bl_spend`=`-5`: expected a number in [0, 1e+12].",)
+    assert share.decode("v=1&bl_spend=nan").notices == ("Ignored `bl_spend`=`nan`: expected a number in [0, 1e+12].",)
+    ok = share.decode("v=1&bl_months=12&bl_spend=5000&bl_mix=openai:gpt-4o~100")
+    assert not ok.notices and ok.baseline == {"months_covered": 12, "monthly_spend_usd": 5000.0,
+                                              "mix": "openai:gpt-4o~100"}
+
+
+def test_a_bill_month_written_as_a_date_goes_into_the_link_as_yyyy_mm():
+    import datetime
+    import pandas as pd
+    for first in (datetime.date(2024, 3, 1), pd.Timestamp("2024-03-01"), "2024-03"):
+        assert share.encode(Scenario(), {"first_month": first}).endswith("bl_first=2024-03")
