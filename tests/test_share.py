@@ -470,3 +470,19 @@ def test_a_bill_month_written_as_a_date_goes_into_the_link_as_yyyy_mm():
     import pandas as pd
     for first in (datetime.date(2024, 3, 1), pd.Timestamp("2024-03-01"), "2024-03"):
         assert share.encode(Scenario(), {"first_month": first}).endswith("bl_first=2024-03")
+
+
+def test_a_bill_summary_value_the_link_cannot_hold_is_named_and_the_rest_kept():
+    # found by mutating tco/share.py: the messages for a non-number and a fractional whole number,
+    # and that a whole number goes in as digits
+    notices = []
+    q = share.encode(Scenario(), {"monthly_spend_usd": "abc", "tokens_per_month": 2e9, "months_covered": 7.0},
+                     notices=notices)
+    assert q == "v=1&bl_tokens=2e9&bl_months=7"
+    assert share.encode(Scenario(), {"months_covered": 1000}) == "v=1&bl_months=1000"   # digits, not 1e3
+    assert notices == ["The link leaves out part of the bill summary: `monthly_spend_usd` = `abc` must be a "
+                       "number in [0, 1e+12]."]
+    with pytest.raises(ValueError, match=r"^`months_covered` = `12.5` must be a whole number in \[0, 1200\]$"):
+        share.encode(Scenario(), {"months_covered": 12.5})
+    with pytest.raises(ValueError, match=r"^`monthly_spend_usd` = `abc` must be a number in \[0, 1e\+12\]$"):
+        share.encode(Scenario(), {"monthly_spend_usd": "abc"})
