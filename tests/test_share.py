@@ -486,3 +486,12 @@ def test_a_bill_summary_value_the_link_cannot_hold_is_named_and_the_rest_kept():
         share.encode(Scenario(), {"months_covered": 12.5})
     with pytest.raises(ValueError, match=r"^`monthly_spend_usd` = `abc` must be a number in \[0, 1e\+12\]$"):
         share.encode(Scenario(), {"monthly_spend_usd": "abc"})
+
+
+def test_a_long_engine_message_in_a_notice_is_cut_at_its_limit():
+    # found by mutating tco/share.py: _sanitize keeps a text of the limit's length whole, cuts a
+    # longer one to limit - 1 characters and an ellipsis, and folds whitespace
+    assert share._sanitize("a  b\n c", 10) == "a b c"
+    assert share._sanitize("x" * 10, 10) == "x" * 10
+    assert share._sanitize("x" * 11, 10) == "x" * 9 + "…"
+    assert share._sanitize("<b>`x`</b>" * 3, 100).count("<") == 0
