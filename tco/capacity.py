@@ -523,7 +523,7 @@ def replica_throughput(model: Model, gpu: Gpu, precision: str, gpus: int, input_
         return Throughput(value, source, f"{detail}; typical error ±{e50:.0%} (p90 {e90:.0%})", e50, e90)
     cal = calibration()
     e50, e90 = bands["roofline"]
-    return Throughput(model_max_load(model, gpu, precision, gpus, i, o) * cal.factor(model), "roofline",
+    return Throughput(roofline_output_tokens_per_s(model, gpu, precision, gpus, i, o), "roofline",
                       f"step-time model calibrated on {cal.rows} measured max-load rows and "
                       f"{len(curve_points())} latency-curve points, x {cal.factor(model):.2f} "
                       f"{'MoE' if model.is_moe else 'dense'} calibration "
