@@ -387,3 +387,13 @@ def test_vectorised_step_model_matches_the_scalar_reference(mid, gid, prec, gpus
     assert float(c.output_tokens_per_s[0]) == pytest.approx(ref["throughput"], rel=1e-9)
     assert float(c.output_tokens_per_s_per_user[0]) == pytest.approx(ref["per_user"], rel=1e-9)
     assert float(c.ttft_s[0]) == pytest.approx(ref["ttft_s"], rel=1e-9)
+
+
+def test_only_rows_of_a_known_model_gpu_and_precision_are_fitted_or_validated():
+    # found by mutating tco/capacity.py: a data row naming a model, GPU or precision the catalogs
+    # do not know, or FP4 on a GPU without FP4 tensor cores, is left out of the fit and the validation
+    assert capacity._known("llama-3.1-8b", "h100_sxm", "bf16") and capacity._known("llama-3.1-8b", "b200", "fp4")
+    assert not capacity._known("no-such-model", "h100_sxm", "bf16")
+    assert not capacity._known("llama-3.1-8b", "no-such-gpu", "bf16")
+    assert not capacity._known("llama-3.1-8b", "h100_sxm", "int3")
+    assert not capacity._known("llama-3.1-8b", "h100_sxm", "fp4")       # H100: no FP4 tensor cores
