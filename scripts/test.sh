@@ -11,9 +11,11 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "chromium not found and not root: browser tests will be skipped (install Debian's chromium)" >&2
   fi
 fi
-# strace for the tests that trace the PDF step and an upload (nothing may reach the network or the disk)
-if ! command -v strace >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null
+# strace for the tests that trace the PDF step and an upload (nothing may reach the network or the
+# disk); pdftotext (poppler-utils) for the test that reads every tick label back out of the PDF
+if { ! command -v strace >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; } \
+   && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace poppler-utils >/dev/null
 fi
 if [ $# -gt 0 ]; then   # a selection (bash scripts/test.sh tests/test_share.py -k link): as given
   exec python3 -m pytest -q -p no:cacheprovider "$@"
