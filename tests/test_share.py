@@ -495,3 +495,19 @@ def test_a_long_engine_message_in_a_notice_is_cut_at_its_limit():
     assert share._sanitize("x" * 10, 10) == "x" * 10
     assert share._sanitize("x" * 11, 10) == "x" * 9 + "…"
     assert share._sanitize("<b>`x`</b>" * 3, 100).count("<") == 0
+
+
+def test_values_and_notices_are_cut_at_their_stated_lengths():
+    # found by mutating tco/share.py: a value shows 40 characters whole, a 41st adds an ellipsis;
+    # a notice keeps 299 characters and is cut to 298 + "…" from 300 on
+    assert share._show("x" * 40) == "`" + "x" * 40 + "`"
+    assert share._show("x" * 41) == "`" + "x" * 40 + "…`"
+    assert share._cap("n" * 299) == "n" * 299
+    assert share._cap("n" * 300) == "n" * 298 + "…"
+
+
+def test_encode_names_what_it_cannot_write():
+    with pytest.raises(ValueError, match=r"^`view` = 'boss' is not one of: cfo$"):
+        share.encode(Scenario(), view="boss")
+    with pytest.raises(ValueError, match="unknown baseline key `nope`; expected one of: tokens_per_month, input_share, "):
+        share.encode(Scenario(), {"nope": 1})
