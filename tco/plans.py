@@ -585,8 +585,9 @@ def evaluate_draws(s: Scenario, names: list[str], draws: dict[str, np.ndarray],
     if throughput_factor is not None:
         changes["replica_output_tokens_per_s"] = (np.asarray(q.replica_output_tokens_per_s)
                                                   * np.asarray(throughput_factor, dtype=float)[:, None])
-    e = _evaluate(s, sub, q.replace(**changes), int(s.horizon_months))
-    return {**e, "names": sub.names, "kind": sub.kind, "params": q.replace(**changes)}
+    drawn = q.replace(**changes)
+    return {**_evaluate(s, sub, drawn, int(s.horizon_months)), "names": sub.names, "kind": sub.kind,
+            "params": drawn}
 
 
 def search(s: Scenario) -> PlanSearch:
@@ -594,7 +595,6 @@ def search(s: Scenario) -> PlanSearch:
     import time
     started = time.perf_counter()
     rows, p = _prepare(s)
-    n = len(rows.kind)
     h = int(s.horizon_months)
     kind = rows.kind
     hyb = kind == "hybrid"

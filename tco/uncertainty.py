@@ -173,11 +173,10 @@ def _evaluate(p) -> dict[str, np.ndarray]:
     st = costs.steady_state(p)
     be, _ = breakeven.breakeven_volume(costs.fixed_usd_per_month(p), costs.replica_usd_per_month(p),
                                        costs.api_usd_per_mtok(p) / 1e6, costs.replica_tokens(p), p.min_replicas)
-    pay, npv, cumulative = batch.payback_npv(p, cumulative=True)
+    pay, npv, cumulative = batch.payback_npv(p, cumulative=True)   # (n,), (n,), (n, months + 1)
     return {"monthly_savings_usd": np.broadcast_to(st["api"] - st["self_host"], (n,)),
             "breakeven_tokens_per_month": np.broadcast_to(be, (n,)),
-            "payback_month": np.broadcast_to(pay, (n,)), "npv_usd": np.broadcast_to(npv, (n,)),
-            "cumulative": np.broadcast_to(cumulative, (n, cumulative.shape[-1]))}
+            "payback_month": pay, "npv_usd": npv, "cumulative": cumulative}
 
 
 def _params_with(base, values: dict[str, np.ndarray]):

@@ -11,7 +11,7 @@ import streamlit as st
 from tco import uncertainty
 from tco.scenario import Scenario
 from tco.ui import firstpaint, theme
-from tco.ui.fmt import md, pct, spread_value, usd, usd_short
+from tco.ui.fmt import md, pct, spread_value, tokens, usd, usd_short
 
 BAND_FILL = "rgba(212, 87, 11, 0.18)"
 
@@ -110,10 +110,6 @@ def render(ctx) -> None:
          f"P10 {month_text(pay['p10'])} · P90 {month_text(pay['p90'])}",
          f"{pct(pay['share_none'])} of the draws do not pay back within {s.horizon_months} months.")
     be = q["breakeven_tokens_per_month"]
-    from tco.ui.fmt import tokens
-
-    def volume_text(x):
-        return "none" if x is None else tokens(x)
     band(cols[3], "Break-even volume, P50", volume_text(be["p50"]),
          f"P10 {volume_text(be['p10'])} · P90 {volume_text(be['p90'])}",
          "Monthly volume [tokens/month] at which self-hosting becomes no dearer than the API, across the draws; "
@@ -137,6 +133,11 @@ def render(ctx) -> None:
             "Spread [× default]": st.column_config.NumberColumn(format="%.2g×"),
             "Share of NPV variance": st.column_config.NumberColumn(format="percent"),
             "Source of the spread": st.column_config.TextColumn(width="large")})
+
+
+def volume_text(x: float | None) -> str:
+    """A break-even volume quantile for a box: '4.76B', or 'none' where the draws have none."""
+    return "none" if x is None else tokens(x)
 
 
 def band(col, label: str, value: str, p10_p90: str, help_text: str) -> None:
@@ -175,10 +176,6 @@ def render_plan(s: Scenario) -> None:
                        help="Share of the draws in which the plan's cumulative savings against the API turn "
                             "positive by month 18.")
     if be["p50"] is not None:
-        from tco.ui.fmt import tokens
-
-        def volume_text(x):
-            return "none" if x is None else tokens(x)
         band(cols[3], "Its break-even volume, P50", volume_text(be["p50"]),
              f"P10 {volume_text(be['p10'])} · P90 {volume_text(be['p90'])}",
              md(f"Tokens a month: {be['note']}; {pct(be['share_none'])} of the draws have none."))
