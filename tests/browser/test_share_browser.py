@@ -56,7 +56,12 @@ def test_the_address_bar_opens_the_same_numbers_in_a_fresh_browser(app_url, page
         other.goto(link)
         wait_for_app(other)
         assert metrics(other) == shown
-        assert other.get_by_test_id("stMain").get_by_test_id("stNumberInputField").first.input_value() == "7300000000"
+        # the exact-volume box is drawn by the run after the first paint: wait for it, then compare
+        box = other.get_by_test_id("stMain").get_by_test_id("stNumberInputField").first
+        other.wait_for_function("""() => { const el = document.querySelector(
+            "[data-testid='stMain'] [data-testid='stNumberInputField']"); return el && el.value !== '' && el.value !== '0'; }""",
+                                timeout=30_000)
+        assert box.input_value() == "7300000000"
         assert not only_local(requests)
     finally:
         fresh.close()
