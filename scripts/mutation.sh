@@ -7,6 +7,9 @@
 #   bash scripts/mutation.sh tco/breakeven.py   # one module (or several)
 #   MUTATION_TESTS=all bash scripts/mutation.sh tco/costs.py   # AppTest page tests included
 #   MUTATION_TEST_PATHS="tests/test_share.py tests/test_share_baseline.py" bash scripts/mutation.sh tco/share.py
+#   MUTATION_RESUME=1 MUTATION_DIR=/tmp/mut-share bash scripts/mutation.sh tco/share.py
+#       # after adding tests: the same run's mutants not yet killed, tried again with today's tests
+#       # (refused when the module's source changed since that run: then its mutants are other ones)
 #
 # The run happens in a copy of the repository (MUTATION_DIR, default /tmp/tco-mutation) in which only
 # the chosen modules are mutated, so the work tree is never touched; the tests' coverage is
@@ -43,6 +46,21 @@ export PY_IGNORE_IMPORTMISMATCH=1
 # Hypothesis without shrinking, 40 examples a property (tests/conftest.py): a mutant only needs to fail
 export TCO_MUTATION=1
 work="$BASE"
+if [ "${MUTATION_RESUME:-}" = 1 ]; then
+  [ -d "$work/mutants" ] || { echo "MUTATION_RESUME=1: no earlier run in $work" >&2; exit 2; }
+  for module in "${MODULES[@]}"; do
+    cmp -s "$module" "$work/$module" || { echo "MUTATION_RESUME=1: $module changed since the run in $work: run it afresh" >&2; exit 2; }
+  done
+  rm -rf "$work/tests" && cp -r tests "$work"/ && find "$work/tests" -name __pycache__ -prune -exec rm -rf {} +
+  mapfile -t again < <(python3 scripts/mutation_score.py --unkilled "$work" "${MODULES[@]}")
+  echo "resuming in $work: ${#again[@]} mutants not killed yet, with today's tests (log: $work/mutmut.log)"
+  if [ ${#again[@]} -gt 0 ]; then
+    (cd "$work" && nice -n 10 python3 "$ROOT/scripts/mutmut_run.py" run --max-children "${MUTATION_WORKERS:-1}" "${again[@]}" \
+       >> mutmut.log 2>&1) || echo "mutmut exited non-zero: see $work/mutmut.log"
+  fi
+  python3 scripts/mutation_score.py "$work" "${MODULES[@]}"
+  exit 0
+fi
 rm -rf "$work" && mkdir -p "$work"
 cp -r app.py data pytest.ini tco tests "$work"/
 [ -d .streamlit ] && cp -r .streamlit "$work"/

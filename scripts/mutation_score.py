@@ -26,6 +26,20 @@ def equivalent() -> set[str]:
     return set(re.findall(r"^\| `([\w.]+__mutmut_\d+)` \|", doc.read_text(), re.M)) if doc.exists() else set()
 
 
+def unkilled(base: Path, modules: list[str]) -> list[str]:
+    """Names of the mutants not killed (survived, no tests, timeout, not checked) and not explained
+    as equivalent: what a resumed run (MUTATION_RESUME=1 scripts/mutation.sh) tries again."""
+    explained = equivalent()
+    names = []
+    for module in modules:
+        meta = base / "mutants" / (module + ".meta")
+        if meta.exists():
+            codes = json.loads(meta.read_text())["exit_code_by_key"]
+            names += sorted(k for k, c in codes.items()
+                            if STATUS.get(c, "suspicious") != "killed" and k not in explained)
+    return names
+
+
 def main(base: Path, modules: list[str]) -> int:
     explained = equivalent()
     print(f"{'module':32} {'mutants':>7} {'killed':>6} {'survived':>8} {'no tests':>8} {'timeout':>7} "
@@ -48,4 +62,7 @@ def main(base: Path, modules: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--unkilled":      # mutation_score.py --unkilled BASE MODULE...: one name a line
+        print("\n".join(unkilled(Path(sys.argv[2]), sys.argv[3:])))
+        sys.exit(0)
     sys.exit(main(Path(sys.argv[1]), sys.argv[2:]))
