@@ -109,7 +109,7 @@ def summary_dict(result, link_query: str | None = None, baseline: dict | None = 
                                   "loo_median_abs_error": cal.loo_median_abs_error,
                                   "error_by_source": {k: {"median_abs_error": v[0], "p90_abs_error": v[1]}
                                                       for k, v in capacity.error_bands().items()},
-                                  "latency_curve_error": capacity.LATENCY_CURVE_ERROR},
+                                  "latency_error_by_curve_source": capacity.LATENCY_ERROR_BANDS},
         "monthly": {k: result.flows[k] for k in ("volume", "api", "hosted_open", "self_host", "gpus")},
         "terminal_value_usd": float(result.flows["terminal_value"]),
         "warnings": list(r.warnings),
@@ -271,6 +271,7 @@ def validation_dict() -> dict[str, Any]:
     cal = capacity.calibration()
     loo = capacity.max_row_validation()
     curve = capacity.curve_validation()
+    engine_curve = capacity.curve_validation_engine()
     k = capacity.STEP
     return {
         "targets": targets,
@@ -293,20 +294,32 @@ def validation_dict() -> dict[str, Any]:
                         for m, s, e in loo],
         },
         "latency_curve_points": {
-            "description": "every curve of one model/GPU/precision/GPU count left out of the fit of the step "
-                           "constants (data/latency_curves.csv, points below saturation), then each of its "
-                           "points predicted: throughput per GPU at the measured concurrency, and at the "
-                           "measured per-user speed (points where the per-user speed is within 15% of the "
-                           "curve's single-user speed are left out of the latter: there throughput is not "
-                           "determined by the latency)",
-            "at_concurrency": stats([f for _, f, _ in curve]),
-            "at_per_user_speed": stats([m for _, _, m in curve if m is not None]),
-            "flat_points_left_out": sum(1 for _, _, m in curve if m is None),
+            "description": "each measured curve (data/latency_curves.csv, points below saturation) left out and "
+                           "its points predicted as the engine would answer without it: the configuration's "
+                           "step constants refitted on its other curves, the curve used as it is up to their "
+                           "largest concurrency (or half the KV limit) and scaled from there to the engine's "
+                           "max-load figure; throughput per GPU at the measured concurrency, and at the measured "
+                           "per-user speed (the operating point at that speed as a target; points where the "
+                           "per-user speed is within 15% of the curve's single-user speed are left out of the "
+                           "latter: there throughput is not determined by the latency)",
+            "at_concurrency": stats([x[2] for x in engine_curve]),
+            "at_per_user_speed": stats([x[3] for x in engine_curve if x[3] is not None]),
+            "by_source": {src: {"at_concurrency": stats([x[2] for x in engine_curve if x[1] == src]),
+                                "at_per_user_speed": stats([x[3] for x in engine_curve if x[1] == src and x[3] is not None])}
+                          for src in sorted({x[1] for x in engine_curve})},
+            "flat_points_left_out": sum(1 for x in engine_curve if x[3] is None),
+            "model_only": {
+                "description": "every curve of one model/GPU/precision/GPU count left out of the global fit of the "
+                               "step constants and predicted by it (a configuration with no curve of its own)",
+                "at_concurrency": stats([x[2] for x in curve]),
+                "at_per_user_speed": stats([x[3] for x in curve if x[3] is not None]),
+            },
             "per_point": [{"model": p.model, "gpu": p.gpu, "gpus": p.gpus, "precision": p.precision,
                            "input_tokens": p.input_tokens, "output_tokens": p.output_tokens,
                            "concurrency": p.concurrency, "measured_output_tokens_per_s": p.output_tokens_per_s,
-                           "error_at_concurrency": f, "error_at_per_user_speed": m}
-                          for p, f, m in curve],
+                           "engine_source": src, "error_at_concurrency": f, "error_at_per_user_speed": m,
+                           "model_only_error_at_concurrency": mo[2], "model_only_error_at_per_user_speed": mo[3]}
+                          for (p, src, f, m), mo in zip(engine_curve, curve)],
         },
     }
 
@@ -316,11 +329,17 @@ def cmd_validate(args) -> int:
     if args.json:
         print(json.dumps(_clean(out), indent=2))
     else:
+        def line(part: str, name: str, v: dict) -> None:
+            print(f"{part:22} {name:32} n={v['n']:4}  median {v['median_abs_error']:.1%}  "
+                  f"p90 {v['p90_abs_error']:.1%}  {'meets' if v['meets_targets'] else 'MISSES'} the targets")
         for part in ("max_load_rows", "latency_curve_points"):
             for name, v in out[part].items():
                 if isinstance(v, dict) and "median_abs_error" in v:
-                    print(f"{part:22} {name:20} n={v['n']:4}  median {v['median_abs_error']:.1%}  "
-                          f"p90 {v['p90_abs_error']:.1%}  {'meets' if v['meets_targets'] else 'MISSES'} the targets")
+                    line(part, name, v)
+                elif name == "model_only" and part == "latency_curve_points":
+                    for sub, w in v.items():
+                        if isinstance(w, dict):
+                            line(part, f"model_only {sub}", w)
     return 0
 
 

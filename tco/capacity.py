@@ -18,8 +18,14 @@ interleaved into the decode steps, one request lives ``B·t_prefill + O·t_step(
     throughput     = B · per-user speed                      [output tokens/s per replica]
 
 Its constants are fitted (:func:`fit_step_constants`) on the measured latency curves
-(``data/latency_curves.csv``) and max-load rows (``data/throughput.csv``) together; where a
-max-load figure is measured for the configuration, the curve is scaled to pass through it.
+(``data/latency_curves.csv``) and max-load rows (``data/throughput.csv``) together. Where curves are
+measured for the configuration (model, GPU, precision, GPU count) at two shapes or more, its own
+constants are refitted on them (:func:`config_constants`). The curve is trusted as it is up to the
+largest concurrency the curves measured (:func:`curve_anchor`) and scaled from there, log-linearly
+in the concurrency, to pass through the max-load figure (measured or calibrated) at the KV-limited
+concurrency (:func:`scale_at`): the max-load tables are tuned runs at the largest batches, and
+carrying their ratio down to a few sequences in flight made the latency points 4x worse in
+validation (:func:`curve_validation_engine`).
 
 Every function broadcasts over numpy arrays of lengths, concurrency, cached shares and targets;
 catalog records (model, GPU) and GPU counts are scalars.
@@ -145,21 +151,25 @@ class StepConstants:
     compute_efficiency: float        # achieved share of peak dense tensor FLOPS
     tp_efficiency_per_doubling: float  # kept per doubling of the GPUs of a replica (all-reduce)
     sequence_overhead_s: float       # per sequence per decode step (sampling, scheduling) [s]
+    kv_efficiency: float             # the KV cache's reads relative to the weights' bandwidth
 
     def astuple(self) -> tuple[float, ...]:
         return (self.layer_overhead_s, self.bandwidth_efficiency, self.compute_efficiency,
-                self.tp_efficiency_per_doubling, self.sequence_overhead_s)
+                self.tp_efficiency_per_doubling, self.sequence_overhead_s, self.kv_efficiency)
 
 
 #: The constants fitted on data/latency_curves.csv and data/throughput.csv by
 #: :func:`fit_step_constants` (a test refits and checks these). Starting values for the fit:
-#: aiconfigurator's 0.8 bandwidth efficiency, llm-analysis's 0.54-0.72 compute efficiency.
-STEP = StepConstants(layer_overhead_s=1.0574e-04, bandwidth_efficiency=0.79238,
-                     compute_efficiency=0.45363, tp_efficiency_per_doubling=0.88748,
-                     sequence_overhead_s=2.0531e-05)
-_FIT_START = StepConstants(1e-4, 0.8, 0.6, 0.92, 1e-5)
-_FIT_LOWER = StepConstants(0.0, 0.1, 0.05, 0.5, 0.0)
-_FIT_UPPER = StepConstants(1e-3, 1.0, 1.0, 1.0, 1e-3)
+#: aiconfigurator's 0.8 bandwidth efficiency, llm-analysis's 0.54-0.72 compute efficiency. The
+#: bandwidth efficiency sits at its upper bound, 0.92 (about the most a GPU's memory delivers to a
+#: streaming kernel); the KV cache's reads go at about half that (attention kernels gather paged
+#: blocks): with one efficiency for both, the model was 60-130% fast at 7,000-token prompts.
+STEP = StepConstants(layer_overhead_s=1.0965e-04, bandwidth_efficiency=0.92,
+                     compute_efficiency=0.53236, tp_efficiency_per_doubling=0.85971,
+                     sequence_overhead_s=1.1683e-05, kv_efficiency=0.49357)
+_FIT_START = StepConstants(1e-4, 0.8, 0.6, 0.92, 1e-5, 0.6)
+_FIT_LOWER = StepConstants(0.0, 0.1, 0.05, 0.5, 0.0, 0.05)
+_FIT_UPPER = StepConstants(1e-3, 0.92, 1.0, 1.0, 1e-3, 1.0)
 
 
 def _rates(model: Model, gpu: Gpu, precision: str, gpus: int, k: StepConstants) -> tuple[float, float]:
@@ -183,12 +193,12 @@ def decode_step_s(model: Model, gpu: Gpu, precision: str, gpus: int, input_token
                   concurrency, k: StepConstants = STEP):
     """Seconds of one decode step of ``concurrency`` sequences (B):
 
-        t_step = L·τ + B·σ + max((W_touched(B) + B·ctx·KV) / BW, 2·N_active·B / F) + t_net(B)
+        t_step = L·τ + B·σ + max(W_touched(B) / BW + B·ctx·KV / (η_kv·BW), 2·N_active·B / F) + t_net(B)
 
     L layers with a fixed cost τ each, σ per sequence, W_touched the weights read (MoE: dense part
     + routed experts · (1 − (1 − k/E)^B), the share of experts a batch of B touches under uniform
-    routing), ctx = I + O/2 the average context, KV bytes per token, BW and F the achieved
-    bandwidth and compute of the replica; t_net the activation transfers between servers over a
+    routing), ctx = I + O/2 the average context, KV bytes per token read at η_kv of the weights'
+    bandwidth, BW and F the achieved bandwidth and compute of the replica; t_net the activation transfers between servers over a
     slow link (:data:`NO_FAST_INTERNODE_LINK`). Broadcasts."""
     i = np.asarray(input_tokens, dtype=float)
     o = np.asarray(output_tokens, dtype=float)
@@ -201,7 +211,7 @@ def decode_step_s(model: Model, gpu: Gpu, precision: str, gpus: int, input_token
         touched = (w_total - w_routed) + w_routed * hit
     else:
         touched = w_total
-    memory = (touched + b * (i + o / 2) * kv_bytes_per_token(model, precision)) / bw
+    memory = touched / bw + b * (i + o / 2) * kv_bytes_per_token(model, precision) / (bw * k.kv_efficiency)
     compute = 2 * model.active_params_b * 1e9 * b / flops
     step = model.layers * k.layer_overhead_s + b * k.sequence_overhead_s + np.maximum(memory, compute)
     hops = max(slow_link_servers(gpu, gpus) - 1, 0)
@@ -356,6 +366,92 @@ def fit_step_constants(points=None, rows=None, start: StepConstants | None = Non
     fit = least_squares(residuals, (start or _FIT_START).astuple(), bounds=(_FIT_LOWER.astuple(), _FIT_UPPER.astuple()),
                         x_scale=np.array(_FIT_START.astuple()), xtol=1e-8, ftol=1e-8)
     return StepConstants(*map(float, fit.x))
+
+
+#: The constants a configuration's own curves set (layer, bandwidth, compute, per-sequence, KV terms);
+#: the tensor-parallel loss stays the global fit's (one GPU count per configuration cannot tell it
+#: from the bandwidth and compute efficiencies).
+_CONFIG_FREE = (0, 1, 2, 4, 5)
+#: Measured shapes a configuration needs before its own constants replace the global ones.
+MIN_CONFIG_SHAPES = 2
+
+
+def fit_config_constants(points, base: StepConstants | None = None) -> StepConstants:
+    """The step constants refitted on the curve points of one configuration: least squares on the
+    log ratio model / measured of throughput at each point's concurrency, starting from (and
+    keeping the tensor-parallel term of) ``base`` (default: the global fit)."""
+    from scipy.optimize import least_squares
+    base = STEP if base is None else base
+    points = tuple(points)
+    measured = np.log(np.array([p.output_tokens_per_s for p in points]))
+    start, lower, upper = base.astuple(), _FIT_LOWER.astuple(), _FIT_UPPER.astuple()
+
+    def constants(x) -> StepConstants:
+        v = list(start)
+        for j, f in enumerate(_CONFIG_FREE):
+            v[f] = float(x[j])
+        return StepConstants(*v)
+
+    fit = least_squares(lambda x: np.log(_predict_curve_points(points, constants(x))) - measured,
+                        [start[f] for f in _CONFIG_FREE],
+                        bounds=([lower[f] for f in _CONFIG_FREE], [upper[f] for f in _CONFIG_FREE]),
+                        x_scale=np.array([_FIT_START.astuple()[f] for f in _CONFIG_FREE]), xtol=1e-8, ftol=1e-8)
+    return constants(fit.x)
+
+
+def _shape(p) -> tuple[float, float]:
+    return (p.input_tokens, p.output_tokens)
+
+
+def config_points(model_id: str, gpu_id: str, precision: str, gpus: int) -> tuple[catalog.CurvePoint, ...]:
+    """The latency-curve points (below saturation) measured for one configuration."""
+    return tuple(p for p in curve_points() if p.config_key == (model_id, gpu_id, precision, gpus))
+
+
+@functools.cache
+def config_constants(model_id: str, gpu_id: str, precision: str, gpus: int) -> StepConstants:
+    """The step constants of a configuration: refitted on its own curves where they cover
+    :data:`MIN_CONFIG_SHAPES` shapes or more, else the global fit :data:`STEP`."""
+    mine = config_points(model_id, gpu_id, precision, gpus)
+    if len({_shape(p) for p in mine}) < MIN_CONFIG_SHAPES:
+        return STEP
+    return fit_config_constants(mine)
+
+
+#: Largest concurrency in the curve data (below saturation): where a configuration has no curve
+#: of its own, the model is trusted as fitted up to there.
+def _data_anchor() -> float:
+    return float(max(p.concurrency for p in curve_points()))
+
+
+def curve_anchor(model_id: str, gpu_id: str, precision: str, gpus: int, points=None) -> float:
+    """Concurrency up to which the step-time curve is used without the max-load scale: the largest
+    the configuration's curves measured (``points``, default all of them), or where it has none the
+    largest in all the curve data."""
+    mine = config_points(model_id, gpu_id, precision, gpus) if points is None else tuple(points)
+    return float(max(p.concurrency for p in mine)) if mine else _data_anchor()
+
+
+def scale_at(concurrency, max_load_scale, anchor, b_max):
+    """Scale of the curve at a concurrency B, given s = the max-load figure ÷ the model's at the
+    KV-limited ``b_max``:
+
+        scale(B) = s_low^(1 − t) · s^t,   t = clip(ln(B / a) / ln(b_max / a), 0, 1),
+        a = max(min(anchor, b_max / 2), 1),   s_low = min(s, 1)
+
+    Where the max-load figure is above the model's (s > 1), the curve is used as it is up to the
+    anchor (the most sequences the curves measured) or half the KV limit, whichever is lower, and
+    rises log-linearly to s over the rest; where it is below (s < 1), the whole curve is scaled
+    down to it (never faster than measured; a scale falling with B would make throughput fall as
+    more sequences run). Where ``b_max`` is 1, s. Broadcasts."""
+    b = np.asarray(concurrency, dtype=float)
+    s = np.asarray(max_load_scale, dtype=float)
+    top = np.asarray(b_max, dtype=float)
+    a = np.maximum(np.minimum(anchor, top / 2), 1.0)
+    span = np.log(top / a)
+    t = np.where(span > 0, np.clip(np.log(np.maximum(b, 1e-300) / a) / np.where(span > 0, span, 1.0), 0.0, 1.0), 1.0)
+    low = np.minimum(s, 1.0)
+    return low ** (1 - t) * s ** t
 
 
 @functools.cache
@@ -551,8 +647,8 @@ def max_row_validation() -> tuple[tuple[Measurement, str, float], ...]:
 #: (median, p90) of |relative error| per provenance, as :func:`compute_error_bands` finds them on
 #: the data (a test recomputes them; stored because the leave-one-out pass costs a first page load
 #: about half a second on 2 cores).
-ERROR_BANDS = {"measured": (0.033, 0.091), "interpolated": (0.058, 0.152), "derived": (0.186, 0.584),
-               "roofline": (0.186, 0.584)}
+ERROR_BANDS = {"measured": (0.033, 0.091), "interpolated": (0.058, 0.152), "derived": (0.190, 0.542),
+               "roofline": (0.190, 0.542)}
 
 
 def error_bands() -> dict[str, tuple[float, float]]:
@@ -586,63 +682,145 @@ def replica_throughput_at(m: Measurement) -> float:
     return float(got[0])
 
 
-@functools.cache
-def curve_validation(constants: StepConstants | None = None) -> tuple[tuple, ...]:
-    """Leave-one-configuration-out over the latency-curve points: the constants are refitted
-    without every curve of a model/GPU/precision/GPU count, then each of its points is predicted
-    (a configuration with nothing measured is the case the page faces). Per point:
-    (point, forward error = model throughput at the measured concurrency / measured − 1,
-    matched error = model throughput at the measured per-user speed / measured − 1, or None when
-    the point is flat: its per-user speed within 15% of the same curve's single-user speed, where
-    throughput at a given latency is not determined by the latency)."""
+def _predict_curve(model: Model, gpu: Gpu, curve_points_, k: StepConstants, anchor: float):
+    """The engine's answer at each point of one measured curve (one shape), given the constants
+    and anchor it would have: (forward errors at the measured concurrencies, matched errors at
+    the measured per-user speeds) against the measured throughputs."""
+    p0 = curve_points_[0]
+    i, o = p0.input_tokens, p0.output_tokens
+    t_max = float(replica_throughput(model, gpu, p0.precision, p0.gpus, i, o).output_tokens_per_s)
+    b_max = max_concurrency(model, gpu, p0.precision, p0.gpus, i, o)
+    s_max = t_max / float(curve(model, gpu, p0.precision, p0.gpus, i, o, b_max, 0.0, 1.0, k).output_tokens_per_s)
+    c = np.array([p.concurrency for p in curve_points_], dtype=float)
+    measured = np.array([p.output_tokens_per_s for p in curve_points_])
+    fwd = curve(model, gpu, p0.precision, p0.gpus, i, o, c, 0.0, scale_at(c, s_max, anchor, b_max), k).output_tokens_per_s
+    pt = operating_point(model, gpu, p0.precision, p0.gpus, i, o, t_max, 0.0, None, measured / c, k=k, anchor=anchor)
+    return fwd / measured - 1, np.nan_to_num(pt.output_tokens_per_s, nan=0.0) / measured - 1
+
+
+def _validate_curves(engine: bool) -> tuple[tuple, ...]:
     points = curve_points()
     models, gpus = catalog.models(), catalog.gpus()
     single = {p.curve_key: p.output_tokens_per_s / p.concurrency for p in points if p.concurrency == 1}
-    configs = sorted({p.config_key for p in points})
     out = []
-    for cfg in configs:
+    for cfg in sorted({p.config_key for p in points}):
         mine = tuple(p for p in points if p.config_key == cfg)
-        k = fit_step_constants(tuple(p for p in points if p.config_key != cfg), start=STEP)
+        k_out = fit_step_constants(tuple(p for p in points if p.config_key != cfg), start=STEP)
         model, gpu = models[cfg[0]], gpus[cfg[1]]
-        for p in mine:
-            fwd = float(curve(model, gpu, p.precision, p.gpus, p.input_tokens, p.output_tokens,
-                              p.concurrency, 0.0, 1.0, k).output_tokens_per_s) / p.output_tokens_per_s - 1
-            speed = p.output_tokens_per_s / p.concurrency
-            flat = speed > 0.85 * single.get(p.curve_key, np.inf)
-            matched = None
-            if not flat:
-                b = concurrency_at_speed(model, gpu, p.precision, p.gpus, p.input_tokens, p.output_tokens, speed, k)
-                matched = float(b * speed) / p.output_tokens_per_s - 1
-            out.append((p, fwd, matched))
+        for key in sorted({p.curve_key for p in mine}):
+            left = tuple(p for p in mine if p.curve_key == key)
+            rest = tuple(p for p in mine if p.curve_key != key) if engine else ()
+            shapes = {_shape(p) for p in rest}
+            k = fit_config_constants(rest, STEP if engine else k_out) if len(shapes) >= MIN_CONFIG_SHAPES else k_out
+            anchor = float(max(p.concurrency for p in rest)) if rest else _data_anchor()
+            i, o = _shape(left[0])
+            if not rest:
+                source = "roofline"
+            elif any(abs(i / a - 1) <= SAME_SHAPE and abs(o / b - 1) <= SAME_SHAPE for a, b in shapes):
+                source = "measured"   # the same shape from another source
+            elif (len(shapes) >= MIN_CONFIG_SHAPES and min(a for a, _ in shapes) <= i <= max(a for a, _ in shapes)
+                  and min(b for _, b in shapes) <= o <= max(b for _, b in shapes)):
+                source = "interpolated"
+            else:
+                source = "derived"
+            fwd, matched = _predict_curve(model, gpu, left, k, anchor)
+            for p, f, m in zip(left, fwd, matched):
+                flat = p.output_tokens_per_s / p.concurrency > 0.85 * single.get(p.curve_key, np.inf)
+                out.append((p, source, float(f), None if flat else float(m)))
     return tuple(out)
+
+
+@functools.cache
+def curve_validation() -> tuple[tuple, ...]:
+    """Leave-one-configuration-out over the latency-curve points, the case of a configuration with
+    no curve of its own: the global constants refitted without every curve of its model/GPU/
+    precision/GPU count, the anchor the curve data's largest concurrency, the max-load figure the
+    engine's. Per point: (point, "roofline", forward error = throughput at the measured
+    concurrency / measured − 1, matched error = the operating point's throughput at the measured
+    per-user speed / measured − 1, or None when the point is flat: its per-user speed within 15%
+    of the same curve's single-user speed, where throughput at a given latency is not determined
+    by the latency)."""
+    return _validate_curves(engine=False)
+
+
+@functools.cache
+def curve_validation_engine() -> tuple[tuple, ...]:
+    """Leave-one-curve-out, as the engine would answer with that curve absent: the configuration's
+    constants refitted on its other curves (:func:`fit_config_constants`, from the global fit
+    without this configuration; that fit alone where fewer than :data:`MIN_CONFIG_SHAPES` shapes
+    remain), the anchor their largest concurrency. Per point: (point, source the engine would
+    name, forward error, matched error or None), as :func:`curve_validation`."""
+    return _validate_curves(engine=True)
 
 
 def concurrency_at_speed(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens,
                          per_user, k: StepConstants = STEP, cached_share=0.0, scale=1.0, b_max=None):
     """The concurrency at which per-user speed falls to ``per_user`` (bisection on log B in
     [1, b_max]; per-user speed falls with B). Where even 1 sequence is slower, 1; where b_max is
-    still faster, b_max. Broadcasts."""
+    still faster, b_max. ``scale`` is a number, an array or a function of the concurrency
+    (:func:`scale_at`). Broadcasts."""
     target = np.asarray(per_user, dtype=float)
     hi_b = np.asarray(MAX_BATCH if b_max is None else b_max, dtype=float)
     shape = np.broadcast_shapes(np.shape(target), np.shape(hi_b), np.shape(input_tokens), np.shape(output_tokens),
-                                np.shape(cached_share), np.shape(scale))
+                                np.shape(cached_share), () if callable(scale) else np.shape(scale))
     lo = np.zeros(shape)
     hi = np.broadcast_to(np.log(hi_b), shape).copy()
     for _ in range(48):
         mid = (lo + hi) / 2
-        fast = curve(model, gpu, precision, gpus, input_tokens, output_tokens, np.exp(mid), cached_share,
-                     scale, k).output_tokens_per_s_per_user >= target
+        b = np.exp(mid)
+        fast = curve(model, gpu, precision, gpus, input_tokens, output_tokens, b, cached_share,
+                     scale(b) if callable(scale) else scale, k).output_tokens_per_s_per_user >= target
         lo = np.where(fast, mid, lo)
         hi = np.where(fast, hi, mid)
     return np.exp(lo)
 
 
-#: The latency-curve model's leave-one-configuration-out error (:func:`curve_validation`; a test
-#: recomputes these): median and p90 of |error| of the replica's throughput at the measured
-#: concurrency (``at_concurrency_*``) and at the measured per-user speed (``at_speed_*``, points in
-#: the bend of their curve only).
-LATENCY_CURVE_ERROR = {"at_concurrency_median": 0.122, "at_concurrency_p90": 0.312,
-                       "at_speed_median": 0.330, "at_speed_p90": 1.127}
+def _error_stats(forward, matched) -> dict[str, float]:
+    f, m = np.abs(np.asarray(forward, dtype=float)), np.abs(np.asarray(matched, dtype=float))
+    q = (lambda x, p: float(np.quantile(x, p)) if x.size else float("nan"))
+    return {"at_concurrency_median": q(f, 0.5), "at_concurrency_p90": q(f, 0.9),
+            "at_speed_median": q(m, 0.5), "at_speed_p90": q(m, 0.9), "points": int(f.size)}
+
+
+@functools.cache
+def compute_latency_error_bands() -> dict[str, dict[str, float]]:
+    """Error of the operating point's throughput per curve provenance (:func:`curve_provenance`):
+    ``measured`` from each configuration's own constants at its own curves' points (all in),
+    ``interpolated`` and ``derived`` from leaving each curve out (:func:`curve_validation_engine`),
+    ``roofline`` from leaving each configuration out (:func:`curve_validation`). Median and p90
+    of |error| at the measured concurrency and at the measured per-user speed (points in the bend
+    of their curve only)."""
+    models, gpus = catalog.models(), catalog.gpus()
+    points = curve_points()
+    single = {p.curve_key: p.output_tokens_per_s / p.concurrency for p in points if p.concurrency == 1}
+    own_f, own_m = [], []
+    for key in sorted({p.curve_key for p in points}):
+        left = tuple(p for p in points if p.curve_key == key)
+        p0 = left[0]
+        f, m = _predict_curve(models[p0.model], gpus[p0.gpu], left,
+                              config_constants(p0.model, p0.gpu, p0.precision, p0.gpus),
+                              curve_anchor(p0.model, p0.gpu, p0.precision, p0.gpus))
+        own_f += list(f)
+        own_m += [x for p, x in zip(left, m) if not p.output_tokens_per_s / p.concurrency > 0.85 * single.get(p.curve_key, np.inf)]
+    engine = curve_validation_engine()
+    out = {"measured": _error_stats(own_f, own_m)}
+    for source in ("interpolated", "derived"):
+        rows = [x for x in engine if x[1] == source]
+        out[source] = _error_stats([x[2] for x in rows], [x[3] for x in rows if x[3] is not None])
+    model_only = curve_validation()
+    out["roofline"] = _error_stats([x[2] for x in model_only], [x[3] for x in model_only if x[3] is not None])
+    return out
+
+
+#: :func:`compute_latency_error_bands` rounded (a test recomputes them; stored because the
+#: leave-one-out fits cost about 3 s): the error band the page shows next to an operating point
+#: at a latency target, by where its curve comes from.
+LATENCY_ERROR_BANDS = {
+    "measured": {"at_concurrency_median": 0.038, "at_concurrency_p90": 0.118, "at_speed_median": 0.088, "at_speed_p90": 0.322},
+    "interpolated": {"at_concurrency_median": 0.044, "at_concurrency_p90": 0.114, "at_speed_median": 0.113, "at_speed_p90": 0.298},
+    "derived": {"at_concurrency_median": 0.097, "at_concurrency_p90": 0.267, "at_speed_median": 0.148, "at_speed_p90": 0.564},
+    "roofline": {"at_concurrency_median": 0.104, "at_concurrency_p90": 0.260, "at_speed_median": 0.284, "at_speed_p90": 1.000},
+}
 
 
 # --- operating point ---------------------------------------------------------------------------
@@ -665,52 +843,86 @@ class OperatingPoint:
     limited_by: object
     decode_step_s: object = np.nan    # time of one decode step at ``concurrency`` (scaled) [s]
     prefill_s: object = np.nan        # prefill time of one request (scaled) [s]
-    scale: object = 1.0               # measured or calibrated max load / the model's
+    scale: object = 1.0               # the curve's scale at ``concurrency`` (:func:`scale_at`)
+    max_load_scale: object = 1.0      # measured or calibrated max load / the model's, at the KV limit
+    curve_anchor: object = np.nan     # concurrency up to which the curve is not scaled
+
+
+#: Points of the log-spaced search grid in [1, b_max] and bisection steps after it.
+SEARCH_GRID, SEARCH_STEPS = 48, 40
+
+
+def largest_meeting(ok, b_max, shape):
+    """The largest concurrency B in [1, b_max] with ``ok(B)`` true: the largest point of a grid
+    of :data:`SEARCH_GRID` log-spaced concurrencies that meets, refined by bisection towards the
+    next grid point. A grid, not a bisection over the whole range, because a curve scaled by
+    :func:`scale_at` need not be monotone (TTFT can dip where the scale grows faster than the
+    step time); the search is monotone in the target (a tighter target never gives a larger
+    B). Where even B = 1 fails, 1 (the caller reports the miss). Broadcasts."""
+    top = np.broadcast_to(np.log(np.asarray(b_max, dtype=float)), shape)
+    grid = top[None] * np.linspace(0.0, 1.0, SEARCH_GRID).reshape((-1,) + (1,) * len(shape))
+    good = np.stack([np.broadcast_to(ok(np.exp(g)), shape) for g in grid])
+    j = np.where(good.any(axis=0), SEARCH_GRID - 1 - np.argmax(good[::-1], axis=0), 0)
+    lo = np.take_along_axis(grid, j[None], 0)[0]
+    hi = np.take_along_axis(grid, np.minimum(j + 1, SEARCH_GRID - 1)[None], 0)[0]
+    for _ in range(SEARCH_STEPS):
+        mid = (lo + hi) / 2
+        fine = np.broadcast_to(ok(np.exp(mid)), shape)
+        lo = np.where(fine, mid, lo)
+        hi = np.where(fine, hi, mid)
+    return np.exp(lo)
 
 
 def operating_point(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens,
                     max_load_output_tokens_per_s, cached_share=0.0, max_ttft_s=None,
-                    min_output_tokens_per_s_per_user=None, max_load_cached_share=0.0) -> OperatingPoint:
+                    min_output_tokens_per_s_per_user=None, max_load_cached_share=0.0,
+                    k: StepConstants | None = None, anchor: float | None = None) -> OperatingPoint:
     """The largest concurrency (≥ 1, ≤ the KV-limited maximum) that meets both targets, and the
     replica's throughput there. No target (None or NaN) = the max-load point.
 
-    The curve is scaled so that it passes through ``max_load_output_tokens_per_s`` (the measured or
-    calibrated figure, measured with ``max_load_cached_share`` of the input cached: 0 for the
-    published tables) at the KV-limited concurrency; prefix-cache hits (``cached_share`` of the
-    input) shorten prefill, so with more hits the max load is higher. Per-user
-    speed falls and TTFT rises with concurrency, so each target gives an upper bound; the point is
-    the smaller. Broadcasts over lengths, cached share, max-load figure and targets."""
+    The step-time curve of the configuration (its own constants where its curves are measured,
+    :func:`config_constants`, or ``k``) is used as it is up to ``anchor`` sequences in flight
+    (:func:`curve_anchor`) and scaled from there so that it passes through
+    ``max_load_output_tokens_per_s`` (the measured or calibrated figure, measured with
+    ``max_load_cached_share`` of the input cached: 0 for the published tables) at the KV-limited
+    concurrency (:func:`scale_at`). Prefix-cache hits (``cached_share`` of the input) shorten
+    prefill, so with more hits the max load is higher. Per-user speed falls and TTFT rises with
+    concurrency, so each target gives an upper bound; the point is the smaller. Broadcasts over
+    lengths, cached share, max-load figure and targets."""
     i = np.asarray(input_tokens, dtype=float)
     o = np.asarray(output_tokens, dtype=float)
+    k = config_constants(model.id, gpu.id, precision, gpus) if k is None else k
+    anchor = curve_anchor(model.id, gpu.id, precision, gpus) if anchor is None else float(anchor)
     nan = np.nan
     ttft_max = np.asarray(nan if max_ttft_s is None else max_ttft_s, dtype=float)
     speed_min = np.asarray(nan if min_output_tokens_per_s_per_user is None else min_output_tokens_per_s_per_user, dtype=float)
     b_max = max_concurrency(model, gpu, precision, gpus, i, o)
-    scale = (np.asarray(max_load_output_tokens_per_s, dtype=float)
-             / curve(model, gpu, precision, gpus, i, o, b_max, max_load_cached_share).output_tokens_per_s)
+    s_max = (np.asarray(max_load_output_tokens_per_s, dtype=float)
+             / curve(model, gpu, precision, gpus, i, o, b_max, max_load_cached_share, 1.0, k).output_tokens_per_s)
+
+    def scale(b):
+        return scale_at(b, s_max, anchor, b_max)
     c = np.asarray(cached_share, dtype=float)
     # per-user speed bound (the bisections run only where a target is set)
+    shape = np.broadcast_shapes(b_max.shape, ttft_max.shape, speed_min.shape, c.shape, s_max.shape)
+
+    def at(b):
+        return curve(model, gpu, precision, gpus, i, o, b, c, scale(b), k)
     b_speed = b_max
     if not np.all(np.isnan(speed_min)):
+        speed = np.nan_to_num(speed_min, nan=0.0)
         b_speed = np.where(np.isnan(speed_min), b_max,
-                           concurrency_at_speed(model, gpu, precision, gpus, i, o, np.nan_to_num(speed_min, nan=0.0),
-                                                STEP, c, scale, b_max))
-    # TTFT bound: TTFT rises with B; bisection on log B
+                           largest_meeting(lambda b: at(b).output_tokens_per_s_per_user >= speed, b_max, shape))
     b_ttft = b_max
     if not np.all(np.isnan(ttft_max)):
-        lo = np.zeros(np.broadcast_shapes(b_max.shape, ttft_max.shape, c.shape, scale.shape))
-        hi = np.broadcast_to(np.log(b_max), lo.shape).copy()
-        for _ in range(48):
-            mid = (lo + hi) / 2
-            ok = curve(model, gpu, precision, gpus, i, o, np.exp(mid), c, scale).ttft_s <= np.nan_to_num(ttft_max, nan=np.inf)
-            lo = np.where(ok, mid, lo)
-            hi = np.where(ok, hi, mid)
-        b_ttft = np.where(np.isnan(ttft_max), b_max, np.exp(lo))
+        limit = np.nan_to_num(ttft_max, nan=np.inf)
+        b_ttft = np.where(np.isnan(ttft_max), b_max, largest_meeting(lambda b: at(b).ttft_s <= limit, b_max, shape))
     b = np.minimum(np.minimum(b_speed, b_ttft), b_max)
     # exact at the ends: the bisection's last step lands within 1e-14 of the bound
     b = np.where(b >= b_max * (1 - 1e-9), b_max, b)
-    at = curve(model, gpu, precision, gpus, i, o, b, c, scale)
-    at_max = curve(model, gpu, precision, gpus, i, o, b_max, c, scale).output_tokens_per_s
+    at_scale = scale(b)
+    at = curve(model, gpu, precision, gpus, i, o, b, c, at_scale, k)
+    at_max = curve(model, gpu, precision, gpus, i, o, b_max, c, s_max, k).output_tokens_per_s
     meets = ((np.isnan(speed_min) | (at.output_tokens_per_s_per_user >= speed_min * (1 - 1e-9)))
              & (np.isnan(ttft_max) | (at.ttft_s <= ttft_max * (1 + 1e-9))))
     limited = np.where(b >= b_max, "kv cache", np.where(np.asarray(b_ttft) <= b_speed, "time to first token", "per-user speed"))
@@ -718,8 +930,34 @@ def operating_point(model: Model, gpu: Gpu, precision: str, gpus: int, input_tok
                           output_tokens_per_s_per_user=at.output_tokens_per_s_per_user, ttft_s=at.ttft_s,
                           max_load_output_tokens_per_s=at_max,
                           max_concurrency=b_max, meets=meets, limited_by=limited,
-                          decode_step_s=decode_step_s(model, gpu, precision, gpus, i, o, b) / scale,
-                          prefill_s=prefill_s(model, gpu, precision, gpus, i, c) / scale, scale=scale)
+                          decode_step_s=decode_step_s(model, gpu, precision, gpus, i, o, b, k) / at_scale,
+                          prefill_s=prefill_s(model, gpu, precision, gpus, i, c, k) / at_scale, scale=at_scale,
+                          max_load_scale=s_max, curve_anchor=anchor)
+
+
+def curve_provenance(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens) -> tuple[str, str]:
+    """(source, detail) of the latency curve at a configuration and shape: ``measured`` (a curve
+    measured at this shape), ``interpolated`` (between the measured shapes), ``derived``
+    (outside them), ``roofline`` (no curve for this configuration: the global fit)."""
+    mine = config_points(model.id, gpu.id, precision, gpus)
+    if not mine:
+        return "roofline", (f"no latency curve measured for {model.name} on {gpus}x {gpu.name} at {precision}: the step-time model "
+                            f"fitted on {len(curve_points())} points of {len({p.config_key for p in curve_points()})} "
+                            f"configurations")
+    shapes = sorted({_shape(p) for p in mine})
+    i, o = np.asarray(input_tokens, dtype=float), np.asarray(output_tokens, dtype=float)
+    fitted = len(shapes) >= MIN_CONFIG_SHAPES
+    text = (f"{len(mine)} points of {len(shapes)} measured curve{'s' if len(shapes) > 1 else ''} of {model.name} on {gpus}x {gpu.name} "
+            f"at {precision} ({mine[0].framework}, {mine[0].source})"
+            + ("" if fitted else "; one shape: the global step constants, used up to its concurrencies"))
+    same = any(np.all(np.abs(i / a - 1) <= SAME_SHAPE) and np.all(np.abs(o / b - 1) <= SAME_SHAPE) for a, b in shapes)
+    inside = (np.all(i >= min(a for a, _ in shapes) * (1 - SAME_SHAPE)) and np.all(i <= max(a for a, _ in shapes) * (1 + SAME_SHAPE))
+              and np.all(o >= min(b for _, b in shapes) * (1 - SAME_SHAPE)) and np.all(o <= max(b for _, b in shapes) * (1 + SAME_SHAPE)))
+    if same:
+        return "measured", f"measured at this shape: {text}"
+    if inside and fitted:
+        return "interpolated", f"between the measured shapes: {text}"
+    return "derived", f"outside the measured shapes: {text}"
 
 
 # --- fleet -----------------------------------------------------------------------------------

@@ -177,6 +177,15 @@ def steps(r: "Result") -> list[str]:
                f"= {float(pt.output_tokens_per_s_per_user):,.1f} output tokens/s; replica = {b:,.1f} × "
                f"{float(pt.output_tokens_per_s_per_user):,.2f} = {tp:,.0f} output tokens/s; first token after "
                f"{float(pt.ttft_s):,.2f} s.")
+    from tco import capacity
+    source, _ = capacity.curve_provenance(res.model, res.gpu, s.precision, g, i, o)
+    s_max, anchor, b_max = float(pt.max_load_scale), float(pt.curve_anchor), float(pt.max_concurrency)
+    a = max(min(anchor, b_max / 2), 1.0)
+    out.append(f"Times above are the step-time model's ({'constants refitted on this configuration' if source != 'roofline' else 'global constants'}; "
+               f"latency curve {source}) divided by its scale at {b:,.1f} sequences, ×{float(pt.scale):.3f}: the "
+               f"max-load figure is ×{s_max:.3f} the model's at the {b_max:,.0f} sequences the KV cache holds; "
+               + (f"the curve is used as it is up to {a:,.0f} sequences and rises log-linearly to ×{s_max:.3f} there."
+                  if s_max > 1 else f"the model is faster than that figure, so the whole curve is scaled down to it."))
     opts = [o_ for o_ in res.options]
     if len(opts) > 1:
         from tco.model import replica_options

@@ -304,12 +304,16 @@ def latency_target(s: Scenario) -> dict[str, float | None]:
     return {"max_ttft_s": s.max_ttft_s, "min_output_tokens_per_s_per_user": s.min_output_tokens_per_s_per_user}
 
 
-def latency_error(s: Scenario) -> dict[str, float] | None:
-    """The latency-curve model's validated error (None without a latency target): leave-one-
-    configuration-out over the measured curves (capacity.LATENCY_CURVE_ERROR)."""
+def latency_error(s: Scenario, r: "Resolved") -> dict | None:
+    """The validated error of the operating point at the latency target (None without a target):
+    the band of where the chosen replica's latency curve comes from (capacity.curve_provenance:
+    a curve measured at this configuration and shape, between its measured shapes, outside them,
+    or the step-time model alone; capacity.LATENCY_ERROR_BANDS), with that source and its detail."""
     if s.max_ttft_s is None and s.min_output_tokens_per_s_per_user is None:
         return None
-    return dict(capacity.LATENCY_CURVE_ERROR)
+    source, detail = capacity.curve_provenance(r.model, r.gpu, s.precision, r.gpus_per_replica,
+                                               s.input_tokens_per_request, s.output_tokens_per_request)
+    return {**capacity.LATENCY_ERROR_BANDS[source], "source": source, "detail": detail}
 
 
 def _targets_text(s: Scenario) -> str:
@@ -432,7 +436,7 @@ def evaluate(s: Scenario) -> Result:
                       "max_load_output_tokens_per_s": _f(r.point.max_load_output_tokens_per_s),
                       "throughput_error": r.throughput.error, "throughput_error_p90": r.throughput.error_p90,
                       "latency_target": latency_target(s),
-                      "latency_error": latency_error(s),
+                      "latency_error": latency_error(s, r),
                       "concurrency_per_replica": _f(r.point.concurrency),
                       "max_concurrency_per_replica": _f(r.point.max_concurrency),
                       "operating_point_limited_by": str(r.point.limited_by),

@@ -186,9 +186,9 @@ def step_time(model, gpu, precision: str, gpus: int, input_tokens: float, output
     decode step, prefill, per-user speed, replica throughput and TTFT at ``concurrency``.
     ``model``/``gpu`` are catalog records; ``constants`` a capacity.StepConstants. Slow links
     between servers are left out (the engine adds them; tests compare fast-link GPUs)."""
-    tau, eta_bw, eta_f, tp_eff, sigma = (constants.layer_overhead_s, constants.bandwidth_efficiency,
-                                         constants.compute_efficiency, constants.tp_efficiency_per_doubling,
-                                         constants.sequence_overhead_s)
+    tau, eta_bw, eta_f, tp_eff, sigma, eta_kv = (constants.layer_overhead_s, constants.bandwidth_efficiency,
+                                                 constants.compute_efficiency, constants.tp_efficiency_per_doubling,
+                                                 constants.sequence_overhead_s, constants.kv_efficiency)
     tp = tp_eff ** math.log2(gpus)
     bw = eta_bw * gpu.bandwidth_tb_s * 1e12 * gpus * tp
     flops = eta_f * gpu.tflops(precision) * 1e12 * gpus * tp
@@ -198,7 +198,7 @@ def step_time(model, gpu, precision: str, gpus: int, input_tokens: float, output
         miss = (1.0 - model.experts_per_token / model.experts) ** concurrency   # share of experts untouched
         weights = weights - routed + routed * (1.0 - miss)
     context = input_tokens + output_tokens / 2
-    memory_s = (weights + concurrency * context * kv_bytes_per_token) / bw
+    memory_s = weights / bw + concurrency * context * kv_bytes_per_token / (eta_kv * bw)
     compute_s = 2 * model.active_params_b * 1e9 * concurrency / flops
     step = model.layers * tau + concurrency * sigma + (memory_s if memory_s > compute_s else compute_s)
     new = input_tokens * (1 - cached_share)

@@ -133,17 +133,18 @@ def test_the_example_bills_flip_the_answer():
     r = evaluate(d.scenario)
     assert r.at_volume["api"]["monthly_usd"] == pytest.approx(1979.75, rel=1e-4)
     # NPV by hand (README): the API at the bills' $1.03/M on 1.922B x 1.0823^(m-1) tokens; self-hosting
-    # $4,380 per 2-GPU replica + $8,833.33 team, a replica holding 2,683.87 tokens/s x 2,500/500 x 0.6
-    # x 2,628,000 s / 2 = 10.58B tokens a month (3 replicas by month 36); discounted 1.1^(m/12)
+    # $4,380 per 2-GPU replica + $8,833.33 team, a replica holding 2,824.67 tokens/s x 2,500/500 x 0.6
+    # x 2,628,000 s / 2 = 11.13B tokens a month (2 replicas from month 24, 3 from month 32);
+    # discounted 1.1^(m/12)
     price = (0.82 * 0.65 * 0.7375 + 0.82 * 0.35 * 0.36875 + 0.18 * 2.95) / 1e6
-    cap = 2683.8651322112823 * 2500 / 500 * 0.6 * 2_628_000 / 2
-    assert r.at_volume["self_host"]["replica_output_tokens_per_s"] == pytest.approx(2683.8651322112823, rel=1e-9)
+    cap = 2824.6669652284963 * 2500 / 500 * 0.6 * 2_628_000 / 2
+    assert r.at_volume["self_host"]["replica_output_tokens_per_s"] == pytest.approx(2824.6669652284963, rel=1e-9)
     npv = -50_000.0
     for m in range(1, 37):
         v = 1_922_241_899 * 1.0823 ** (m - 1)
         own = max(1, math.ceil(v / cap)) * 2 * 3.0 * 730 + 0.5 * 200_000 / 12 + 500
         npv += (v * price - own) / 1.1 ** (m / 12)
-    assert round(npv, -2) == -209_000
+    assert round(npv, -2) == -205_300
     assert r.payback["api"].month is None and r.npv_usd["api"] == pytest.approx(npv, rel=1e-9)
     # the same volume at GPT-5's list price, as the page priced it before: 1.922B × (0.82 × 0.65 × $1.25
     # + 0.82 × 0.35 × $0.125 + 0.18 × $10)/M = 1,922.24 × $2.502125 = $4,809.69, and it "pays back"
@@ -151,7 +152,7 @@ def test_the_example_bills_flip_the_answer():
                                        api_cached_input_usd_per_mtok=None, api_output_usd_per_mtok=None))
     assert gpt5.at_volume["api"]["monthly_usd"] == pytest.approx(1922.241899 * 2.502125, rel=1e-6)
     # cumulative by hand with the same fleet: -50,000 + sum of (V_m x $2.502125/M - own_m) turns
-    # positive in month 27 (+$7,328), as the issue found
+    # positive in month 27 (+$11,708), as the issue found
     cum, month = -50_000.0, None
     for m in range(1, 37):
         v = 1_922_241_899 * 1.0823 ** (m - 1)

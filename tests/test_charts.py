@@ -183,12 +183,12 @@ def test_unit_cost_chart_spans_the_range_the_fleet_runs_at():
     assert fig.layout.xaxis.range[1] == pytest.approx(0.3 * 1.03, rel=0.01)  # the axis ends with the data
     for f in traces(fig, "flat"):
         assert (f.x[0], f.x[-1]) == (0.0, pytest.approx(0.3, rel=0.01))  # API lines across the same range
-    # one replica full: 2,615.39 tokens/s x 2,500/500 x 0.6 x 2,628,000 s / 2 = 10.31B tokens a month;
-    # ($8,833.33 fixed + $4,380 rent) / 10.31B = $1.2816 per 1M tokens (the line ends at 99.9% full)
-    assert r.at_volume["self_host"]["replica_output_tokens_per_s"] == pytest.approx(2615.39208, rel=1e-7)
-    full = 2615.39208 * 2500 / 500 * 0.6 * 2_628_000 / 2
+    # one replica full: 2,762.23 tokens/s x 2,500/500 x 0.6 x 2,628,000 s / 2 = 10.89B tokens a month;
+    # ($8,833.33 fixed + $4,380 rent) / 10.89B = $1.2147 per 1M tokens (the line ends at 99.9% full)
+    assert r.at_volume["self_host"]["replica_output_tokens_per_s"] == pytest.approx(2762.22750, rel=1e-7)
+    full = 2762.22750 * 2500 / 500 * 0.6 * 2_628_000 / 2
     one = curves[0]
-    assert one.y[-1] == pytest.approx((8833.333333 + 4380) / (0.999 * full / 1e6), rel=1e-3)
+    assert one.y[-1] == pytest.approx((8833.333333 + 4380) / (0.999 * full / 1e6), rel=1e-3) == pytest.approx(1.2147, abs=5e-5)
 
 
 @pytest.mark.parametrize("s", [Scenario(), BOTH, Scenario(staff_fte=3)], ids=["default", "both", "staff3"])

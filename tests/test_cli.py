@@ -110,6 +110,11 @@ def test_validate_reports_leave_one_out_error():
     assert curves["at_concurrency"]["n"] >= 500 and curves["at_concurrency"]["meets_targets"]
     assert curves["at_per_user_speed"]["n"] + curves["flat_points_left_out"] == curves["at_concurrency"]["n"]
     assert len(rows["per_row"]) == rows["engine"]["n"] and len(curves["per_point"]) == curves["at_concurrency"]["n"]
+    # the curve points as the engine answers meet both targets; the model alone is reported beside them
+    assert curves["at_per_user_speed"]["meets_targets"]
+    assert not curves["model_only"]["at_per_user_speed"]["meets_targets"]
+    assert curves["model_only"]["at_per_user_speed"]["n"] == curves["at_per_user_speed"]["n"]
+    assert {"interpolated", "derived"} <= set(curves["by_source"])
 
 
 def test_bench_small_run_reports_ratios_and_memory():

@@ -238,9 +238,10 @@ def capacity_line(r: Result) -> str:
             f"{sh['max_load_output_tokens_per_s']:,.0f} tokens/s: {sh['throughput_source']} ({band}).")
     err = sh.get("latency_error")
     if err:
-        text += (f" At the latency target the step-time model adds ±{pct(err['at_concurrency_median'])} "
-                 f"(p90 ±{pct(err['at_concurrency_p90'])}) at a given concurrency, ±{pct(err['at_speed_median'])} "
-                 f"(p90 ±{pct(err['at_speed_p90'])}) at a given per-user speed (python -m tco validate).")
+        text += (f" At the latency target: latency curve {err['source']} ({err['detail']}); its validated error "
+                 f"±{pct(err['at_speed_median'])} (p90 ±{pct(err['at_speed_p90'])}) at a given per-user speed, "
+                 f"±{pct(err['at_concurrency_median'])} (p90 ±{pct(err['at_concurrency_p90'])}) at a given "
+                 f"concurrency (python -m tco validate).")
     return text
 
 
