@@ -713,16 +713,9 @@ def _validate_curves(engine: bool) -> tuple[tuple, ...]:
             shapes = {_shape(p) for p in rest}
             k = fit_config_constants(rest, STEP if engine else k_out) if len(shapes) >= MIN_CONFIG_SHAPES else k_out
             anchor = float(max(p.concurrency for p in rest)) if rest else _data_anchor()
-            i, o = _shape(left[0])
-            if not rest:
-                source = "roofline"
-            elif any(abs(i / a - 1) <= SAME_SHAPE and abs(o / b - 1) <= SAME_SHAPE for a, b in shapes):
-                source = "measured"   # the same shape from another source
-            elif (len(shapes) >= MIN_CONFIG_SHAPES and min(a for a, _ in shapes) <= i <= max(a for a, _ in shapes)
-                  and min(b for _, b in shapes) <= o <= max(b for _, b in shapes)):
-                source = "interpolated"
-            else:
-                source = "derived"
+            # the word the engine would say with this curve left out ("measured": the same shape
+            # from another source)
+            source = _shape_source(shapes, *_shape(left[0])) if rest else "roofline"
             fwd, matched = _predict_curve(model, gpu, left, k, anchor)
             for p, f, m in zip(left, fwd, matched):
                 flat = p.output_tokens_per_s / p.concurrency > 0.85 * single.get(p.curve_key, np.inf)
@@ -945,19 +938,28 @@ def curve_provenance(model: Model, gpu: Gpu, precision: str, gpus: int, input_to
                             f"fitted on {len(curve_points())} points of {len({p.config_key for p in curve_points()})} "
                             f"configurations")
     shapes = sorted({_shape(p) for p in mine})
-    i, o = np.asarray(input_tokens, dtype=float), np.asarray(output_tokens, dtype=float)
+    i, o = input_tokens, output_tokens
     fitted = len(shapes) >= MIN_CONFIG_SHAPES
     text = (f"{len(mine)} points of {len(shapes)} measured curve{'s' if len(shapes) > 1 else ''} of {model.name} on {gpus}x {gpu.name} "
             f"at {precision} ({mine[0].framework}, {mine[0].source})"
             + ("" if fitted else "; one shape: the global step constants, used up to its concurrencies"))
-    same = any(np.all(np.abs(i / a - 1) <= SAME_SHAPE) and np.all(np.abs(o / b - 1) <= SAME_SHAPE) for a, b in shapes)
-    inside = (np.all(i >= min(a for a, _ in shapes) * (1 - SAME_SHAPE)) and np.all(i <= max(a for a, _ in shapes) * (1 + SAME_SHAPE))
-              and np.all(o >= min(b for _, b in shapes) * (1 - SAME_SHAPE)) and np.all(o <= max(b for _, b in shapes) * (1 + SAME_SHAPE)))
-    if same:
-        return "measured", f"measured at this shape: {text}"
-    if inside and fitted:
-        return "interpolated", f"between the measured shapes: {text}"
-    return "derived", f"outside the measured shapes: {text}"
+    source = _shape_source(shapes, i, o)
+    return source, {"measured": "measured at this shape", "interpolated": "between the measured shapes",
+                    "derived": "outside the measured shapes"}[source] + f": {text}"
+
+
+def _shape_source(shapes, i, o) -> str:
+    """``measured`` where the lengths are one of the measured ``shapes`` (within SAME_SHAPE),
+    ``interpolated`` inside their range with :data:`MIN_CONFIG_SHAPES` of them or more (the
+    configuration's own constants), else ``derived``. Broadcasts over lengths (all must agree)."""
+    i, o = np.asarray(i, dtype=float), np.asarray(o, dtype=float)
+    if any(np.all(np.abs(i / a - 1) <= SAME_SHAPE) and np.all(np.abs(o / b - 1) <= SAME_SHAPE) for a, b in shapes):
+        return "measured"
+    lo_i, hi_i = min(a for a, _ in shapes), max(a for a, _ in shapes)
+    lo_o, hi_o = min(b for _, b in shapes), max(b for _, b in shapes)
+    inside = (np.all(i >= lo_i * (1 - SAME_SHAPE)) and np.all(i <= hi_i * (1 + SAME_SHAPE))
+              and np.all(o >= lo_o * (1 - SAME_SHAPE)) and np.all(o <= hi_o * (1 + SAME_SHAPE)))
+    return "interpolated" if inside and len(shapes) >= MIN_CONFIG_SHAPES else "derived"
 
 
 # --- fleet -----------------------------------------------------------------------------------

@@ -127,3 +127,57 @@ def test_irr_is_defined_only_for_flows_that_start_negative_and_end_ahead():
     assert breakeven.irr([-100.0, 100.5]) == pytest.approx(1.005 ** 12 - 1, rel=1e-9)
     # the search stops at 1e6 a month: −2e-7, +1 needs 1 + r = 5e6 a month -> undefined, not 1e80 a year
     assert breakeven.irr([-2e-7, 1.0]) is None
+
+
+# --- from surviving mutants of tco/breakeven.py (docs/mutation.md) -----------------------------
+
+def test_breakeven_steps_by_hand_with_a_gap_after_the_first_crossing():
+    """F = $10 fixed, c = $3 a replica, p = $1 a token, v = 4 tokens a replica, at least 1 replica.
+    A full replica saves p·v − c = $1. Self-hosting costs 10 + 3·max(1, ceil(V/4)):
+    k1 = ceil(10 / 1) = 10 replicas, first crossing at (10 + 3·10) / 1 = 40 (10 replicas hold 40;
+    at 36 the 9 replicas cost 37 > 36). Just after 48 the 13th replica makes it dearer again
+    (49 > 48.x) until 49; from the 14th on (14·1 ≥ 10 + 4) it stays cheaper: stays from 49."""
+    first, stays = breakeven.breakeven_volume(10, 3, 1, 4, 1)
+    assert (float(first), float(stays)) == (40.0, 49.0)
+    # the margin of $1 itself (not only margins above 1) is a crossing
+    # tokens worth exactly a replica (p·v = c): never cheaper, no crossing
+    assert np.isnan(breakeven.breakeven_volume(10, 3, 1, 3, 1)).all()
+    # fractional replica sizes: v = 0.5, p = $10: margin 2, k1 = 5, first (10 + 15) / 10 = 2.5
+    # (5 replicas hold exactly 2.5); the 6th replica (k·2 < 10 + 5 up to k = 7) leaves gaps until
+    # (10 + 3·7) / 10 = 3.1
+    first, stays = breakeven.breakeven_volume(10, 3, 10, 0.5, 1)
+    assert (float(first), float(stays)) == pytest.approx((2.5, 3.1), rel=1e-12)
+    # the minimum fleet alone decides: (0.1 + 0.1·1) / $1 = 0.2 tokens, below one replica's 1,000
+    assert tuple(map(float, breakeven.breakeven_volume(0.1, 0.1, 1, 1000, 1))) == pytest.approx((0.2, 0.2), rel=1e-12)
+    # Python integers of any size: 1e20 tokens a replica, k1 = 1, first = 13, no gap
+    assert tuple(map(float, breakeven.breakeven_volume(10, 3, 1, 10**20, 1))) == (13.0, 13.0)
+    # no minimum fleet, nothing fixed: 3 replicas at 9 tokens cost 9 (stays from 9), first at 0
+    assert tuple(map(float, breakeven.breakeven_volume(0, 3, 1, 4, 0))) == (0.0, 9.0)
+
+
+def test_payback_within_the_tolerance_and_on_many_rows():
+    # cumulative savings a micro-dollar short of the costs count as paid back (the tolerance itself)
+    assert breakeven.payback_month(np.array([0.0, 0.0]), np.array([0.0, 1e-6])) == 1.0
+    # costs as an array over rows: each row's own cumulative sum (months on the last axis)
+    savings = np.array([[0.0, 5.0, 5.0, 5.0], [0.0, 1.0, 1.0, 1.0]])
+    costs = np.array([[0.0, 8.0, 0.0, 0.0], [0.0, 0.0, 0.0, 2.5]])
+    # row 1: 5 − 8 < 0, 10 − 8 ≥ 0 → month 2; row 2: 1, 2, 3 − 2.5 ≥ 0 → month 1
+    np.testing.assert_array_equal(breakeven.payback_month(savings, costs), [2.0, 1.0])
+
+
+def test_npv_of_rows_with_their_own_discount_rates():
+    # flows (2, 3, 2): month 0 and month 12; rates per row and column: NPV = x0 + x12 / (1 + r)
+    flows = np.zeros((2, 3, 13))
+    flows[..., 0], flows[..., 12] = -100.0, 121.0
+    rates = np.array([[0.1, 0.0, 1.0], [0.21, 0.1, 0.0]])
+    expect = -100.0 + 121.0 / (1 + rates)
+    np.testing.assert_allclose(breakeven.npv(flows, rates), expect, rtol=1e-12)
+
+
+def test_irr_at_the_bracket_end_and_beyond_the_search_bound():
+    # -1 then +2: the root is the first bracket end itself, 100% a month: (1 + 1)^12 − 1 = 4,095
+    assert breakeven.irr([-1.0, 2.0]) == pytest.approx(4095.0, rel=1e-12)
+    # 900,000x in a month: inside the 1e6-a-month search bound, (9e5)^12 − 1
+    assert breakeven.irr([-1.0, 9e5]) == pytest.approx((1 + (9e5 - 1)) ** 12 - 1, rel=1e-9)
+    # 1,500,000x: beyond the bound, no rate is reported
+    assert breakeven.irr([-1.0, 1.5e6]) is None

@@ -511,3 +511,154 @@ def test_encode_names_what_it_cannot_write():
         share.encode(Scenario(), view="boss")
     with pytest.raises(ValueError, match="unknown baseline key `nope`; expected one of: tokens_per_month, input_share, "):
         share.encode(Scenario(), {"nope": 1})
+
+
+# --- exact notices and edges (from surviving mutants of tco/share.py, docs/mutation.md) ----------
+
+def test_a_newer_link_names_the_first_five_values_it_could_not_read():
+    keys = [f"future_{c}" for c in "abcdef"]
+    d = decode("v=9&" + "&".join(f"{k}=1" for k in keys))
+    assert d.notices == (f"This link was made by a newer version (link version 9, this is {LINK_VERSION}); "
+                         "6 values could not be read: `future_a`, `future_b`, `future_c`, `future_d`, "
+                         "`future_e`, ….",)
+    five = decode("v=9&" + "&".join(f"{k}=1" for k in keys[:5]))
+    assert five.notices[0].endswith("5 values could not be read: `future_a`, `future_b`, `future_c`, "
+                                    "`future_d`, `future_e`.")
+    one = decode("v=9&future_a=1")
+    assert one.notices[0].endswith("); 1 value could not be read: `future_a`.")
+    none = decode("v=9&tokens_per_month=3e9")
+    assert none.notices == (f"This link was made by a newer version (link version 9, this is {LINK_VERSION}); "
+                            "0 values could not be read.",)
+
+
+def test_unknown_keys_beyond_ten_are_counted_exactly():
+    ten = decode("v=1&" + "&".join(f"k{i}=1" for i in range(10)))
+    assert ten.notices == tuple(f"Ignored unknown key `k{i}`." for i in range(10))   # no "more" line at 10
+    thirteen = decode("v=1&" + "&".join(f"k{i}=1" for i in range(13)))
+    assert thirteen.notices[-1] == "Ignored 3 more unknown keys." and len(thirteen.notices) == 11
+
+
+def test_a_key_shown_in_a_notice_keeps_its_letters():
+    # the backticks around a key are the notice's own; letters at its ends stay (e.g. an X)
+    assert decode("v=1&XylophoneX=1").notices == ("Ignored unknown key `XylophoneX`.",)
+
+
+def test_the_version_notices_read_exactly():
+    assert decode("v=1&v=1&tokens_per_month=3e9").notices == ("`v` appeared 2 times; used the last value.",)
+    assert decode("v=1").notices == ()            # one v: no notice
+    empty = decode("v=&tokens_per_month=3e9")
+    assert empty.notices == (f"Ignored `v`=`''`: a link version is a whole number; read the link as version "
+                             f"{LINK_VERSION}.",)
+    assert empty.scenario.tokens_per_month == 3e9
+    spaced = decode("v=%20%201%20&tokens_per_month=3e9")   # spaces around a version are not an error
+    assert spaced.notices == () and spaced.version == 1
+
+
+def test_a_combination_no_key_can_be_blamed_for_opens_the_defaults_with_the_reason(monkeypatch):
+    # a Scenario that refuses every combination, with a message naming no key
+    real = share.Scenario
+
+    def refuse(**kw):
+        if kw:
+            raise ValueError("values clash " + "x" * 200)
+        return real()
+    monkeypatch.setattr(share, "Scenario", refuse)
+    d = decode("v=1&tokens_per_month=3e9&staff_fte=2")   # dropping either key alone does not help
+    reason = ("values clash " + "x" * 200)[:149] + "…"            # cut at 150 characters
+    assert d.notices == (f"The link's values do not fit together ({reason}); opened the defaults instead.",)
+
+
+def test_the_mapping_streamlit_gives_is_cut_at_the_query_limit_exactly():
+    # each pair counts len(key) + len(value) + 2 (the '=' and the '&'), like the query string
+    limit = share.MAX_QUERY_CHARS
+    room = limit - (len("tokens_per_month") + len("3e9") + 2)
+    fits = {"tokens_per_month": "3e9", "a": "x" * (room - 3)}              # exactly the limit
+    assert not any("longer than" in n for n in decode(fits).notices)
+    over = {"tokens_per_month": "3e9", "a": "x" * (room - 2)}              # one character more
+    d = decode(over)
+    assert d.notices[0] == "The link is longer than 64 KB; only its first 64 KB were read."
+    assert d.scenario.tokens_per_month == 3e9                               # what came before is kept
+
+
+def test_a_query_string_is_cut_at_the_query_limit_exactly_and_at_a_pair_boundary():
+    limit = share.MAX_QUERY_CHARS
+    head = "v=1&tokens_per_month=3e9&staff_fte=2&"
+    at = head + "zz=" + "y" * (limit - len(head) - 3)
+    assert len(at) == limit and not any("longer than" in n for n in decode(at).notices)
+    over = at + "y"
+    d = decode(over)
+    assert "The link is longer than 64 KB; only its first 64 KB were read." in d.notices
+    # cut at the last '&' inside the limit: the long pair is gone, the ones before it read
+    assert d.scenario.tokens_per_month == 3e9 and d.scenario.staff_fte == 2
+    assert not any("zz" in n for n in d.notices)
+    # no '&' inside the limit: the one (cut) pair is read as it stands
+    lone = "zz=" + "y" * limit
+    assert decode(lone).notices == ("The link is longer than 64 KB; only its first 64 KB were read.",
+                                    "Ignored unknown key `zz`.")
+
+
+def test_a_url_with_more_than_one_question_mark_or_hash():
+    d = decode("http://h:8501/?v=1&api_model=openai:gpt-4o?y&tokens_per_month=3e9#a#b")
+    assert d.scenario.tokens_per_month == 3e9           # the second '?' is part of a value
+    assert d.notices == ("Ignored `api_model`=`'openai:gpt-4o?y'`: a model id in a link may use only letters, "
+                         "digits and . _ : / @ ~ -.",)
+    assert decode("v=1&tokens_per_month=3e9#frag#ment").notices == ()
+    # a '?' after the first '=' is part of a value, not the start of a query
+    assert decode("v=1&tokens_per_month=3e9&x=a?b").notices == ("Ignored unknown key `x`.",)
+
+
+def test_bytes_and_broken_utf8_in_a_query():
+    assert decode(b"v=1&tokens_per_month=3e9").scenario.tokens_per_month == 3e9
+    assert decode(bytearray(b"v=1&staff_fte=2")).scenario.staff_fte == 2
+    broken = decode(b"v=1&\xff\xfe=1&tokens_per_month=3e9")
+    assert broken.scenario.tokens_per_month == 3e9 and broken.notices == ("Ignored unknown key `'��'`.",)
+    bad_key = decode("v=1&%FF=1&tokens_per_month=3e9")      # a key that is not UTF-8: replaced, reported
+    assert bad_key.notices == ("Ignored unknown key `'�'`.",) and bad_key.scenario.tokens_per_month == 3e9
+    # a part without '=' and an empty part are skipped; later parts still read
+    assert decode("v=1&&novalue&tokens_per_month=3e9").scenario.tokens_per_month == 3e9
+
+
+def test_a_value_of_exactly_the_longest_length_is_read():
+    text = "1" + "0" * (share.MAX_VALUE_CHARS - 1)
+    assert len(text) == share.MAX_VALUE_CHARS
+    d = decode(f"v=1&tokens_per_month={text}")
+    assert not any("characters long" in n for n in d.notices)
+
+
+def test_a_model_id_with_characters_a_link_cannot_carry_is_named_exactly():
+    d = decode("v=1&api_model=openai:gpt%205")
+    assert d.notices == ("Ignored `api_model`=`'openai:gpt 5'`: a model id in a link may use only letters, "
+                         "digits and . _ : / @ ~ -.",)
+
+
+def test_the_reason_of_a_refused_value_drops_the_value_the_validator_repeats():
+    long = "9" * 45 + "e9"                                   # shown cut to 40 characters by the validator
+    d = decode(f"v=1&input_share={long}")
+    assert d.notices[0].startswith(f"Ignored `input_share`=`{long[:40]}…`: ")
+    assert "`input_share` =" not in d.notices[0]
+    one = decode("v=1&input_share=1.5")
+    assert one.notices == ("Ignored `input_share`=`1.5`: outside the allowed range [0, 1] share.",)
+    # values with spaces, which the validator repeats whole (a choice) or cut to 40 characters (a
+    # number): the repeated value is dropped either way, not only where it is one word
+    spaced = "b b" * 15
+    assert decode("v=1&precision=" + quote(spaced)).notices == (
+        f"Ignored `precision`=`{repr(spaced[:40])}…`: not one of: bf16, fp8, int4, fp4.",)
+    words = "a b" * 20
+    assert decode("v=1&tokens_per_month=" + quote(words)).notices == (
+        f"Ignored `tokens_per_month`=`{repr(words[:40])}…`: not a number; expected [0, 1e+14] tokens/month.",)
+
+
+def test_a_version_that_is_not_utf8_and_reserved_keys_before_others():
+    assert decode("v=%FF&tokens_per_month=3e9").notices == (
+        f"Ignored `v`=`''`: a link version is a whole number; read the link as version {LINK_VERSION}.",)
+    # Streamlit's own keys are passed over silently, and the keys after them still read
+    d = decode("v=1&embed=true&embed_options=x&tokens_per_month=3e9&staff_fte=2")
+    assert d.notices == () and (d.scenario.tokens_per_month, d.scenario.staff_fte) == (3e9, 2)
+
+
+def test_a_long_reason_is_cut_at_180_characters(monkeypatch):
+    def refuse(key, text):
+        raise ValueError(f"`{key}` = {text!r} is " + "y" * 300)
+    monkeypatch.setattr(share.scenario, "parse_value", refuse)
+    d = decode("v=1&staff_fte=2")
+    assert d.notices == ("Ignored `staff_fte`=`2`: " + "y" * 179 + "….",)
