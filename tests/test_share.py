@@ -662,3 +662,43 @@ def test_a_long_reason_is_cut_at_180_characters(monkeypatch):
     monkeypatch.setattr(share.scenario, "parse_value", refuse)
     d = decode("v=1&staff_fte=2")
     assert d.notices == ("Ignored `staff_fte`=`2`: " + "y" * 179 + "….",)
+
+
+def test_short_names_come_before_dropping_the_bill_summary():
+    """encode's steps in order: a scenario whose link with the full names and the bill summary is
+    too long, but fits with the short names, keeps the summary."""
+    w = worst_case_scenario()
+    bl = {"monthly_spend_usd": 12345.678901234567, "first_month": "2025-06"}
+    numeric = [k for k, f in FIELDS.items() if f.metadata["kind"] in ("float", "int", "optional")]
+
+    def length(s: Scenario, short: bool) -> int:
+        pairs = [("v", "1")] + [(share.SHORT_KEYS[k] if short else k, share._value_text(k, getattr(s, k), None))
+                                for k in FIELDS if getattr(s, k) != FIELDS[k].default]
+        return len("&".join(share._pair(a, t) for a, t in pairs + share._baseline_pairs(bl, None)))
+    chosen = None
+    for n in range(1, len(numeric) + 1):
+        s = Scenario(**{k: getattr(w, k) for k in numeric[:n]})
+        if length(s, False) > MAX_LINK_CHARS:
+            chosen = s
+            break
+    assert chosen is not None and length(chosen, True) <= MAX_LINK_CHARS
+    link = encode(chosen, bl)
+    assert "&tpm=" in link and "bl_" in link and len(link) <= MAX_LINK_CHARS
+    d = decode(link)
+    assert d.notices == () and d.baseline["monthly_spend_usd"] == bl["monthly_spend_usd"]
+    assert d.scenario == chosen                      # exact: no digits were given up
+
+
+def test_dropping_the_bill_summary_keeps_the_short_names():
+    """The next step: too long with the short names and the summary, short enough with the short
+    names alone: the summary goes, the short names and every exact value stay (a link with the full
+    names would need the 12-digit step)."""
+    w = worst_case_scenario()
+    bl = {"monthly_spend_usd": 12345.678901234567, "first_month": "2025-06"}
+    numeric = [k for k, f in FIELDS.items() if f.metadata["kind"] in ("float", "int", "optional")]
+    s = Scenario(**{k: getattr(w, k) for k in numeric}, api_model=w.api_model, hosted_model=w.hosted_model)
+    link = encode(s, bl)
+    assert "bl_" not in link and "&tpm=" in link and len(link) <= MAX_LINK_CHARS
+    d = decode(link)
+    for key in numeric:
+        assert getattr(d.scenario, key) == getattr(s, key), key     # exact: no digits given up
