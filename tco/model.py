@@ -561,7 +561,23 @@ def sweep_params(s: Scenario, grid: dict[str, Any], with_candidates: bool = Fals
         nd = max(np.ndim(getattr(p, k)) for k in costs.PARAM_NAMES)
         gs, ts = gs.reshape((-1,) + (1,) * nd), ts.reshape((-1,) + (1,) * nd)
     if "gpus_per_replica" in changes:
-        pass  # swept by the caller: each value with the resolved size's throughput, as before
+        # each swept size with its own operating-point throughput, as resolve() gives it for that
+        # size (raises DoesNotFit for a size that does not fit or misses the target, as evaluate does)
+        axis = list(grid).index("gpus_per_replica")
+        sizes = changes["gpus_per_replica"]
+        per_size = []
+        for g in sizes.ravel():
+            rg = resolve(s.replace(gpus_per_replica=int(g)))
+            if set(THROUGHPUT_KEYS) & grid.keys() and s.replica_output_tokens_per_s is None:
+                per_size.append(_swept_candidates(rg, p, extra)[1][0])
+            else:
+                per_size.append(option_arrays(rg)[1][0])
+        full = np.broadcast_shapes(sizes.shape, *(np.shape(t) for t in per_size))
+        throughput = np.empty(full)
+        for j, t in enumerate(per_size):
+            at = tuple(j if a == axis else slice(None) for a in range(len(full)))
+            throughput[at] = np.broadcast_to(t, full)[at]
+        p = p.replace(replica_output_tokens_per_s=throughput)
     elif gs.shape[0] == 1:  # one size (set in the scenario, or the only one that fits)
         p = p.replace(gpus_per_replica=np.broadcast_to(gs[0], np.shape(ts[0])), replica_output_tokens_per_s=ts[0])
     else:

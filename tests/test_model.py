@@ -222,3 +222,53 @@ def test_payback_for_a_list_of_mixed_scenarios_matches_one_by_one():
         want = r.payback["api"].month
         assert (want is None and math.isnan(pay[i])) or pay[i] == want
         assert npv[i] == pytest.approx(r.npv_usd["api"])
+
+
+def _close(a, b) -> bool:
+    return (b is None and math.isnan(a)) or a == pytest.approx(b, rel=1e-9)
+
+
+def test_every_sweep_output_agrees_with_evaluate():
+    """Each output of `sweep` at each grid point equals `evaluate` of that point's Scenario (the
+    engine's numbers for these scenarios are pinned by hand in the goldens: README worked example,
+    tests/test_model_goldens.py); savings = API − self-hosting; per-1M = monthly / volume × 1e6."""
+    s = Scenario()
+    vols = [1e9, 2e9, 5e9, 5e10]
+    out = model.sweep(s, {"tokens_per_month": vols})
+    for n, v in enumerate(vols):
+        r = model.evaluate(s.replace(tokens_per_month=v))
+        av = r.at_volume
+        for path in ("api", "hosted_open", "self_host"):
+            assert out[f"{path}_usd"][n] == pytest.approx(av[path]["monthly_usd"], rel=1e-9)
+            assert out[f"{path}_usd_per_mtok"][n] == pytest.approx(av[path]["monthly_usd"] / v * 1e6, rel=1e-9)
+        assert out["gpus"][n] == av["self_host"]["gpus"]
+        assert out["utilisation"][n] == pytest.approx(av["self_host"]["utilisation"], rel=1e-9)
+        assert out["savings_usd"][n] == pytest.approx(av["api"]["monthly_usd"] - av["self_host"]["monthly_usd"], rel=1e-9)
+        assert _close(out["breakeven_vs_api_tokens"][n], r.breakeven["api"].tokens_per_month)
+        assert _close(out["breakeven_vs_hosted_open_tokens"][n], r.breakeven["hosted_open"].tokens_per_month)
+    assert all(x.dtype == float and x.shape == (4,) for x in out.values())
+    with pytest.raises(ValueError, match="^sweep one to three inputs$"):
+        model.sweep(s, {k: [1.0] for k in ("staff_fte", "gpu_hour_usd", "other_usd_per_month", "setup_usd")})
+    with pytest.raises(ValueError, match="^sweep one to three inputs$"):
+        model.sweep(s, {})
+
+
+@pytest.mark.parametrize("grid", [
+    {"max_ttft_s": [0.5, 2.0], "tokens_per_month": [2e9, 2e10]},
+    {"min_output_tokens_per_s_per_user": [10.0, 40.0], "tokens_per_month": [2e9, 2e10]},
+    {"prefix_cache_hit_share": [0.0, 0.9], "tokens_per_month": [2e9, 4e10]},
+    {"gpus_per_replica": [2, 4, 8], "tokens_per_month": [2e9, 4e10]},
+    {"min_replicas": [1, 3], "acquisition": ["on_demand", "buy"]},
+    {"input_tokens_per_request": [500, 100_000]},
+], ids=["ttft", "speed", "prefix-cache", "replica-size", "int-and-choice", "long-context"])
+def test_sweeps_of_latency_cache_size_and_integer_inputs_agree_with_evaluate(grid):
+    base = Scenario(max_ttft_s=2.0, min_output_tokens_per_s_per_user=20.0)
+    keys = list(grid)
+    out = model.sweep(base, grid, what=("monthly", "breakeven"))
+    for index in np.ndindex(*(len(grid[k]) for k in keys)):
+        point = base.replace(**{k: grid[k][i] for k, i in zip(keys, index)})
+        r = model.evaluate(point)
+        assert out["gpus"][index] == r.at_volume["self_host"]["gpus"], (index, point)
+        assert out["self_host_usd"][index] == pytest.approx(r.at_volume["self_host"]["monthly_usd"], rel=1e-9)
+        assert _close(out["breakeven_vs_api_tokens"][index], r.breakeven["api"].tokens_per_month)
+        assert _close(out["breakeven_vs_hosted_open_tokens"][index], r.breakeven["hosted_open"].tokens_per_month)
