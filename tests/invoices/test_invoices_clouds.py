@@ -148,3 +148,34 @@ def test_litellm_spend_logs():
     row = month_row(result, "2025-11", "openai", "gpt-4o-mini")
     assert row["input_tokens"] == 3000 and row["output_tokens"] == 1500 and row["cost_usd"] == pytest.approx(0.03)
     assert result.duplicates_dropped == 1   # r2 repeated
+
+
+def test_litellm_daily_spend_by_hand():
+    """LiteLLM's daily spend table (LiteLLM_DailyUserSpend export): prompt tokens include the cache
+    reads and writes, so uncached input = prompt − read − write; spend is USD; the row's own id and
+    timestamps are not part of its identity (the same day exported twice counts once)."""
+    header = ("id,date,model,custom_llm_provider,spend,prompt_tokens,completion_tokens,"
+              "cache_read_input_tokens,cache_creation_input_tokens,api_requests,created_at,updated_at\n")
+    text = header + (
+        "a1,2025-11-03,gpt-4o-mini,openai,1.50,10000,2000,3000,500,40,2025-11-04T00:00:00,2025-11-04T00:00:00\n"
+        "a2,2025-11-04,bedrock/anthropic.claude-3-5-haiku-20241022-v1:0,bedrock,0.80,4000,1000,0,0,10,x,y\n"
+        "b9,2025-11-03,gpt-4o-mini,openai,1.50,10000,2000,3000,500,40,2025-11-05T09:00:00,2025-11-05T09:00:00\n"
+        "a3,2025-11-05,gpt-4o-mini,openai,0.25,-5,100,0,0,1,x,y\n"           # negative tokens: rejected
+        "a4,2025-11-05,gpt-4o-mini,openai,,100,100,0,0,1,x,y\n"              # no spend: rejected
+        "a5,2025-11-05,gpt-4o-mini,openai,0.10,,100,0,0,1,x,y\n")            # no prompt tokens: rejected
+    result = load(("daily.csv", text))
+    assert result.files[0].format == "litellm_daily_csv"
+    row = month_row(result, "2025-11", "openai", "gpt-4o-mini")
+    # the two exports of 2025-11-03 (ids a1 and b9) are one row: 10,000 − 3,000 − 500 = 6,500 uncached
+    assert (row["input_tokens"], row["cached_input_tokens"], row["cache_write_tokens"], row["output_tokens"]) == \
+        (6500, 3000, 500, 2000)
+    assert row["requests"] == 40 and row["cost_usd"] == pytest.approx(1.50)
+    assert result.duplicates_dropped == 1
+    # the route prefix is dropped and the Bedrock id made canonical (a regional id, as CUR names it)
+    haiku = month_row(result, "2025-11", "aws", "regional.anthropic.claude-3-5-haiku-20241022-v1:0")
+    assert (haiku["input_tokens"], haiku["output_tokens"], haiku["cost_usd"]) == (4000, 1000, pytest.approx(0.80))
+    assert haiku["days_covered"] == 1.0            # one day bucket, 2025-11-04
+    lines = sorted(r["line"] for r in result.rejected_rows)
+    assert lines == [5, 6, 7], result.rejected_rows
+    parsed = result.files[0]
+    assert set(parsed.rows["model_raw"]) == {"gpt-4o-mini", "bedrock/anthropic.claude-3-5-haiku-20241022-v1:0"}
