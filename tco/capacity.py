@@ -746,28 +746,6 @@ def curve_validation_engine() -> tuple[tuple, ...]:
     return _validate_curves(engine=True)
 
 
-def concurrency_at_speed(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens,
-                         per_user, k: StepConstants = STEP, cached_share=0.0, scale=1.0, b_max=None):
-    """The concurrency at which per-user speed falls to ``per_user`` (bisection on log B in
-    [1, b_max]; per-user speed falls with B). Where even 1 sequence is slower, 1; where b_max is
-    still faster, b_max. ``scale`` is a number, an array or a function of the concurrency
-    (:func:`scale_at`). Broadcasts."""
-    target = np.asarray(per_user, dtype=float)
-    hi_b = np.asarray(MAX_BATCH if b_max is None else b_max, dtype=float)
-    shape = np.broadcast_shapes(np.shape(target), np.shape(hi_b), np.shape(input_tokens), np.shape(output_tokens),
-                                np.shape(cached_share), () if callable(scale) else np.shape(scale))
-    lo = np.zeros(shape)
-    hi = np.broadcast_to(np.log(hi_b), shape).copy()
-    for _ in range(48):
-        mid = (lo + hi) / 2
-        b = np.exp(mid)
-        fast = curve(model, gpu, precision, gpus, input_tokens, output_tokens, b, cached_share,
-                     scale(b) if callable(scale) else scale, k).output_tokens_per_s_per_user >= target
-        lo = np.where(fast, mid, lo)
-        hi = np.where(fast, hi, mid)
-    return np.exp(lo)
-
-
 def _error_stats(forward, matched) -> dict[str, float]:
     f, m = np.abs(np.asarray(forward, dtype=float)), np.abs(np.asarray(matched, dtype=float))
     q = (lambda x, p: float(np.quantile(x, p)) if x.size else float("nan"))
