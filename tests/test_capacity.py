@@ -365,6 +365,24 @@ def test_latency_curve_provenance_words():
     assert capacity.config_constants("llama-3.3-70b", "h100_sxm", "fp8", 2) == capacity.STEP
     assert capacity.config_constants("llama-3.1-8b", "h100_sxm", "bf16", 1) != capacity.STEP
     assert capacity.curve_anchor("llama-3.1-8b", "h100_sxm", "bf16", 1) == 250.0
+    # the 5% tolerance of a measured shape, and of the measured range's ends
+    word = lambda i, o: capacity.curve_provenance(m8, h100, "bf16", 1, i, o)[0]   # noqa: E731
+    assert word(2000 * 1.04, 2000 * 0.96) == "measured" and word(2000 * 1.06, 2000) == "interpolated"
+    assert word(7000 * 1.04, 1500) == "interpolated" and word(7000 * 1.06, 1500) == "derived"
+    assert word(1000, 200 * 0.96) == "interpolated" and word(1000, 200 * 0.94) == "derived"
+    assert word(1000, 2000 * 1.04) == "interpolated" and word(1000, 2000 * 1.06) == "derived"
+    assert word(200 * 0.96, 1500) == "interpolated" and word(200 * 0.94, 1500) == "derived"
+    # arrays of lengths: one word for all of them, the weakest that holds for every element
+    assert word(np.array([2000.0, 2010.0]), np.array([2000.0, 1990.0])) == "measured"
+    assert word(np.array([2000.0, 1000.0]), np.array([2000.0, 1000.0])) == "interpolated"
+    assert word(np.array([2000.0, 1000.0]), np.array([2000.0, 2000.0])) == "interpolated"   # one input off
+    assert word(np.array([2000.0, 2000.0]), np.array([2000.0, 1000.0])) == "interpolated"   # one output off
+    assert word(np.array([2000.0, 9000.0]), np.array([2000.0, 1000.0])) == "derived"
+    # one measured shape: "measured" there, "derived" anywhere else (no range to interpolate in)
+    m70 = MODELS["llama-3.3-70b"]
+    assert capacity.curve_provenance(m70, h100, "fp8", 2, 5000 * 1.04, 500)[0] == "measured"
+    assert capacity.curve_provenance(m70, h100, "fp8", 2, 5000 * 1.06, 500)[0] == "derived"
+    assert capacity.curve_provenance(m70, h100, "fp8", 2, 5000, 500 * 0.94)[0] == "derived"
 
 
 def test_the_engine_answer_for_a_left_out_curve_is_the_operating_point_without_it():
