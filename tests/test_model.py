@@ -272,3 +272,15 @@ def test_sweeps_of_latency_cache_size_and_integer_inputs_agree_with_evaluate(gri
         assert out["self_host_usd"][index] == pytest.approx(r.at_volume["self_host"]["monthly_usd"], rel=1e-9)
         assert _close(out["breakeven_vs_api_tokens"][index], r.breakeven["api"].tokens_per_month)
         assert _close(out["breakeven_vs_hosted_open_tokens"][index], r.breakeven["hosted_open"].tokens_per_month)
+
+
+def test_per_token_paths_by_hand():
+    """The two per-token paths without the fleet (README worked example): GPT-5 at 0.8 × 0.75 ×
+    $1.25 + 0.8 × 0.25 × $0.125 + 0.2 × $10 = $2.775/M, × 2,000 = $5,550; Groq's Scout at 0.8 ×
+    $0.11 + 0.2 × $0.34 = $0.156/M (no cache discount), $312."""
+    paths = model.per_token_paths(Scenario())
+    assert paths["api"]["usd_per_mtok"] == pytest.approx(2.775) and paths["api"]["monthly_usd"] == pytest.approx(5550)
+    assert paths["api"]["ref"] == "openai:gpt-5" and paths["api"]["name"] == "GPT-5"
+    hosted = paths["hosted_open"]
+    assert hosted["usd_per_mtok"] == pytest.approx(0.156) and hosted["monthly_usd"] == pytest.approx(312)
+    assert hosted["ref"].startswith("groq:") and "Scout" in hosted["name"]

@@ -75,3 +75,29 @@ def test_payback_grid_in_many_chunks_matches_one_by_one(monkeypatch, grid):
     r = model.evaluate(s.replace(**{k: float(grid[k][i]) for k, i in zip(keys, idx)}))
     assert chunked["npv_vs_api_usd"][idx] == pytest.approx(r.npv_usd["api"])
     assert not math.isnan(chunked["npv_vs_api_usd"][idx])
+
+
+def test_payback_grid_edge_shapes_match_evaluate(monkeypatch):
+    """The scalar case, a grid whose longest axis has two values (slabs of one), and a grid with
+    many cells per slice (the slab size an integer count of slices)."""
+    s = Scenario(api_model="anthropic:claude-sonnet-4-5")
+    r = model.evaluate(s)
+    pay, npv = model.payback_grid(model.resolve(s).params.arrays(), ())
+    assert (float(pay), float(npv)) == (pytest.approx(r.payback["api"].month or np.nan, nan_ok=True),
+                                        pytest.approx(r.npv_usd["api"], rel=1e-9))
+    grid = {"tokens_per_month": [3e9, 3e10], "staff_fte": [0.5, 2.0]}
+    whole = model.sweep(s, grid, what=("payback",))
+    monkeypatch.setattr(model, "CHUNK_ELEMENTS", 40)      # 2 x 37 cells a slice: one slice a slab
+    small = model.sweep(s, grid, what=("payback",))
+    np.testing.assert_array_equal(small["payback_vs_api_month"], whole["payback_vs_api_month"])
+    np.testing.assert_allclose(small["npv_vs_api_usd"], whole["npv_vs_api_usd"], rtol=1e-12)
+    # a (3, 40, 13) grid: slices along the 40 of 3 x 13 = 39 cells x 37 months, 4 slices a slab
+    monkeypatch.setattr(model, "CHUNK_ELEMENTS", 4 * 39 * 37)
+    hours = list(np.linspace(2.0, 4.0, 13))
+    big = {"staff_fte": [0.5, 1.0, 2.0], "tokens_per_month": list(np.geomspace(1e9, 1e11, 40)),
+           "gpu_hour_usd": hours}
+    chunked = model.sweep(s, big, what=("payback",))
+    i, j, k = 1, 27, 12
+    one = model.evaluate(s.replace(staff_fte=1.0, tokens_per_month=float(np.geomspace(1e9, 1e11, 40)[j]),
+                                   gpu_hour_usd=float(hours[k])))
+    assert chunked["npv_vs_api_usd"][i, j, k] == pytest.approx(one.npv_usd["api"], rel=1e-9)
