@@ -418,9 +418,9 @@ def config_constants(model_id: str, gpu_id: str, precision: str, gpus: int) -> S
     return fit_config_constants(mine)
 
 
-#: Largest concurrency in the curve data (below saturation): where a configuration has no curve
-#: of its own, the model is trusted as fitted up to there.
 def _data_anchor() -> float:
+    """Largest concurrency in the curve data (below saturation): where a configuration has no curve
+    of its own, the model is trusted as fitted up to there."""
     return float(max(p.concurrency for p in curve_points()))
 
 
@@ -430,6 +430,12 @@ def curve_anchor(model_id: str, gpu_id: str, precision: str, gpus: int, points=N
     largest in all the curve data."""
     mine = config_points(model_id, gpu_id, precision, gpus) if points is None else tuple(points)
     return float(max(p.concurrency for p in mine)) if mine else _data_anchor()
+
+
+def scale_start(anchor, b_max):
+    """Concurrency a from which the curve's scale moves towards the max-load figure's:
+    max(min(anchor, b_max / 2), 1). Broadcasts."""
+    return np.maximum(np.minimum(anchor, np.asarray(b_max, dtype=float) / 2), 1.0)
 
 
 def scale_at(concurrency, max_load_scale, anchor, b_max):
@@ -447,7 +453,7 @@ def scale_at(concurrency, max_load_scale, anchor, b_max):
     b = np.asarray(concurrency, dtype=float)
     s = np.asarray(max_load_scale, dtype=float)
     top = np.asarray(b_max, dtype=float)
-    a = np.maximum(np.minimum(anchor, top / 2), 1.0)
+    a = scale_start(anchor, top)
     span = np.log(top / a)
     t = np.where(span > 0, np.clip(np.log(np.maximum(b, 1e-300) / a) / np.where(span > 0, span, 1.0), 0.0, 1.0), 1.0)
     low = np.minimum(s, 1.0)
@@ -578,17 +584,10 @@ def _from_rows(model: Model, gpu: Gpu, precision: str, gpus: int, i, o, rows: tu
         at_measured = o / fit.seconds_per_request(i, o) * measured_gpus
         text = f"fitted to {len(at_gpus)} measured shapes of {measured_gpus}x {gpu.name} ({names})"
         if measured_gpus == gpus:
-            same = any(np.all(np.abs(i / m.input_tokens - 1) <= SAME_SHAPE) and np.all(np.abs(o / m.output_tokens - 1) <= SAME_SHAPE)
-                       for m in at_gpus)
-            inside = (np.all(i >= min(m.input_tokens for m in at_gpus) * (1 - SAME_SHAPE))
-                      and np.all(i <= max(m.input_tokens for m in at_gpus) * (1 + SAME_SHAPE))
-                      and np.all(o >= min(m.output_tokens for m in at_gpus) * (1 - SAME_SHAPE))
-                      and np.all(o <= max(m.output_tokens for m in at_gpus) * (1 + SAME_SHAPE)))
-            if same:
-                return at_measured, "measured", f"measured at this shape; {text}"
-            if inside:
-                return at_measured, "interpolated", f"interpolated between {text}"
-            return at_measured, "derived", f"extrapolated beyond the measured shapes: {text}"
+            source = _shape_source({(m.input_tokens, m.output_tokens) for m in at_gpus}, i, o)
+            return at_measured, source, {"measured": f"measured at this shape; {text}",
+                                         "interpolated": f"interpolated between {text}",
+                                         "derived": f"extrapolated beyond the measured shapes: {text}"}[source]
         # another GPU count: the model carries the measured figure over (more or less KV room
         # changes the batch, so throughput is not proportional to GPUs)
         ratio = raw / model_max_load(model, gpu, precision, measured_gpus, i, o)
@@ -685,8 +684,11 @@ def replica_throughput_at(m: Measurement) -> float:
 def _predict_curve(model: Model, gpu: Gpu, curve_points_, k: StepConstants, anchor: float):
     """The engine's answer at each point of one measured curve (one shape), given the constants
     and anchor it would have: (forward errors at the measured concurrencies, matched errors at
-    the measured per-user speeds) against the measured throughputs."""
+    the measured per-user speeds) against the measured throughputs. A matched error is None
+    where the point is flat: its per-user speed within 15% of the curve's single-user speed,
+    where throughput at a given latency is not determined by the latency."""
     p0 = curve_points_[0]
+    single = next((p.output_tokens_per_s for p in curve_points_ if p.concurrency == 1), np.inf)
     i, o = p0.input_tokens, p0.output_tokens
     t_max = float(replica_throughput(model, gpu, p0.precision, p0.gpus, i, o).output_tokens_per_s)
     b_max = max_concurrency(model, gpu, p0.precision, p0.gpus, i, o)
@@ -695,13 +697,14 @@ def _predict_curve(model: Model, gpu: Gpu, curve_points_, k: StepConstants, anch
     measured = np.array([p.output_tokens_per_s for p in curve_points_])
     fwd = curve(model, gpu, p0.precision, p0.gpus, i, o, c, 0.0, scale_at(c, s_max, anchor, b_max), k).output_tokens_per_s
     pt = operating_point(model, gpu, p0.precision, p0.gpus, i, o, t_max, 0.0, None, measured / c, k=k, anchor=anchor)
-    return fwd / measured - 1, np.nan_to_num(pt.output_tokens_per_s, nan=0.0) / measured - 1
+    matched = np.nan_to_num(pt.output_tokens_per_s, nan=0.0) / measured - 1
+    flat = measured / c > 0.85 * single
+    return [float(f) for f in fwd / measured - 1], [None if x else float(m) for x, m in zip(flat, matched)]
 
 
 def _validate_curves(engine: bool) -> tuple[tuple, ...]:
     points = curve_points()
     models, gpus = catalog.models(), catalog.gpus()
-    single = {p.curve_key: p.output_tokens_per_s / p.concurrency for p in points if p.concurrency == 1}
     out = []
     for cfg in sorted({p.config_key for p in points}):
         mine = tuple(p for p in points if p.config_key == cfg)
@@ -711,15 +714,13 @@ def _validate_curves(engine: bool) -> tuple[tuple, ...]:
             left = tuple(p for p in mine if p.curve_key == key)
             rest = tuple(p for p in mine if p.curve_key != key) if engine else ()
             shapes = {_shape(p) for p in rest}
-            k = fit_config_constants(rest, STEP if engine else k_out) if len(shapes) >= MIN_CONFIG_SHAPES else k_out
+            k = fit_config_constants(rest) if len(shapes) >= MIN_CONFIG_SHAPES else k_out
             anchor = float(max(p.concurrency for p in rest)) if rest else _data_anchor()
             # the word the engine would say with this curve left out ("measured": the same shape
             # from another source)
             source = _shape_source(shapes, *_shape(left[0])) if rest else "roofline"
             fwd, matched = _predict_curve(model, gpu, left, k, anchor)
-            for p, f, m in zip(left, fwd, matched):
-                flat = p.output_tokens_per_s / p.concurrency > 0.85 * single.get(p.curve_key, np.inf)
-                out.append((p, source, float(f), None if flat else float(m)))
+            out += [(p, source, f, m) for p, f, m in zip(left, fwd, matched)]
     return tuple(out)
 
 
@@ -739,9 +740,9 @@ def curve_validation() -> tuple[tuple, ...]:
 @functools.cache
 def curve_validation_engine() -> tuple[tuple, ...]:
     """Leave-one-curve-out, as the engine would answer with that curve absent: the configuration's
-    constants refitted on its other curves (:func:`fit_config_constants`, from the global fit
-    without this configuration; that fit alone where fewer than :data:`MIN_CONFIG_SHAPES` shapes
-    remain), the anchor their largest concurrency. Per point: (point, source the engine would
+    constants refitted on its other curves (:func:`fit_config_constants`; where fewer than
+    :data:`MIN_CONFIG_SHAPES` shapes remain, the global fit without this configuration), the
+    anchor their largest concurrency. Per point: (point, source the engine would
     name, forward error, matched error or None), as :func:`curve_validation`."""
     return _validate_curves(engine=True)
 
@@ -763,7 +764,6 @@ def compute_latency_error_bands() -> dict[str, dict[str, float]]:
     of their curve only)."""
     models, gpus = catalog.models(), catalog.gpus()
     points = curve_points()
-    single = {p.curve_key: p.output_tokens_per_s / p.concurrency for p in points if p.concurrency == 1}
     own_f, own_m = [], []
     for key in sorted({p.curve_key for p in points}):
         left = tuple(p for p in points if p.curve_key == key)
@@ -771,8 +771,8 @@ def compute_latency_error_bands() -> dict[str, dict[str, float]]:
         f, m = _predict_curve(models[p0.model], gpus[p0.gpu], left,
                               config_constants(p0.model, p0.gpu, p0.precision, p0.gpus),
                               curve_anchor(p0.model, p0.gpu, p0.precision, p0.gpus))
-        own_f += list(f)
-        own_m += [x for p, x in zip(left, m) if not p.output_tokens_per_s / p.concurrency > 0.85 * single.get(p.curve_key, np.inf)]
+        own_f += f
+        own_m += [x for x in m if x is not None]
     engine = curve_validation_engine()
     out = {"measured": _error_stats(own_f, own_m)}
     for source in ("interpolated", "derived"):
@@ -874,7 +874,7 @@ def operating_point(model: Model, gpu: Gpu, precision: str, gpus: int, input_tok
     def scale(b):
         return scale_at(b, s_max, anchor, b_max)
     c = np.asarray(cached_share, dtype=float)
-    # per-user speed bound (the bisections run only where a target is set)
+    # per-user speed and TTFT bounds (the searches run only where a target is set)
     shape = np.broadcast_shapes(b_max.shape, ttft_max.shape, speed_min.shape, c.shape, s_max.shape)
 
     def at(b):

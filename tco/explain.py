@@ -180,7 +180,7 @@ def steps(r: "Result") -> list[str]:
     from tco import capacity
     source, _ = capacity.curve_provenance(res.model, res.gpu, s.precision, g, i, o)
     s_max, anchor, b_max = float(pt.max_load_scale), float(pt.curve_anchor), float(pt.max_concurrency)
-    a = max(min(anchor, b_max / 2), 1.0)
+    a = float(capacity.scale_start(anchor, b_max))
     out.append(f"Times above are the step-time model's ({'constants refitted on this configuration' if source != 'roofline' else 'global constants'}; "
                f"latency curve {source}) divided by its scale at {b:,.1f} sequences, ×{float(pt.scale):.3f}: the "
                f"max-load figure is ×{s_max:.3f} the model's at the {b_max:,.0f} sequences the KV cache holds; "
