@@ -1,7 +1,7 @@
 """The dashboard: slide the volume, see the crossover and the payback.
 
 Run: ``streamlit run app.py``. This file only wires the page together: URL -> widgets ->
-Scenario -> engine -> sections (tco/ui/). Add a section with one line in ``SECTIONS``.
+Scenario -> engine -> sections (tco/ui/). The tabs: ``tco.ui.page.SECTIONS`` (one line each).
 """
 
 from __future__ import annotations
@@ -10,18 +10,7 @@ import time
 
 import streamlit as st
 
-from tco.ui import bills, page, plans_view, share_view, uncertainty_view, views
-
-
-def import_bills(ctx: views.Context) -> None:
-    """The "Import bills" tab: uploads, monthly table, baseline, repricing (tco/ui/bills.py)."""
-    bills.render(ctx.scenario)
-
-
-#: The tabs of the full page: (title, render(ctx)).
-SECTIONS = [("Plans", plans_view.render), *views.SECTIONS, ("How sure", uncertainty_view.render),
-            ("Import bills", import_bills),
-            ("Share & report", share_view.render)]
+from tco.ui import page, share_view, views
 
 
 def render_cfo(ctx: views.Context) -> None:
@@ -39,7 +28,7 @@ def main() -> None:
     if ctx.view == "cfo":
         render_cfo(ctx)
     else:
-        page.render_full(ctx, SECTIONS)
+        page.render_full(ctx, page.SECTIONS)
     page.finish(ctx)
     # the script's own run time, read by tco/ui/bench_page.py
     st.session_state["_run_ms"] = (time.perf_counter() - started) * 1e3

@@ -12,6 +12,7 @@ from pages import run_page as run
 from tco.model import evaluate
 from tco.scenario import FIELDS, Scenario
 from tco.ui import views
+from tco.ui.page import SECTIONS
 from tco.ui.inputs import VOLUME_KEY, VOLUME_STEP_KEY
 
 
@@ -47,7 +48,7 @@ def test_default_page_shows_the_engines_numbers():
 
 
 def test_every_section_renders_for_the_default_scenario():
-    for title, _ in views.SECTIONS:
+    for title, _ in SECTIONS:
         at = run(section=title)
         assert not at.error, title
     at = run(section="Assumptions")
@@ -283,3 +284,41 @@ def test_compare_against_lists_the_hosted_offers_cheapest_first():
     assert box.value is None and "Cheapest offer: groq:meta-llama/llama-4-scout-17b-16e-instruct: $0.156/M" in box.format_func(None)
     listed = [c.value for c in at.caption if c.value.startswith("Offers of this model")]
     assert listed and listed[0].index("groq:") < listed[0].index("aws:meta.llama4-scout")
+
+
+def _in_page_order(node, out=None):
+    """Every element under ``node`` in the order the page shows them (AppTest's tree follows the
+    delta paths, which are the places on the page, whatever order the script sent them in)."""
+    out = [] if out is None else out
+    for child in getattr(node, "children", {}).values():
+        out.append(child)
+        _in_page_order(child, out)
+    return out
+
+
+def test_the_inputs_keep_their_places_though_the_numbers_are_sent_first():
+    # tco/ui/page.py draws the volume row and the sidebar after the headline numbers (a keypress
+    # shows the numbers sooner), into places kept above them: the page reads as before
+    at = run(section="Break-even")
+    order = [type(e).__name__ for e in _in_page_order(at.main)]
+    assert order.index("SelectSlider") < order.index("NumberInput") < order.index("Metric")
+    assert len(at.sidebar.expander) == 7 and at.sidebar.title[0].value == "Inputs"
+    # the inputs still move the numbers, and a value typed in a closed group's widget is kept
+    at.number_input(key=VOLUME_KEY).set_value(2e10).run()
+    assert metrics(at)["Break-even [tokens/mo]"] == "4.76B" and metrics(at) != expected(Scenario())
+    assert at.select_slider(key=VOLUME_STEP_KEY).value == 2e10
+
+
+def test_the_server_freezes_its_heap_once_and_streamlit_does_not_collect_after_every_run():
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    # in a fresh interpreter: freezing this test process's heap would keep its garbage for good
+    code = ("import gc; from tco.ui import serving; a = serving.freeze_heap_once(); n = gc.get_freeze_count(); "
+            "b = serving.freeze_heap_once(); print(a, b, n > 1000, gc.get_freeze_count() == n)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False", "True", "True"]

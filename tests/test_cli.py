@@ -9,6 +9,8 @@ import pytest
 
 from tco.scenario import FIELDS
 
+pytestmark = pytest.mark.cli   # every test here runs `python -m tco` in a new interpreter
+
 
 def run(*args):
     p = subprocess.run([sys.executable, "-m", "tco", *args], capture_output=True, text=True, timeout=120)

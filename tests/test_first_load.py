@@ -12,9 +12,10 @@ from pages import metrics
 from pages import run_page as run
 from tco import catalog
 from tco.scenario import Scenario
-from tco.ui import firstpaint, inputs, views
+from tco.ui import firstpaint, inputs
+from tco.ui.page import SECTIONS
 
-TABS = ["Plans"] + [t for t, _ in views.SECTIONS] + ["How sure", "Import bills", "Share & report"]  # app.py's
+TABS = [t for t, _ in SECTIONS]
 
 
 def charts(at) -> int:

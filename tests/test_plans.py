@@ -249,6 +249,7 @@ def test_shares_over_one_are_rejected():
         Scenario(private_share=0.6, frontier_share=0.5)
 
 
+@pytest.mark.cli
 def test_cli_plan_json():
     out = subprocess.run([sys.executable, "-m", "tco", "plan", "--json", "--top", "5",
                           "--set", "tokens_per_month=3e10"], capture_output=True, text=True, check=True)

@@ -128,6 +128,7 @@ def test_bad_arguments_are_messages():
         uncertainty.run(FIXED, spreads={"gpu": 1.0})
 
 
+@pytest.mark.cli
 def test_cli_uncertainty_json_and_zero_spread_equals_summary():
     args = [sys.executable, "-m", "tco"]
     u = json.loads(subprocess.run(args + ["uncertainty", "--json", "--samples", "400", "--spread", "0",

@@ -239,7 +239,7 @@ def _settle(page) -> None:
 
 def main_keypress(presses: int) -> None:
     import tempfile
-    from tco.ui.views import SECTIONS
+    from tco.ui.page import SECTIONS
     with tempfile.TemporaryDirectory() as tmp:
         floor_app = Path(tmp) / "floor_slider.py"
         floor_app.write_text(FLOOR_SLIDER_PAGE)

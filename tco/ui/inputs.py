@@ -332,15 +332,19 @@ def _refs() -> tuple[str, ...]:
     return catalog.api_model_refs()
 
 
-def sidebar() -> None:
-    """Every input except the volume, grouped as in the issue; state lives in st.session_state."""
-    state = st.session_state
-    # Streamlit drops the state of a widget that is not drawn in a run; the sidebar's groups only
-    # draw their widgets while open (all start closed), so each input's value is re-assigned
-    # first, which keeps it whether or not its widget is drawn.
+def keep_values(state) -> None:
+    """Streamlit drops the state of a widget that is not drawn in a run; the sidebar's groups only
+    draw their widgets while open (all start closed), so each input's value is re-assigned before
+    any widget of the run is drawn, which keeps it whether or not its widget is drawn."""
     for key in (*FIELDS, VOLUME_STEP_KEY):
         if key in state:
             state[key] = state[key]
+
+
+def sidebar() -> None:
+    """Every input except the volume, grouped as in the issue; state lives in st.session_state
+    (:func:`keep_values` first)."""
+    state = st.session_state
     gpus, models = catalog.gpus(), catalog.models()
     refs = _refs()
     i_len = state.get("input_tokens_per_request", 2000)

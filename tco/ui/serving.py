@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
+import threading
 from urllib.parse import urlsplit, urlunsplit
 
 #: Room for the multipart framing around one file part [bytes] (Streamlit allows 64 KiB).
@@ -29,6 +31,24 @@ def keep_uploads_in_memory() -> int:
     if MultiPartParser.spool_max_size < limit:
         MultiPartParser.spool_max_size = limit
     return MultiPartParser.spool_max_size
+
+
+_freeze_lock = threading.Lock()
+_frozen = False
+
+
+def freeze_heap_once() -> bool:
+    """Collect the garbage and move every live object to the collector's permanent generation,
+    once per process; True on the call that did it. The objects of later runs are collected as
+    usual; what is frozen is what the server keeps for its life anyway (modules, catalogs, caches)."""
+    global _frozen
+    with _freeze_lock:
+        if _frozen:
+            return False
+        gc.collect()
+        gc.freeze()
+        _frozen = True
+        return True
 
 
 def is_loopback(host: str | None) -> bool:

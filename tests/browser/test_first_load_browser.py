@@ -12,11 +12,12 @@ import pytest
 from tco.model import evaluate
 from tco.scenario import Scenario
 from tco.ui import firstpaint, inputs, views
+from tco.ui.page import SECTIONS
 
 from conftest import ROOT, serve, wait_for_app
 
-#: app.SECTIONS: Plans, the page's sections, How sure, Import bills, Share & report
-TABS = 1 + len(views.SECTIONS) + 3
+#: the page's tabs (tco.ui.page.SECTIONS)
+TABS = len(SECTIONS)
 
 pytestmark = pytest.mark.browser
 
