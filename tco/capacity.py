@@ -110,12 +110,22 @@ def slow_link_servers(gpu: Gpu, gpus: int) -> int:
     return n if gpu.id in NO_FAST_INTERNODE_LINK and n > 1 else 0
 
 
-def fits(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens: float, output_tokens: float) -> bool:
-    """The weights plus the KV cache of ``MIN_USEFUL_BATCH`` full sequences fit in usable memory, and
-    the replica does not span more servers than its interconnect allows."""
-    need = weight_bytes(model, precision) + MIN_USEFUL_BATCH * (input_tokens + output_tokens) * kv_bytes_per_token(model, precision)
-    return (gpus * gpu.memory_gb * 1e9 * USABLE_MEMORY_SHARE >= need
-            and slow_link_servers(gpu, gpus) <= MAX_SERVERS_WITHOUT_FAST_LINK)
+def memory_needed(model: Model, precision: str, context):
+    """Bytes a replica must hold: the weights plus the KV cache of ``MIN_USEFUL_BATCH`` sequences
+    of ``context`` tokens (input + output; arrays broadcast)."""
+    return weight_bytes(model, precision) + MIN_USEFUL_BATCH * context * kv_bytes_per_token(model, precision)
+
+
+def fits(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output_tokens):
+    """A replica of ``gpus`` GPUs can serve the workload: the request fits the model's context
+    window, the weights plus the KV cache of ``MIN_USEFUL_BATCH`` full sequences fit in usable
+    memory, and the replica does not span more servers than its interconnect allows. Array lengths
+    give an array of bools (the sweeps over lengths use it); scalars give a bool."""
+    context = np.asarray(input_tokens, dtype=float) + np.asarray(output_tokens, dtype=float)
+    ok = ((gpus * gpu.memory_gb * 1e9 * USABLE_MEMORY_SHARE >= memory_needed(model, precision, context))
+          & (context <= model.max_context)
+          & (slow_link_servers(gpu, gpus) <= MAX_SERVERS_WITHOUT_FAST_LINK))
+    return bool(ok) if np.ndim(ok) == 0 else ok
 
 
 def gpus_per_replica(model: Model, gpu: Gpu, precision: str, input_tokens: float,
@@ -126,7 +136,7 @@ def gpus_per_replica(model: Model, gpu: Gpu, precision: str, input_tokens: float
     if context > model.max_context:
         raise DoesNotFit(f"{model.name} reads at most {model.max_context:,} tokens per request; "
                          f"the workload needs {context:,.0f} (input + output)")
-    need = weight_bytes(model, precision) + MIN_USEFUL_BATCH * context * kv_bytes_per_token(model, precision)
+    need = memory_needed(model, precision, context)
     for g in replica_sizes(gpu):
         if g * gpu.memory_gb * 1e9 * USABLE_MEMORY_SHARE >= need:
             if slow_link_servers(gpu, g) > MAX_SERVERS_WITHOUT_FAST_LINK:

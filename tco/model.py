@@ -600,13 +600,9 @@ def _swept_candidates(r: Resolved, p: Params, extra: dict[str, np.ndarray]) -> t
     shape = np.broadcast_shapes(i.shape, o.shape, np.shape(cached), np.shape(ttft if ttft is not None else 0.0),
                                 np.shape(speed if speed is not None else 0.0))
     sizes = [s.gpus_per_replica] if s.gpus_per_replica is not None else capacity.replica_sizes(r.gpu)
-    need = (capacity.weight_bytes(r.model, s.precision)
-            + capacity.MIN_USEFUL_BATCH * (i + o) * capacity.kv_bytes_per_token(r.model, s.precision))
-    too_long = (i + o) > r.model.max_context
     gs, ts = [], []
     for g in sizes:
-        fit = (g * r.gpu.memory_gb * 1e9 * capacity.USABLE_MEMORY_SHARE >= need) & ~too_long
-        fit = fit & (capacity.slow_link_servers(r.gpu, g) <= capacity.MAX_SERVERS_WITHOUT_FAST_LINK)
+        fit = capacity.fits(r.model, r.gpu, s.precision, g, i, o)
         if not np.any(fit):
             continue
         tp = capacity.replica_throughput(r.model, r.gpu, s.precision, g, i, o).output_tokens_per_s

@@ -53,3 +53,33 @@ def test_context_beyond_the_model_limit_is_refused():
     assert capacity.gpus_per_replica(llama, h100, "fp8", 130_000, 1_072) == 8
     with pytest.raises(capacity.DoesNotFit, match="reads at most 131,072 tokens"):
         capacity.gpus_per_replica(llama, h100, "fp8", 130_073, 1_000)
+
+
+def test_fits_at_the_exact_edges_of_memory_and_context_over_arrays():
+    import dataclasses
+
+    import numpy as np
+    h100 = catalog.gpus()["h100_sxm"]
+    # a made-up model and GPU whose bytes are exact in floating point: 4B parameters in bf16 are
+    # 8e9 B of weights; 2 B of KV per token; a 10 GB GPU of which 90% = 9e9 B is usable
+    toy = dataclasses.replace(catalog.models()[LLAMA], total_params_b=4.0, kv_bytes_per_token_bf16=2.0,
+                              max_context=10 ** 10)
+    gpu = dataclasses.replace(h100, memory_gb=10.0)
+    # 4 GPUs hold 36e9 B; the need is 8e9 + 16 sequences x 2 B x context, equal at
+    # context = 28e9 / 32 = 875,000,000 tokens; one token more needs 32 B more than there is
+    # (the context split over input and output: both count)
+    i = np.array([850_000_000.0, 850_000_000.0, 850_000_000.0])
+    o = np.array([24_999_999.0, 25_000_000.0, 25_000_001.0])
+    assert capacity.fits(toy, gpu, "bf16", 4, i, o).tolist() == [True, True, False]
+    assert capacity.fits(toy, gpu, "bf16", 4, 850_000_000, 25_000_000) is True      # scalars: a bool
+    assert capacity.fits(toy, gpu, "bf16", 2, 850_000_000, 25_000_000) is False
+    # the context window: Llama 3.3 70B reads 131,072 tokens; at 8 H100 (576 GB usable) the memory
+    # holds 72.718 GB + 16 x 131,072 x 163,840 B = 416.3 GB, so only the window refuses
+    llama = catalog.models()[LLAMA]
+    assert llama.max_context == 131_072
+    ok = capacity.fits(llama, h100, "fp8", 8, np.array([130_000.0, 130_000.0]), np.array([1_072.0, 1_073.0]))
+    assert ok.tolist() == [True, False]
+    # a PCIe server has no fast link: a replica may span at most 4 of them (MAX_SERVERS_WITHOUT_FAST_LINK)
+    pcie = catalog.gpus()["h100_pcie"]
+    assert capacity.fits(llama, pcie, "fp8", 4 * pcie.gpus_per_node, 2_000, 500) is True
+    assert capacity.fits(llama, pcie, "fp8", 5 * pcie.gpus_per_node, 2_000, 500) is False
