@@ -902,13 +902,13 @@ def operating_point(model: Model, gpu: Gpu, precision: str, gpus: int, input_tok
     # exact at the ends: the bisection's last step lands within 1e-14 of the bound
     b = np.where(b >= b_max * (1 - 1e-9), b_max, b)
     at_scale = scale(b)
-    at = curve(model, gpu, precision, gpus, i, o, b, c, at_scale, k)
+    point = curve(model, gpu, precision, gpus, i, o, b, c, at_scale, k)
     at_max = curve(model, gpu, precision, gpus, i, o, b_max, c, s_max, k).output_tokens_per_s
-    meets = ((np.isnan(speed_min) | (at.output_tokens_per_s_per_user >= speed_min * (1 - 1e-9)))
-             & (np.isnan(ttft_max) | (at.ttft_s <= ttft_max * (1 + 1e-9))))
+    meets = ((np.isnan(speed_min) | (point.output_tokens_per_s_per_user >= speed_min * (1 - 1e-9)))
+             & (np.isnan(ttft_max) | (point.ttft_s <= ttft_max * (1 + 1e-9))))
     limited = np.where(b >= b_max, "kv cache", np.where(np.asarray(b_ttft) <= b_speed, "time to first token", "per-user speed"))
-    return OperatingPoint(concurrency=b, output_tokens_per_s=np.where(meets, at.output_tokens_per_s, nan),
-                          output_tokens_per_s_per_user=at.output_tokens_per_s_per_user, ttft_s=at.ttft_s,
+    return OperatingPoint(concurrency=b, output_tokens_per_s=np.where(meets, point.output_tokens_per_s, nan),
+                          output_tokens_per_s_per_user=point.output_tokens_per_s_per_user, ttft_s=point.ttft_s,
                           max_load_output_tokens_per_s=at_max,
                           max_concurrency=b_max, meets=meets, limited_by=limited,
                           decode_step_s=decode_step_s(model, gpu, precision, gpus, i, o, b, k) / at_scale,
