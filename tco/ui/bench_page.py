@@ -3,10 +3,12 @@
 Run: ``python -m tco.ui.bench_page [runs]``. Prints the median and quartiles in ms. This is the
 script's own run (widgets, engine, figures, serialisation to protobuf), not the browser's drawing.
 
-``python -m tco.ui.bench_page --keypress [presses]`` presses an arrow key on the volume slider in
-headless Chromium, on every tab and, taking turns with them, on a one-slider one-metric Streamlit
-page (the floor), and prints the time to the first changed headline number and to the last DOM
-change, with their ratios to the floor measured in the same run.
+``python -m tco.ui.bench_page --keypress [presses] [--tabs A,B] [--against CHECKOUT]`` presses an
+arrow key on the volume slider in headless Chromium, on every tab (or the ones named) and, taking
+turns with them, on a one-slider one-metric Streamlit page (the floor), and prints the time to the
+first changed headline number and to the last DOM change, with their ratios to the floor measured
+in the same run. ``--against`` measures another checkout's page in the same run as well (before
+and after a change: ``git worktree add /tmp/old HEAD~1``).
 
 ``python -m tco.ui.bench_page --first-load [loads]`` measures the first load in a browser: the real
 server and Debian's headless Chromium (Playwright), a fresh browser context per load (nothing
@@ -76,7 +78,7 @@ def _serve(app: Path):
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.headless",
          "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=str(APP.parent), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=str(app.parent if (app.parent / ".streamlit").is_dir() else APP.parent), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -239,14 +241,22 @@ def _settle(page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
 
 
-def main_keypress(presses: int) -> None:
+def main_keypress(presses: int, tabs: list[str] | None = None, against: Path | None = None) -> None:
+    """Print the keypress figures per tab (``tabs``: all of them by default). ``against``: another
+    checkout of the repository (``git worktree add /tmp/old <rev>``), whose page is measured in the
+    same run, taking turns with this one: a change is judged by the two, not by runs on
+    different minutes (the floor itself moves between runs)."""
     import tempfile
     from tco.ui.page import SECTIONS
+    titles = tabs or [title for title, _ in SECTIONS]
     with tempfile.TemporaryDirectory() as tmp:
         floor_app = Path(tmp) / "floor_slider.py"
         floor_app.write_text(FLOOR_SLIDER_PAGE)
         apps = {"one-slider one-metric page": (floor_app, "", None)}
-        apps.update({f"tab {title!r}": (APP, "", title) for title, _ in SECTIONS})
+        for title in titles:
+            if against is not None:
+                apps[f"{against.name}: tab {title!r}"] = (against / "app.py", "", title)
+            apps[f"tab {title!r}"] = (APP, "", title)
         results = keypress(apps, presses)
     floor = {k: statistics.median(r[k] for r in results["one-slider one-metric page"]) for k in ("numbers_ms", "settled_ms")}
     for name, runs in results.items():
@@ -261,7 +271,15 @@ def main(argv: list[str]) -> None:
         main_first_load(int(argv[2]) if len(argv) > 2 else 6)
         return
     if len(argv) > 1 and argv[1] == "--keypress":
-        main_keypress(int(argv[2]) if len(argv) > 2 else 8)
+        import argparse
+        ap = argparse.ArgumentParser(prog="python -m tco.ui.bench_page --keypress")
+        ap.add_argument("presses", nargs="?", type=int, default=8)
+        ap.add_argument("--tabs", help="comma-separated tab titles (default: every tab)")
+        ap.add_argument("--against", type=Path, help="another checkout of the repository, measured in the same run")
+        a = ap.parse_args(argv[2:])
+        if a.against is not None and not (a.against / "app.py").is_file():
+            ap.error(f"--against {a.against}: no app.py there")
+        main_keypress(a.presses, a.tabs.split(",") if a.tabs else None, a.against)
         return
     n = int(argv[1]) if len(argv) > 1 else 30
     from tco.ui.page import SECTIONS
