@@ -237,7 +237,7 @@ def resolve(s: Scenario) -> Resolved:
         raise capacity.DoesNotFit(
             f"no replica of {model.name} at {s.precision} on {gpu.name} meets the latency target: even one "
             f"request at a time on {best.gpus_per_replica} GPUs gets {float(pt.output_tokens_per_s_per_user):,.1f} "
-            f"output tokens/s and its first token after {float(pt.ttft_s):,.2f} s "
+            f"output tokens/s and its first token after {float(pt.ttft_s):.3g} s "
             f"(targets: {_targets_text(s)}); loosen the target, or choose a faster GPU or lower precision")
     warnings = []
     shape_share = s.input_tokens_per_request / (s.input_tokens_per_request + s.output_tokens_per_request)
@@ -317,12 +317,13 @@ def latency_error(s: Scenario, r: "Resolved") -> dict | None:
 
 
 def _targets_text(s: Scenario) -> str:
+    """The latency targets in words (called only where one is set)."""
     parts = []
     if s.max_ttft_s is not None:
         parts.append(f"first token within {s.max_ttft_s:g} s")
     if s.min_output_tokens_per_s_per_user is not None:
         parts.append(f"at least {s.min_output_tokens_per_s_per_user:g} output tokens/s per user")
-    return ", ".join(parts) or "none"
+    return ", ".join(parts)
 
 
 def replica_options(s: Scenario) -> list[dict[str, Any]]:

@@ -284,3 +284,20 @@ def test_per_token_paths_by_hand():
     hosted = paths["hosted_open"]
     assert hosted["usd_per_mtok"] == pytest.approx(0.156) and hosted["monthly_usd"] == pytest.approx(312)
     assert hosted["ref"].startswith("groq:") and "Scout" in hosted["name"]
+
+
+def test_latency_targets_are_named_in_words_where_they_decide():
+    from tco.model import evaluate, resolve
+    # unmet: the message names every target set, in the user's units, joined by a comma
+    with pytest.raises(capacity.DoesNotFit) as e:
+        evaluate(Scenario(max_ttft_s=0.01, min_output_tokens_per_s_per_user=900.0))
+    assert "(targets: first token within 0.01 s, at least 900 output tokens/s per user);" in str(e.value)
+    # its first-token time with three digits: 0.01 s would read as meeting the 0.01 s target
+    assert "its first token after 0.0142 s" in str(e.value)
+    with pytest.raises(capacity.DoesNotFit) as e:
+        evaluate(Scenario(min_output_tokens_per_s_per_user=900.0))
+    assert "(targets: at least 900 output tokens/s per user);" in str(e.value)
+    # met: the chosen size's reason names them
+    assert resolve(Scenario(max_ttft_s=2.5, tokens_per_month=4e10)).choice.endswith(
+        "sizes that fit and meet the latency target (first token within 2.5 s)")
+    assert "meet the latency target" not in resolve(Scenario(tokens_per_month=4e10)).choice
