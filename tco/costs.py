@@ -91,7 +91,8 @@ TOKENS_PER_MTOK = 1e6
 def usd_per_mtok(usd, tokens):
     """USD per 1M tokens of a cost and a token count; NaN where there are no tokens. Broadcasts."""
     t = np.asarray(tokens, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    # no division by zero can happen (no tokens divide by 1, then give NaN); inf / inf and overflow can
+    with np.errstate(invalid="ignore", over="ignore"):
         return np.where(t > 0, np.asarray(usd, dtype=float) / np.where(t > 0, t, 1.0) * TOKENS_PER_MTOK, np.nan)
 
 

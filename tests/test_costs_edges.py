@@ -16,6 +16,13 @@ def test_usd_per_mtok_and_usd_for_tokens():
     assert float(costs.usd_per_mtok(5.0, 2e6)) == 2.5
     out = costs.usd_per_mtok(np.array([5.0, 5.0]), np.array([0.0, 1e6]))
     assert math.isnan(out[0]) and out[1] == 5.0
+    # less than one token (a share of a request): $1 for half a token = $2M per 1M tokens
+    assert float(costs.usd_per_mtok(1.0, 0.5)) == 2e6
+    # no floating-point error escapes, even where numpy is told to raise them: no tokens, negative
+    # or NaN tokens give NaN; an infinite cost over infinite tokens is NaN; an overflow is inf
+    with np.errstate(all="raise"):
+        out = costs.usd_per_mtok(np.array([5.0, 5.0, 5.0, np.inf, 1e308]), np.array([0.0, -1.0, np.nan, np.inf, 1.0]))
+    assert np.isnan(out[:4]).all() and out[4] == np.inf
     # 1M input at $2 + 0.5M cache writes at the input price $2 + 2M cached at $0.5 + 1M output at $8
     # = 2 + 1 + 1 + 8 = $12
     assert float(costs.usd_for_tokens(1e6, 2e6, 0.5e6, 1e6, 2.0, 0.5, 8.0)) == pytest.approx(12.0)
