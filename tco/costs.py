@@ -164,7 +164,7 @@ def per_gpu_month(p: Params) -> dict[str, object]:
     Components that do not apply to the chosen acquisition are zero.
     """
     buy = p.acquisition_code == 3
-    zero = np.zeros_like(np.asarray(p.gpu_hour_usd, dtype=float) * buy)
+    zero = np.zeros(np.broadcast_shapes(np.shape(p.gpu_hour_usd), np.shape(buy)))   # every part: one shape
     return {
         "rent": np.where(buy, zero, rent_usd_per_gpu_hour(p) * HOURS_PER_MONTH),
         "depreciation": np.where(buy, p.gpu_price_usd * (1 - p.residual_value_share)

@@ -135,3 +135,12 @@ def test_renting_and_buying_side_by_side_in_one_array():
     alone = costs.cash_flows(params(acquisition_code=3))
     assert f["self_host"][1] == pytest.approx(alone["self_host"])
     assert float(f["terminal_value"][1]) == pytest.approx(float(alone["terminal_value"]))
+
+
+def test_every_part_of_a_gpu_month_has_the_grids_shape():
+    # a swept rent against one acquisition: the parts that do not depend on the rent (zero for a
+    # rented GPU) still come in the grid's shape, so a table of parts lines up row by row
+    p = params(gpu_hour_usd=np.array([2.0, 3.0, 4.0]))
+    parts = costs.per_gpu_month(p)
+    assert {k: np.shape(v) for k, v in parts.items()} == {k: (3,) for k in parts}
+    assert parts["rent"].tolist() == [2.0 * 730, 3.0 * 730, 4.0 * 730] and parts["depreciation"].tolist() == [0.0] * 3
