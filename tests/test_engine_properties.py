@@ -32,7 +32,7 @@ def param_dicts(draw):
         "api_price_trend_per_year": draw(f(-0.5, 0.5)), "hosted_price_trend_per_year": draw(f(-0.5, 0.5)),
         "acquisition_code": draw(st.sampled_from([0, 1, 2, 3])),
         "reserved_1y_discount": draw(f(0, 0.9)), "reserved_3y_discount": draw(f(0, 0.9)),
-        "depreciation_years": draw(f(1, 8)), "residual_value_share": draw(f(0, 1)), "tdp_w": draw(f(50, 1500)),
+        "depreciation_years": draw(st.one_of(f(1, 8), st.sampled_from([1 / 12, 2 / 12, 3 / 12, 0.5]))), "residual_value_share": draw(f(0, 1)), "tdp_w": draw(f(50, 1500)),
         "host_power_factor": draw(f(1, 2)), "power_load_factor": draw(f(0.1, 1)), "pue": draw(f(1, 2)),
         "maintenance_share_per_year": draw(f(0, 0.3)), "target_utilisation": draw(f(0.05, 1)),
         "min_replicas": float(draw(st.integers(1, 4))), "gpus_per_replica": float(draw(st.sampled_from([1, 2, 4, 8, 16]))),

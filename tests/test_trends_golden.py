@@ -166,3 +166,18 @@ def test_reference_npv_of_a_rent_case_by_hand():
     assert x * (1 - x ** 12) / (1 - x) == pytest.approx(11.400488, rel=1e-7)
     assert reference.npv(q) == pytest.approx(-10000 - 4645 * 11.400488, rel=1e-7)
     assert reference.npv(q) == pytest.approx(-62955.27, abs=0.01)
+
+
+def test_on_demand_and_reserved_rows_in_one_array_keep_their_own_terms():
+    # a sweep over the acquisition puts on-demand rows beside reserved ones; each row keeps its own
+    # renewal rule: on demand the trend moves the rent every month from month 2, reserved 1 year
+    # holds it for months 1-12 (the single-scenario goldens above, by hand):
+    #   on demand: month 1 = 2 x 1460 = 2920, month 2 = 2 x 1460 x 0.98157653 = 2866.2035,
+    #              month 13 = 4 x 1460 x 0.8 = 4672
+    #   reserved:  month 1 = month 2 = 2 x 949 = 1898, month 13 = 4 x 759.2 = 3036.8
+    q = scenario(horizon_months=13)
+    q["acquisition_code"] = np.array([0.0, 1.0])
+    rent = costs.cash_flows(Params(**q).arrays())["rent"]
+    assert rent[0, [1, 2, 13]] == pytest.approx([2920.0, 2866.2035, 4672.0], rel=1e-7)
+    assert rent[1, [1, 2, 13]] == pytest.approx([1898.0, 1898.0, 3036.8], rel=1e-7)
+    assert 2 * 1460 * TREND[2] == pytest.approx(2866.2035, rel=1e-7)
