@@ -156,3 +156,12 @@ def test_slider_benchmark_runs_on_the_drawn_page():
     from tco.ui import bench_page
     script, round_trips = bench_page.run(2, "Payback")
     assert len(script) == len(round_trips) == 2 and all(0 < t < 60_000 for t in script + round_trips)
+
+
+def test_keypress_benchmark_refuses_a_checkout_without_the_page(tmp_path, capsys):
+    # `--against DIR` measures another checkout's page in the same run; a folder without app.py is
+    # refused before any browser starts, with the folder named
+    from tco.ui import bench_page
+    with pytest.raises(SystemExit) as e:
+        bench_page.main(["bench_page", "--keypress", "3", "--against", str(tmp_path)])
+    assert e.value.code == 2 and f"--against {tmp_path}: no app.py there" in capsys.readouterr().err
