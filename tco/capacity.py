@@ -684,11 +684,10 @@ def compute_error_bands() -> dict[str, tuple[float, float]]:
 
 
 def replica_throughput_at(m: Measurement) -> float:
-    """The engine's max-load figure at a measured row's own configuration and shape (all rows in)."""
-    models, gpus = catalog.models(), catalog.gpus()
-    got = _from_rows(models[m.model], gpus[m.gpu], m.precision, m.gpus, np.float64(m.input_tokens),
-                     np.float64(m.output_tokens), measured_rows(m.model, m.gpu, m.precision))
-    return float(got[0])
+    """The engine's max-load figure at a measured row's own configuration and shape (all rows in):
+    :func:`replica_throughput` itself, as a page asking for that configuration gets it."""
+    return float(replica_throughput(catalog.models()[m.model], catalog.gpus()[m.gpu], m.precision, m.gpus,
+                                    m.input_tokens, m.output_tokens).output_tokens_per_s)
 
 
 def _predict_curve(model: Model, gpu: Gpu, curve_points_, k: StepConstants, anchor: float):
