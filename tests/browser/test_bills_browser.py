@@ -17,11 +17,7 @@ from tco.ui.fmt import tokens
 
 from conftest import ROOT, wait_for_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not re.search(r"^[^#\n]*\bbills\b", (ROOT / "app.py").read_text(), re.M),
-                       reason="app.py does not list the Import bills section yet"),
-]
+pytestmark = pytest.mark.browser   # the page's Import bills tab: tests/test_bills_page.py checks it is listed
 USAGE = ROOT / "data" / "examples" / "openai_completions_usage.csv"
 LOCAL = {"127.0.0.1", "localhost"}
 
