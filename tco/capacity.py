@@ -110,6 +110,11 @@ def slow_link_servers(gpu: Gpu, gpus: int) -> int:
     return n if gpu.id in NO_FAST_INTERNODE_LINK and n > 1 else 0
 
 
+def usable_bytes(gpu: Gpu, gpus) -> float:
+    """Memory a replica of ``gpus`` GPUs offers for weights and KV cache [B]."""
+    return gpus * gpu.memory_gb * 1e9 * USABLE_MEMORY_SHARE
+
+
 def memory_needed(model: Model, precision: str, context):
     """Bytes a replica must hold: the weights plus the KV cache of ``MIN_USEFUL_BATCH`` sequences
     of ``context`` tokens (input + output; arrays broadcast)."""
@@ -122,7 +127,7 @@ def fits(model: Model, gpu: Gpu, precision: str, gpus: int, input_tokens, output
     memory, and the replica does not span more servers than its interconnect allows. Array lengths
     give an array of bools (the sweeps over lengths use it); scalars give a bool."""
     context = np.asarray(input_tokens, dtype=float) + np.asarray(output_tokens, dtype=float)
-    ok = ((gpus * gpu.memory_gb * 1e9 * USABLE_MEMORY_SHARE >= memory_needed(model, precision, context))
+    ok = ((usable_bytes(gpu, gpus) >= memory_needed(model, precision, context))
           & (context <= model.max_context)
           & (slow_link_servers(gpu, gpus) <= MAX_SERVERS_WITHOUT_FAST_LINK))
     return bool(ok) if np.ndim(ok) == 0 else ok
@@ -138,7 +143,7 @@ def gpus_per_replica(model: Model, gpu: Gpu, precision: str, input_tokens: float
                          f"the workload needs {context:,.0f} (input + output)")
     need = memory_needed(model, precision, context)
     for g in replica_sizes(gpu):
-        if g * gpu.memory_gb * 1e9 * USABLE_MEMORY_SHARE >= need:
+        if usable_bytes(gpu, g) >= need:
             if slow_link_servers(gpu, g) > MAX_SERVERS_WITHOUT_FAST_LINK:
                 raise DoesNotFit(
                     f"{model.name} at {precision} needs {g} {gpu.name} ({servers_spanned(gpu, g)} servers); "
@@ -148,7 +153,7 @@ def gpus_per_replica(model: Model, gpu: Gpu, precision: str, input_tokens: float
     raise DoesNotFit(
         f"{model.name} at {precision} needs {need / 1e9:,.0f} GB (weights {weight_bytes(model, precision) / 1e9:,.0f} GB "
         f"+ KV cache for {MIN_USEFUL_BATCH} requests of {context:,.0f} tokens); "
-        f"{MAX_GPUS_PER_REPLICA}x {gpu.name} offer {MAX_GPUS_PER_REPLICA * gpu.memory_gb * USABLE_MEMORY_SHARE:,.0f} GB usable")
+        f"{MAX_GPUS_PER_REPLICA}x {gpu.name} offer {usable_bytes(gpu, MAX_GPUS_PER_REPLICA) / 1e9:,.0f} GB usable")
 
 
 # --- step-time model ------------------------------------------------------------------------
@@ -195,7 +200,7 @@ def max_concurrency(model: Model, gpu: Gpu, precision: str, gpus: int, input_tok
     At least 1. Broadcasts over lengths."""
     i = np.asarray(input_tokens, dtype=float)
     o = np.asarray(output_tokens, dtype=float)
-    free = gpus * gpu.memory_gb * 1e9 * USABLE_MEMORY_SHARE - weight_bytes(model, precision)
+    free = usable_bytes(gpu, gpus) - weight_bytes(model, precision)
     return np.clip(np.floor(free / (kv_bytes_per_token(model, precision) * (i + o / 2))), 1, MAX_BATCH)
 
 

@@ -292,7 +292,8 @@ def test_latency_targets_are_named_in_words_where_they_decide():
     with pytest.raises(capacity.DoesNotFit) as e:
         evaluate(Scenario(max_ttft_s=0.01, min_output_tokens_per_s_per_user=900.0))
     assert "(targets: first token within 0.01 s, at least 900 output tokens/s per user);" in str(e.value)
-    # its first-token time with three digits: 0.01 s would read as meeting the 0.01 s target
+    # its first-token time with three digits: 0.01 s would read as meeting the 0.01 s target (0.0142 s is
+    # the engine's figure for one request on 64 H100; what this pins is the format, not the figure)
     assert "its first token after 0.0142 s" in str(e.value)
     with pytest.raises(capacity.DoesNotFit) as e:
         evaluate(Scenario(min_output_tokens_per_s_per_user=900.0))
