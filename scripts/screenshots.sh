@@ -12,5 +12,5 @@ python3 -m pytest -q -p no:cacheprovider \
   "tests/browser/test_dashboard.py::test_slider_and_number_move_the_headline_and_nothing_leaves_the_machine" \
   "tests/browser/test_dashboard.py::test_a_link_opens_the_engines_numbers" \
   "tests/browser/test_share_browser.py::test_cfo_view_shows_the_engines_four_numbers_on_one_screen" \
-  "tests/test_report.py::test_html_report_opens_offline_in_chromium"
+  "tests/browser/test_share_browser.py::test_html_report_download_opens_offline"
 ls -l docs/screenshots/*.png

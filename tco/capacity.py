@@ -153,7 +153,7 @@ def gpus_per_replica(model: Model, gpu: Gpu, precision: str, input_tokens: float
     raise DoesNotFit(
         f"{model.name} at {precision} needs {need / 1e9:,.0f} GB (weights {weight_bytes(model, precision) / 1e9:,.0f} GB "
         f"+ KV cache for {MIN_USEFUL_BATCH} requests of {context:,.0f} tokens); "
-        f"{MAX_GPUS_PER_REPLICA}x {gpu.name} offer {usable_bytes(gpu, MAX_GPUS_PER_REPLICA) / 1e9:,.0f} GB usable")
+        f"{MAX_GPUS_PER_REPLICA}× {gpu.name} offer {usable_bytes(gpu, MAX_GPUS_PER_REPLICA) / 1e9:,.0f} GB usable")
 
 
 # --- step-time model ------------------------------------------------------------------------
@@ -597,7 +597,7 @@ def _from_rows(model: Model, gpu: Gpu, precision: str, gpus: int, i, o, rows: tu
     names = f"{fit.rows[0].framework}, {fit.rows[0].source}"
     if not fit.roofline_shape:
         at_measured = o / fit.seconds_per_request(i, o) * measured_gpus
-        text = f"fitted to {len(at_gpus)} measured shapes of {measured_gpus}x {gpu.name} ({names})"
+        text = f"fitted to {len(at_gpus)} measured shapes of {measured_gpus}× {gpu.name} ({names})"
         if measured_gpus == gpus:
             source = _shape_source({(m.input_tokens, m.output_tokens) for m in at_gpus}, i, o)
             return at_measured, source, {"measured": f"measured at this shape; {text}",
@@ -607,11 +607,11 @@ def _from_rows(model: Model, gpu: Gpu, precision: str, gpus: int, i, o, rows: tu
         # changes the batch, so throughput is not proportional to GPUs)
         ratio = raw / model_max_load(model, gpu, precision, measured_gpus, i, o)
         return (at_measured * ratio, "derived",
-                f"{text}, carried to {gpus} GPUs by the step-time model (x{float(np.mean(ratio)):.2f})")
+                f"{text}, carried to {gpus} GPU{'' if gpus == 1 else 's'} by the step-time model (×{float(np.mean(ratio)):.2f})")
     m = fit.rows[0]
     at_anchor = model_max_load(model, gpu, precision, m.gpus, m.input_tokens, m.output_tokens)
     carried = raw * (m.output_tokens_per_s / at_anchor)
-    text = (f"measured at {m.input_tokens:g} in / {m.output_tokens:g} out on {m.gpus}x {gpu.name} "
+    text = (f"measured at {m.input_tokens:g} in / {m.output_tokens:g} out on {m.gpus}× {gpu.name} "
             f"({m.framework}, {m.source})")
     if m.gpus == gpus and np.all(np.abs(i / m.input_tokens - 1) <= SAME_SHAPE) and np.all(np.abs(o / m.output_tokens - 1) <= SAME_SHAPE):
         return carried, "measured", text
@@ -926,13 +926,13 @@ def curve_provenance(model: Model, gpu: Gpu, precision: str, gpus: int, input_to
     (outside them), ``roofline`` (no curve for this configuration: the global fit)."""
     mine = config_points(model.id, gpu.id, precision, gpus)
     if not mine:
-        return "roofline", (f"no latency curve measured for {model.name} on {gpus}x {gpu.name} at {precision}: the step-time model "
+        return "roofline", (f"no latency curve measured for {model.name} on {gpus}× {gpu.name} at {precision}: the step-time model "
                             f"fitted on {len(curve_points())} points of {len({p.config_key for p in curve_points()})} "
                             f"configurations")
     shapes = sorted({_shape(p) for p in mine})
     i, o = input_tokens, output_tokens
     fitted = len(shapes) >= MIN_CONFIG_SHAPES
-    text = (f"{len(mine)} points of {len(shapes)} measured curve{'s' if len(shapes) > 1 else ''} of {model.name} on {gpus}x {gpu.name} "
+    text = (f"{len(mine)} points of {len(shapes)} measured curve{'s' if len(shapes) > 1 else ''} of {model.name} on {gpus}× {gpu.name} "
             f"at {precision} ({mine[0].framework}, {mine[0].source})"
             + ("" if fitted else "; one shape: the global step constants, used up to its concurrencies"))
     source = _shape_source(shapes, i, o)

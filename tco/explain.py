@@ -37,6 +37,12 @@ def tokens(x: float) -> str:
     return f"{x:,.0f}"
 
 
+def count(n: int | float, singular: str, plural: str | None = None) -> str:
+    """'1 GPU', '2 GPUs', '1,024 replicas' (a whole number and its noun)."""
+    n = int(n)
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
 # --- the verdict -------------------------------------------------------------------------------
 
 PATHS = ("api", "hosted_open", "self_host")
@@ -189,17 +195,17 @@ def steps(r: "Result") -> list[str]:
     opts = [o_ for o_ in res.options]
     if len(opts) > 1:
         from tco.model import replica_options
-        costs_text = ", ".join(f"{x['gpus_per_replica']} GPUs {usd(x['monthly_usd_at_volume'])}" if x["monthly_usd_at_volume"] is not None
-                               else f"{x['gpus_per_replica']} GPUs misses the target" for x in replica_options(s)[:6])
-        out.append(f"Replica size: {g} GPUs, {res.choice} (self-hosted monthly cost at this volume: {costs_text}).")
+        costs_text = ", ".join(f"{count(x['gpus_per_replica'], 'GPU')} {usd(x['monthly_usd_at_volume'])}" if x["monthly_usd_at_volume"] is not None
+                               else f"{count(x['gpus_per_replica'], 'GPU')} misses the target" for x in replica_options(s)[:6])
+        out.append(f"Replica size: {count(g, 'GPU')}, {res.choice} (self-hosted monthly cost at this volume: {costs_text}).")
     else:
-        out.append(f"Replica size: {g} GPUs, {res.choice}.")
+        out.append(f"Replica size: {count(g, 'GPU')}, {res.choice}.")
     out.append(f"One replica serves {tp:,.0f} × ({i:,.0f}+{o:,.0f})/{o:,.0f} × {s.target_utilisation:.0%} target "
                f"× {SECONDS_PER_MONTH:,.0f} s/month ÷ {s.peak_to_average:g} peak-to-average = "
                f"{tokens(r.replica_tokens_per_month)} tokens/month.")
     sh = r.at_volume["self_host"]
     out.append(f"Fleet: max({s.min_replicas}, ceil({tokens(v)} ÷ {tokens(r.replica_tokens_per_month)})) = "
-               f"{sh['replicas']} replica(s) = {sh['gpus']} GPUs, running at {sh['utilisation']:.1%} "
+               f"{count(sh['replicas'], 'replica')} = {count(sh['gpus'], 'GPU')}, running at {sh['utilisation']:.1%} "
                f"of their operating-point throughput on average.")
     comp = {k: x for k, x in r.per_gpu_month.items() if x}
     if s.acquisition == "buy":

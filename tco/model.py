@@ -17,7 +17,7 @@ import numpy as np
 from tco import batch, breakeven, capacity, catalog, costs
 from tco.catalog import ApiPrices
 from tco.costs import ACQUISITION_CODES, Params
-from tco.explain import tokens
+from tco.explain import count, tokens
 from tco.scenario import Scenario
 
 #: Volume above which the engine does not search for a crossing (1e14 tokens/month).
@@ -236,7 +236,7 @@ def resolve(s: Scenario) -> Resolved:
         pt = best.point
         raise capacity.DoesNotFit(
             f"no replica of {model.name} at {s.precision} on {gpu.name} meets the latency target: even one "
-            f"request at a time on {best.gpus_per_replica} GPUs gets {float(pt.output_tokens_per_s_per_user):,.1f} "
+            f"request at a time on {count(best.gpus_per_replica, 'GPU')} gets {float(pt.output_tokens_per_s_per_user):,.1f} "
             f"output tokens/s and its first token after {float(pt.ttft_s):.3g} s "
             f"(targets: {_targets_text(s)}); loosen the target, or choose a faster GPU or lower precision")
     warnings = []
@@ -468,7 +468,7 @@ def evaluate(s: Scenario) -> Result:
             n = _f(capacity.replicas_needed(first, costs.replica_tokens(pk), s.min_replicas))
             util = _f(capacity.utilisation(first, n, ts[k], p.input_tokens_per_request, p.output_tokens_per_request))
             msg = (f"self-hosting is no dearer than the {label} from {tokens(first)} tokens a month "
-                   f"({int(n)} replica{'s' if n > 1 else ''} of {int(gs[k])} GPUs, fleet utilisation {util:.0%})")
+                   f"({count(n, 'replica')} of {count(gs[k], 'GPU')}, fleet utilisation {util:.0%})")
             if stays > first * (1 + 1e-9):
                 msg += f"; just after an added replica it can be dearer again, up to {tokens(stays)} at most"
             crossings[name] = Crossing(first, stays, util, msg)

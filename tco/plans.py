@@ -77,7 +77,7 @@ class Fleet:
     def name(self) -> str:
         g = catalog.gpus()[self.gpu]
         short = g.name.removeprefix("NVIDIA ").removeprefix("AMD Instinct ")  # the model names the vendor
-        return (f"{self.gpus_per_replica}x {short} {self.precision.upper()} per replica, "
+        return (f"{self.gpus_per_replica}× {short} {self.precision.upper()} per replica, "
                 f"{ACQUISITION_WORDS[self.acquisition]}")
 
 

@@ -118,7 +118,7 @@ def inputs(throughput_log_sd: float) -> tuple[Input, ...]:
               f"lognormal factor, σ = {throughput_log_sd:.2f} in log terms",
               LogFactor(throughput_log_sd)),
         Input("target_utilisation", "Target utilisation at peak", "share",
-              "NIM Llama 3.3 70B on 2x H100: 24% to 68% of saturation across latency limits; ±15 points",
+              "NIM Llama 3.3 70B on 2× H100: 24% to 68% of saturation across latency limits; ±15 points",
               Triangular(0.15, 0.15, 0.05, 1.0)),
         Input("staff_fte", "Staff", "FTE",
               "assumption: staffing estimates overrun more often than not: 0.75x to 2x the input",

@@ -243,7 +243,7 @@ def test_provenance_words():
     assert at.source == "measured" and float(at.output_tokens_per_s) == pytest.approx(12129, rel=0.10)
     assert capacity.replica_throughput(scout, h100, "fp8", 4, 2000, 500).source == "interpolated"
     carried = capacity.replica_throughput(scout, h100, "fp8", 2, 2000, 500)
-    assert carried.source == "derived" and "carried to 2 GPUs" in carried.detail and "4x" in carried.detail
+    assert carried.source == "derived" and "carried to 2 GPUs" in carried.detail and "4× NVIDIA H100" in carried.detail and "(×0.36)" in carried.detail
     assert capacity.replica_throughput(MODELS["llama-3.1-8b"], GPUS["l40s"], "fp8", 1, 2000, 500).source == "roofline"
     for t in (at, carried):
         assert t.error > 0 and t.error_p90 >= t.error and "±" in t.detail

@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from chromium import require_chromium, screenshots_dir
+from chromium import require_chromium
 from tco import catalog, model, plans, uncertainty
 from tco.explain import tokens, usd
 from tco.scenario import DEFAULTS_DATE, FIELDS, Scenario
@@ -360,8 +360,6 @@ def test_html_report_opens_offline_in_chromium(tmp_path, result, browser):
         assert page.locator(".headline").count() == 5  # the cheapest path, then four against the API
         assert page.locator(".chart .main-svg").count() >= len(figs)
         assert page.locator("a").get_attribute("href") == HOSTILE_LINK
-        # a temporary folder; scripts/screenshots.sh makes docs/screenshots/report.png from here
-        page.screenshot(path=str(screenshots_dir() / "report.png"), full_page=True)
     finally:
         context.close()
     assert dialogs == []                               # no injected script ran
@@ -447,3 +445,29 @@ def test_report_carries_the_recommended_plan_in_the_draws():
     assert "<h3>The recommended plan in the drawn scenarios</h3>" in out
     for row in report.plan_share_rows(pu):
         assert f"<tr><td>{html.escape(row['Plan'])}</td><td class='num'>{row['Cheapest in']}</td></tr>" in out
+
+
+@pytest.mark.parametrize("query", ["v=1&tokens_per_month=5e9&gpu=h200",      # 1 replica of 1 GPU
+                                   "v=1&tokens_per_month=3e10&gpu=h100_sxm"])  # several of each
+def test_counts_and_multiples_read_as_words_in_the_real_report(query):
+    """'1 GPU' and '2 GPUs', never '1 GPUs' or 'replica(s)'; '4× NVIDIA' and '×0.36', never '4x';
+    the seed is a name, not a quantity ('20261201', not '20,261,201'); the break-even label names
+    the path it compares with, never an internal key."""
+    from tco import share
+    from tco.ui import share_view
+    s = share.decode(query).scenario
+    r = model.evaluate(s)
+    found, sure = share_view.plan_and_sureness(s)
+    figs = share_view.report_figures(s, r, None, sure)
+    out = report.html_report(r, figs, None, "v", plan=found, sure=sure,
+                             plan_sure=share_view.plan_sureness(s, found))
+    prose = re.sub(r"<(script|style)\b.*?</\1>", " ", out, flags=re.S)  # Plotly's code is not prose
+    text = html.unescape(re.sub(r"<[^>]+>", " ", prose))
+    assert "Show the arithmetic" in text and "Assumptions" in text
+    assert not re.search(r"(?<![\d.,])1 (GPUs|replicas)\b", text), re.findall(r".{40}(?<![\d.,])1 (?:GPUs|replicas).{20}", text)
+    assert "(s)" not in text
+    assert not re.search(r"\d+x [A-Z]|\(x\d", text), re.findall(r".{30}(?:\d+x [A-Z]|\(x\d).{20}", text)
+    assert "20,261,201" not in text and "20261201" in text
+    labels = [t for f in figs.values() for tr in f.data for t in (tr.text or ()) if isinstance(t, str)]
+    assert any(t.startswith("break-even vs the API") for t in labels), labels
+    assert not any(re.search(r"vs (api|hosted_open|self_host)\b", t) for t in labels), labels

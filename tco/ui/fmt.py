@@ -21,7 +21,7 @@ import re
 
 import numpy as np
 
-from tco.explain import tokens, usd
+from tco.explain import count, tokens, usd
 
 __all__ = ["usd", "usd_short", "tokens", "tokens_text", "number", "count", "pct", "month", "per_mtok",
            "value", "many", "md", "log_ticks", "linear_ticks", "compact", "code", "text", "cell", "cells",
@@ -85,12 +85,6 @@ def number(x: float | None) -> str:
     if abs(x) >= 1e-4:
         return _trim(x, 6) if abs(x) < 1e6 else f"{x:,.2f}".rstrip("0").rstrip(".")
     return f"{x:.6g}"
-
-
-def count(n: int | float, singular: str, plural: str | None = None) -> str:
-    """'1 GPU', '2 GPUs', '1,024 replicas'."""
-    n = int(n)
-    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def tokens_text(x: float | None) -> str:

@@ -139,8 +139,9 @@ def assumptions_table(result, baseline: Mapping[str, Any] | None = None,
             text, tag, source, date = origin
             text = f"{text} ({tag})"
         else:
-            text = fvalue(m["unit"], value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
-                else format_value(key, value)
+            quantity = isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and not (m["kind"] == "int" and not m["unit"])  # a whole number with no unit (the seed) is a name
+            text = fvalue(m["unit"], value) if quantity else format_value(key, value)
             if origin is not None:  # a catalog choice (model, GPU): its catalog source and date
                 source, date = origin[2], origin[3]
             if from_bills and key.startswith("api_") and key.endswith("_usd_per_mtok"):

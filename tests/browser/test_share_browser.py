@@ -1,6 +1,7 @@
 """Sharing in a real browser: the address bar is a link that a fresh browser opens to the same
 numbers; the CFO view shows the engine's four numbers on one screen (screenshot
-docs/screenshots/cfo.png); the downloaded HTML report opens from disk without any request."""
+docs/screenshots/cfo.png); the downloaded HTML report opens from disk without any request
+(docs/screenshots/report.png)."""
 
 from __future__ import annotations
 
@@ -135,6 +136,10 @@ def test_html_report_download_opens_offline(app_url, page, browser, tmp_path):
         assert reader.locator(".plan").inner_text().startswith("Recommended plan: ")
         outside = [u for u in requests if not u.startswith(("file:", "data:", "blob:"))]
         assert not outside, outside
+        # the report a person downloads (scripts/screenshots.sh makes docs/screenshots/report.png here)
+        reader.wait_for_timeout(500)  # let Plotly settle its layout
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        reader.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
     finally:
         offline.close()
 
