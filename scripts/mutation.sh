@@ -7,6 +7,9 @@
 #   bash scripts/mutation.sh tco/breakeven.py   # one module (or several)
 #   MUTATION_TESTS=all bash scripts/mutation.sh tco/costs.py   # AppTest page tests included
 #   MUTATION_TEST_PATHS="tests/test_share.py tests/test_share_baseline.py" bash scripts/mutation.sh tco/share.py
+#   MUTATION_SAMPLE=200 MUTATION_SEED=1 bash scripts/mutation.sh tco/model.py
+#       # 200 of its mutants drawn at random: the score with its 95% interval, for a module whose
+#       # whole run does not fit in a session
 #   MUTATION_RESUME=1 MUTATION_DIR=/tmp/mut-share bash scripts/mutation.sh tco/share.py
 #       # after adding tests: the same run's mutants not yet killed, tried again with today's tests
 #       # (refused when the module's source changed since that run: then its mutants are other ones)
@@ -86,6 +89,13 @@ done
   echo "also_copy="
   printf '    %s\n' data/ app.py pytest.ini .streamlit/
 } > "$work/setup.cfg"
+if [ -n "${MUTATION_SAMPLE:-}" ]; then
+  # a uniform random sample of the modules' mutants (seed MUTATION_SEED, default 1): an estimate,
+  # with its 95% interval, for a module whose whole run does not fit in a session
+  mapfile -t names < <(cd "$work" && python3 "$ROOT/scripts/mutmut_run.py" sample "$MUTATION_SAMPLE" "${MUTATION_SEED:-1}" 2>/dev/null)
+  [ ${#names[@]} -gt 0 ] || { echo "no mutants to sample in ${MODULES[*]}" >&2; exit 2; }
+  echo "sampled ${#names[@]} mutants (seed ${MUTATION_SEED:-1})"
+fi
 echo "mutating ${MODULES[*]} in $work (log: $work/mutmut.log)"
 (cd "$work" && nice -n 10 python3 "$ROOT/scripts/mutmut_run.py" run --max-children "${MUTATION_WORKERS:-1}" "${names[@]}" \
    > mutmut.log 2>&1) || echo "mutmut exited non-zero: see $work/mutmut.log"

@@ -8,6 +8,7 @@ counts against the score. Survivors listed in docs/mutation.md as equivalent are
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections import Counter
@@ -40,24 +41,51 @@ def unkilled(base: Path, modules: list[str]) -> list[str]:
     return names
 
 
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a share k/n (a sample of the mutants: MUTATION_SAMPLE)."""
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def _row(name: str, codes: dict, explained: set[str]) -> tuple[str, Counter]:
+    counts = Counter(STATUS.get(c, "suspicious") for c in codes.values())
+    counts["equivalent"] = sum(1 for k, c in codes.items() if STATUS.get(c) == "survived" and k in explained)
+    counts["mutants"] = len(codes)
+    return name, counts
+
+
+def _print(name: str, counts: Counter) -> None:
+    scored = sum(v for k, v in counts.items() if k not in ("not checked", "skipped", "equivalent", "mutants"))
+    killed, eq = counts["killed"], counts["equivalent"]
+    score = killed / scored if scored else float("nan")
+    adjusted = killed / (scored - eq) if scored - eq else float("nan")
+    line = (f"{name:32} {counts['mutants']:7} {killed:6} {counts['survived']:8} {counts['no tests']:8} "
+            f"{counts['timeout']:7} {counts['not checked']:9} {score:6.1%}  ({adjusted:.1%}, {eq} equivalent)")
+    if counts["not checked"] and scored:   # part of the mutants: the score is an estimate
+        lo, hi = wilson(killed, scored)
+        line += f"  95% interval {lo:.1%}-{hi:.1%} from {scored} checked (if a random sample)"
+    print(line)
+
+
 def main(base: Path, modules: list[str]) -> int:
     explained = equivalent()
     print(f"{'module':32} {'mutants':>7} {'killed':>6} {'survived':>8} {'no tests':>8} {'timeout':>7} "
           f"{'unchecked':>9} {'score':>6}  (equivalent survivors excluded)")
+    total: Counter = Counter()
     for module in modules:
         meta = base / "mutants" / (module + ".meta")
         if not meta.exists():
             print(f"{module:32} no results (not run)")
             continue
-        codes = json.loads(meta.read_text())["exit_code_by_key"]
-        counts = Counter(STATUS.get(c, "suspicious") for c in codes.values())
-        scored = sum(v for k, v in counts.items() if k not in ("not checked", "skipped"))
-        killed = counts["killed"]
-        eq = sum(1 for k, c in codes.items() if STATUS.get(c) == "survived" and k in explained)
-        score = killed / scored if scored else float("nan")
-        adjusted = killed / (scored - eq) if scored - eq else float("nan")
-        print(f"{module:32} {len(codes):7} {killed:6} {counts['survived']:8} {counts['no tests']:8} "
-              f"{counts['timeout']:7} {counts['not checked']:9} {score:6.1%}  ({adjusted:.1%}, {eq} equivalent)")
+        name, counts = _row(module, json.loads(meta.read_text())["exit_code_by_key"], explained)
+        _print(name, counts)
+        total.update(counts)
+    if len(modules) > 1 and total:
+        _print("all of the above", total)
     return 0
 
 

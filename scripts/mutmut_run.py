@@ -5,6 +5,11 @@ of wall-clock time, and counts that as a kill. On two cores shared with other wo
 that limit and the score is meaningless. Here the limit is MUTATION_TIMEOUT_FACTOR (default 20) x
 (measured time + 10 s), and scripts/mutation_score.py reports a timeout as a timeout, not a kill.
 Usage: python3 scripts/mutmut_run.py run [--max-children N] [MUTANT_NAMES...]
+       python3 scripts/mutmut_run.py sample N SEED   # make the mutants, print N of them drawn at random
+
+``sample`` is for a module whose whole run does not fit in a session (tco/model.py: ~6 h on two
+cores): a uniform random sample of its mutants, drawn with a fixed seed, estimates the share killed
+(scripts/mutation_score.py gives the 95% interval) and shows survivors to read.
 """
 
 from __future__ import annotations
@@ -44,6 +49,25 @@ mm.status_by_exit_code[-24] = "timeout"   # mutmut 3.2.3 lists a SIGXCPU stop as
 # no entry for -9 and its summary crashed (KeyError: -9), ending the run; it is not a kill either
 mm.status_by_exit_code[-9] = "timeout"
 
+
+def sample(n: int, seed: int) -> list[str]:
+    """``n`` mutant names of the configured modules, drawn uniformly without replacement."""
+    import random
+    from contextlib import redirect_stdout
+    os.environ["MUTANT_UNDER_TEST"] = "mutant_generation"
+    mm.read_config()
+    os.makedirs("mutants", exist_ok=True)
+    with redirect_stdout(sys.stderr):          # mutmut prints every file it mutates
+        mm.create_mutants()
+        mm.copy_also_copy_files()
+    mutants, _ = mm.collect_source_file_mutation_data(mutant_names=())
+    names = sorted(name.replace("__init__.", "") for _, name, _ in mutants)
+    return sorted(random.Random(seed).sample(names, min(n, len(names))))
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["sample"]:
+        print("\n".join(sample(int(sys.argv[2]), int(sys.argv[3]))))
+        sys.exit(0)
     sys.argv = ["mutmut", *sys.argv[1:]]
     mm.cli()
