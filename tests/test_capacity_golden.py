@@ -112,3 +112,24 @@ def test_error_statistics_by_hand():
     # no matched points (every point flat): NaN, not an error
     empty = capacity._error_stats([0.1], [])
     assert math.isnan(empty["at_speed_median"]) and math.isnan(empty["at_speed_p90"]) and empty["points"] == 1
+
+
+def test_curve_validation_scores_an_unreachable_speed_as_minus_one_and_flatness_strictly():
+    """One made-up curve of Llama 3.1 8B on one H100 at fp8, 1,000 in / 1,000 out, measured at
+    100,000 output tokens/s for a single user (far beyond any engine answer) and at concurrencies 4
+    and 8 with per-user speeds of exactly 85% and 50% of that:
+    - concurrency 1: its own speed is the single-user speed, > 0.85 x itself: flat, no matched error;
+    - concurrency 4: 340,000 / 4 = 85,000 = 0.85 x 100,000 exactly: not flat (the rule is strictly
+      "within 15%", `>`), so it gets a matched error;
+    - the engine cannot reach 85,000 or 50,000 tokens/s per user, so its operating point there is
+      NaN, counted as no throughput at all: 0 / measured - 1 = -1 exactly."""
+    def point(c, tps):
+        return catalog.CurvePoint(model="llama-3.1-8b", gpu="h100_sxm", gpus=1, precision="fp8",
+                                  input_tokens=1000.0, output_tokens=1000.0, concurrency=float(c),
+                                  output_tokens_per_s=float(tps), ttft_s=0.1, itl_s=0.01, framework="test",
+                                  source="by hand", date="2026-12-02", note="")
+    curve = (point(1, 100_000.0), point(4, 340_000.0), point(8, 400_000.0))
+    model, gpu = catalog.models()["llama-3.1-8b"], catalog.gpus()["h100_sxm"]
+    forward, matched = capacity._predict_curve(model, gpu, curve, capacity.STEP, 64.0)
+    assert matched == [None, -1.0, -1.0]
+    assert len(forward) == 3 and all(-1.0 < f < 0.0 for f in forward)  # the engine is far slower
