@@ -139,7 +139,8 @@ def test_html_report_download_opens_offline(app_url, page, browser, tmp_path):
         # the report a person downloads (scripts/screenshots.sh makes docs/screenshots/report.png here)
         reader.wait_for_timeout(500)  # let Plotly settle its layout
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        reader.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
+        reader.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True,
+                          clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": 2290})
     finally:
         offline.close()
 
