@@ -702,3 +702,27 @@ def test_dropping_the_bill_summary_keeps_the_short_names():
     d = decode(link)
     for key in numeric:
         assert getattr(d.scenario, key) == getattr(s, key), key     # exact: no digits given up
+
+
+def test_a_link_of_exactly_the_limit_is_kept_as_it_is(monkeypatch):
+    """The limit is inclusive: a link of exactly MAX_LINK_CHARS characters keeps its full names."""
+    from tco import share
+    s = Scenario(tokens_per_month=5e9, gpu="h200", staff_fte=1.5)
+    full = encode(s)
+    monkeypatch.setattr(share, "MAX_LINK_CHARS", len(full))
+    assert encode(s) == full == "v=1&tokens_per_month=5e9&gpu=h200&staff_fte=1.5"
+    monkeypatch.setattr(share, "MAX_LINK_CHARS", len(full) - 1)   # one less: the short names
+    assert encode(s) == "v=1&tpm=5e9&g=h200&sf=1.5"   # SHORT_KEYS
+
+
+def test_without_the_bill_summary_the_names_stay_short(monkeypatch):
+    """Third step: once the bill summary must go, the inputs keep their short names even where the
+    full names would now fit (the limit set to the full-name link's length without the summary)."""
+    from tco import share
+    s = Scenario(tokens_per_month=5e9, gpu="h200", staff_fte=1.5)
+    bl = {"monthly_spend_usd": 12345.5, "first_month": "2025-06", "last_month": "2025-11"}
+    full_alone = encode(s)
+    short_alone = "v=1&tpm=5e9&g=h200&sf=1.5"   # SHORT_KEYS
+    assert len(encode(s, bl)) > len(full_alone) and len(short_alone) < len(full_alone)
+    monkeypatch.setattr(share, "MAX_LINK_CHARS", len(full_alone))
+    assert encode(s, bl) == short_alone
