@@ -594,20 +594,20 @@ def _from_rows(model: Model, gpu: Gpu, precision: str, gpus: int, i, o, rows: tu
     counts = [m.gpus for m in fit.rows]
     measured_gpus = max(set(counts), key=counts.count)
     at_gpus = [m for m in fit.rows if m.gpus == measured_gpus]
-    names = f"{fit.rows[0].framework}, {fit.rows[0].source}"
+    names = sources_text(fit.rows)
     if not fit.roofline_shape:
         at_measured = o / fit.seconds_per_request(i, o) * measured_gpus
-        text = f"fitted to {len(at_gpus)} measured shapes of {measured_gpus}× {gpu.name} ({names})"
+        text = f"{len(at_gpus)} measured shapes of {measured_gpus}× {gpu.name} ({names})"
         if measured_gpus == gpus:
             source = _shape_source({(m.input_tokens, m.output_tokens) for m in at_gpus}, i, o)
-            return at_measured, source, {"measured": f"measured at this shape; {text}",
+            return at_measured, source, {"measured": f"measured at this shape; fitted to {text}",
                                          "interpolated": f"interpolated between {text}",
-                                         "derived": f"extrapolated beyond the measured shapes: {text}"}[source]
+                                         "derived": f"extrapolated beyond {text}"}[source]
         # another GPU count: the model carries the measured figure over (more or less KV room
         # changes the batch, so throughput is not proportional to GPUs)
         ratio = raw / model_max_load(model, gpu, precision, measured_gpus, i, o)
         return (at_measured * ratio, "derived",
-                f"{text}, carried to {gpus} GPU{'' if gpus == 1 else 's'} by the step-time model (×{float(np.mean(ratio)):.2f})")
+                f"fitted to {text}, carried to {gpus} GPU{'' if gpus == 1 else 's'} by the step-time model (×{float(np.mean(ratio)):.2f})")
     m = fit.rows[0]
     at_anchor = model_max_load(model, gpu, precision, m.gpus, m.input_tokens, m.output_tokens)
     carried = raw * (m.output_tokens_per_s / at_anchor)
@@ -635,7 +635,7 @@ def replica_throughput(model: Model, gpu: Gpu, precision: str, gpus: int, input_
     e50, e90 = bands["roofline"]
     return Throughput(roofline_output_tokens_per_s(model, gpu, precision, gpus, i, o), "roofline",
                       f"step-time model calibrated on {cal.rows} measured max-load rows and "
-                      f"{len(curve_points())} latency-curve points, x {cal.factor(model):.2f} "
+                      f"{len(curve_points())} latency-curve points, ×{cal.factor(model):.2f} "
                       f"{'MoE' if model.is_moe else 'dense'} calibration "
                       f"(leave-one-out error ±{e50:.0%}, p90 {e90:.0%})", e50, e90)
 
@@ -933,11 +933,17 @@ def curve_provenance(model: Model, gpu: Gpu, precision: str, gpus: int, input_to
     i, o = input_tokens, output_tokens
     fitted = len(shapes) >= MIN_CONFIG_SHAPES
     text = (f"{len(mine)} points of {len(shapes)} measured curve{'s' if len(shapes) > 1 else ''} of {model.name} on {gpus}× {gpu.name} "
-            f"at {precision} ({mine[0].framework}, {mine[0].source})"
+            f"at {precision} ({sources_text(mine)})"
             + ("" if fitted else "; one shape: the global step constants, used up to its concurrencies"))
     source = _shape_source(shapes, i, o)
     return source, {"measured": "measured at this shape", "interpolated": "between the measured shapes",
                     "derived": "outside the measured shapes"}[source] + f": {text}"
+
+
+def sources_text(measurements) -> str:
+    """'trtllm, NVIDIA/TensorRT-LLM:…; nim, https://…': each framework and source of measured rows
+    or curve points once, in their order (a fit over two benchmarks names both)."""
+    return "; ".join(dict.fromkeys(f"{m.framework}, {m.source}" for m in measurements))
 
 
 def _shape_source(shapes, i, o) -> str:

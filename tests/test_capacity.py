@@ -76,6 +76,17 @@ def test_operating_point_meets_the_target_and_no_target_is_max_load():
     assert float(pt.output_tokens_per_s) < 898.0
     # per-user speed times concurrency is the replica's throughput
     assert float(pt.output_tokens_per_s) == pytest.approx(float(pt.concurrency) * 30.0, rel=1e-6)
+    assert str(pt.limited_by) == "per-user speed"
+    # targets every concurrency meets: the search ends on the KV-limited maximum itself, not a hair
+    # below (at 5,000 in / 250 out the maximum is 84 sequences, and exp(log(84)) is 84 less one ulp)
+    loose = capacity.operating_point(m, g, "fp8", 2, 5000, 250, 898.0, max_ttft_s=1e6,
+                                     min_output_tokens_per_s_per_user=1e-6)
+    assert float(loose.max_concurrency) == 84.0 and float(np.exp(np.log(84.0))) < 84.0
+    assert float(loose.concurrency) == 84.0 and str(loose.limited_by) == "kv cache"
+    assert float(loose.output_tokens_per_s) == pytest.approx(898.0, rel=1e-12)
+    # the curve's anchor: the configuration's own (its measured curves' largest concurrency: 100 for
+    # Llama 3.3 70B FP8 on 2 H100, where the curve data's largest anywhere is 250)
+    assert float(free.curve_anchor) == 100.0 == capacity.curve_anchor("llama-3.3-70b", "h100_sxm", "fp8", 2)
     tt = capacity.operating_point(m, g, "fp8", 4, 5000, 500, 1794.0, max_ttft_s=0.5)
     assert float(tt.ttft_s) <= 0.5 * (1 + 1e-9) and str(tt.limited_by) == "time to first token"
     hopeless = capacity.operating_point(m, g, "fp8", 2, 5000, 500, 898.0, min_output_tokens_per_s_per_user=900.0)
@@ -244,6 +255,7 @@ def test_provenance_words():
     assert capacity.replica_throughput(scout, h100, "fp8", 4, 2000, 500).source == "interpolated"
     carried = capacity.replica_throughput(scout, h100, "fp8", 2, 2000, 500)
     assert carried.source == "derived" and "carried to 2 GPUs" in carried.detail and "4× NVIDIA H100" in carried.detail and "(×0.36)" in carried.detail
+    assert "measured shapes of 4× NVIDIA H100 SXM5 80GB (trtllm, NVIDIA/TensorRT-LLM:docs/" in carried.detail
     assert capacity.replica_throughput(MODELS["llama-3.1-8b"], GPUS["l40s"], "fp8", 1, 2000, 500).source == "roofline"
     for t in (at, carried):
         assert t.error > 0 and t.error_p90 >= t.error and "±" in t.detail
@@ -372,6 +384,10 @@ def test_latency_curve_provenance_words():
     assert word(1000, 200 * 0.96) == "interpolated" and word(1000, 200 * 0.94) == "derived"
     assert word(1000, 2000 * 1.04) == "interpolated" and word(1000, 2000 * 1.06) == "derived"
     assert word(200 * 0.96, 1500) == "interpolated" and word(200 * 0.94, 1500) == "derived"
+    # the range's ends themselves are inside (lengths of exactly 5% beyond the measured extremes)
+    edge = capacity.SAME_SHAPE
+    assert word(7000 * (1 + edge), 1500) == "interpolated" and word(200 * (1 - edge), 1500) == "interpolated"
+    assert word(1000, 2000 * (1 + edge)) == "interpolated" and word(1000, 200 * (1 - edge)) == "interpolated"
     # arrays of lengths: one word for all of them, the weakest that holds for every element
     assert word(np.array([2000.0, 2010.0]), np.array([2000.0, 1990.0])) == "measured"
     assert word(np.array([2000.0, 1000.0]), np.array([2000.0, 1000.0])) == "interpolated"

@@ -133,3 +133,102 @@ def test_curve_validation_scores_an_unreachable_speed_as_minus_one_and_flatness_
     forward, matched = capacity._predict_curve(model, gpu, curve, capacity.STEP, 64.0)
     assert matched == [None, -1.0, -1.0]
     assert len(forward) == 3 and all(-1.0 < f < 0.0 for f in forward)  # the engine is far slower
+
+
+def test_replica_size_at_the_exact_memory_edge_and_the_message_when_nothing_holds_it():
+    """The sizing loop takes the first replica size whose usable memory holds the need, the edge
+    included; the toy model and GPU of the fits golden (8e9 B of weights, 2 B of KV per token, 9e9
+    B usable per GPU): 4 GPUs hold exactly the need at a context of 875,000,000 tokens."""
+    import dataclasses
+    h100 = catalog.gpus()["h100_sxm"]
+    toy = dataclasses.replace(catalog.models()[LLAMA], total_params_b=4.0, kv_bytes_per_token_bf16=2.0,
+                              max_context=10 ** 10)
+    gpu = dataclasses.replace(h100, memory_gb=10.0)
+    assert capacity.gpus_per_replica(toy, gpu, "bf16", 850_000_000, 25_000_000) == 4   # 36e9 B = the need
+    assert capacity.gpus_per_replica(toy, gpu, "bf16", 850_000_000, 25_000_001) == 8   # 32 B more
+    huge = dataclasses.replace(catalog.models()[LLAMA], total_params_b=5000.0)
+    huge_kv_bf16 = huge.kv_bytes_per_token_bf16
+    # a model no 64 GPUs hold: 5,000B parameters in bf16 = 10,000 GB of weights; KV cache of Llama
+    # 3.3 70B in bf16 (80 layers x 8 KV heads x 128 x 2 (K and V) x 2 B = 327,680 B a token) for 16
+    # requests of 2,000 tokens = 10.48576 GB; need 10,010 GB; 64 H100 x 80 GB x 90% = 4,608 GB usable
+    assert huge_kv_bf16 == 327_680
+    with pytest.raises(capacity.DoesNotFit) as e:
+        capacity.gpus_per_replica(huge, h100, "bf16", 1500, 500)
+    assert str(e.value) == (f"{huge.name} at bf16 needs 10,010 GB (weights 10,000 GB + KV cache for 16 requests "
+                            f"of 2,000 tokens); 64× {h100.name} offer 4,608 GB usable")
+
+
+def test_prefill_pays_for_the_activations_crossing_each_slow_server_link(monkeypatch):
+    """A replica of 16 L40S spans 2 servers with no fast link: one hop. Prefilling 1,000 new tokens
+    of Llama 3.1 8B (hidden size 4,096) sends 1,000 x 4,096 x 2 B = 8,192,000 B over 12.5 GB/s
+    Ethernet: 0.00065536 s on top of the compute (which the same call without the link gives)."""
+    llama8, l40s = catalog.models()["llama-3.1-8b"], catalog.gpus()["l40s"]
+    assert llama8.hidden == 4096 and capacity.INTERNODE_BYTES_PER_S == 12.5e9
+    with_link = float(capacity.prefill_s(llama8, l40s, "bf16", 16, 1000.0))
+    monkeypatch.setattr(capacity, "INTERNODE_BYTES_PER_S", math.inf)
+    compute = float(capacity.prefill_s(llama8, l40s, "bf16", 16, 1000.0))
+    assert with_link - compute == pytest.approx(0.00065536, rel=1e-9)
+    # a quarter of the input from the prefix cache: 750 new tokens cross, 0.00049152 s
+    monkeypatch.setattr(capacity, "INTERNODE_BYTES_PER_S", 12.5e9)
+    cached = float(capacity.prefill_s(llama8, l40s, "bf16", 16, 1000.0, 0.25))
+    monkeypatch.setattr(capacity, "INTERNODE_BYTES_PER_S", math.inf)
+    assert cached - float(capacity.prefill_s(llama8, l40s, "bf16", 16, 1000.0, 0.25)) == pytest.approx(0.00049152, rel=1e-9)
+    # one server (8 GPUs): no hop at all
+    monkeypatch.setattr(capacity, "INTERNODE_BYTES_PER_S", 12.5e9)
+    one = float(capacity.prefill_s(llama8, l40s, "bf16", 8, 1000.0))
+    monkeypatch.setattr(capacity, "INTERNODE_BYTES_PER_S", math.inf)
+    assert one == float(capacity.prefill_s(llama8, l40s, "bf16", 8, 1000.0))
+
+
+def test_fleet_utilisation_by_hand():
+    """2 replicas at 1,000 output tokens/s, requests of 2,000 in / 500 out, so (I + O) / O = 5 tokens
+    per output token: the fleet's full load is 2 x 1,000 x 5 x 2,628,000 s = 2.628e10 tokens a month;
+    6.57e9 tokens a month is a quarter of it."""
+    assert capacity.SECONDS_PER_MONTH == 2_628_000
+    assert capacity.utilisation(6.57e9, 2, 1000.0, 2000.0, 500.0) == pytest.approx(0.25, rel=1e-12)
+
+
+def test_one_measured_row_is_the_answer_at_its_own_shape_and_carried_elsewhere():
+    """Llama 4 Maverick FP8 on 8 MI300X has one measured max-load row (vLLM, 1,000 in / 1,000 out:
+    6,468.73 output tokens/s). At that shape, and within 5% of it, the engine says "measured" (at the
+    shape itself: the row's own figure); farther away, or on another GPU count, "derived"."""
+    maverick, mi300x = catalog.models()["llama-4-maverick"], catalog.gpus()["mi300x"]
+    rows = capacity.measured_rows("llama-4-maverick", "mi300x", "fp8")
+    assert [(r.gpus, r.input_tokens, r.output_tokens, r.output_tokens_per_s) for r in rows] == [(8, 1000, 1000, 6468.73)]
+    at = capacity.replica_throughput(maverick, mi300x, "fp8", 8, 1000.0, 1000.0)
+    assert at.source == "measured" and float(at.output_tokens_per_s) == pytest.approx(6468.73, rel=1e-12)
+    assert at.detail.startswith("measured at 1000 in / 1000 out on 8× AMD Instinct MI300X 192GB (vllm, https://github.com/vllm-project/vllm/pull/16727)")
+    for i, o in ((1025.0, 1000.0), (1000.0, 1025.0), (975.0, 975.0)):
+        assert capacity.replica_throughput(maverick, mi300x, "fp8", 8, i, o).source == "measured", (i, o)
+    for i, o, g in ((1100.0, 1000.0, 8), (1000.0, 1100.0, 8), (1000.0, 1000.0, 4)):
+        far = capacity.replica_throughput(maverick, mi300x, "fp8", g, i, o)
+        assert far.source == "derived" and "carried to your lengths and GPU count" in far.detail, (i, o, g)
+
+
+def test_a_measured_replica_throughput_of_your_own_is_used_as_it_is():
+    t = capacity.replica_throughput(catalog.models()[LLAMA], catalog.gpus()["h100_sxm"], "fp8", 2, 2000, 500,
+                                    override=1234.5)
+    assert (t.output_tokens_per_s, t.source, t.detail) == (1234.5, "user", "your measured replica throughput")
+
+
+def test_the_roofline_detail_names_the_calibration_of_dense_and_moe_models():
+    # configurations with no measured rows: the step-time model's own answer
+    dense = capacity.replica_throughput(catalog.models()["llama-3.1-405b"], catalog.gpus()["l40s"], "fp8", 16, 2000, 500)
+    moe = capacity.replica_throughput(catalog.models()["qwen3-30b-a3b"], catalog.gpus()["l4"], "fp8", 2, 2000, 500)
+    assert dense.source == moe.source == "roofline"
+    assert " dense calibration (leave-one-out error" in dense.detail and "MoE" not in dense.detail
+    assert "latency-curve points, ×" in dense.detail
+    assert " MoE calibration (leave-one-out error" in moe.detail
+
+
+def test_a_fit_over_two_benchmarks_names_both():
+    """Llama 3.3 70B FP8 on H100: max-load rows from TensorRT-LLM's table and from NVIDIA NIM's
+    benchmark page; the figure's detail names each once, in the rows' order."""
+    rows = capacity.measured_rows(LLAMA, "h100_sxm", "fp8")
+    assert {r.framework for r in rows} == {"trtllm", "nim"}
+    t = capacity.replica_throughput(catalog.models()[LLAMA], catalog.gpus()["h100_sxm"], "fp8", 2, 2000, 500)
+    assert t.detail.startswith(
+        "interpolated between 11 measured shapes of 2× NVIDIA H100 SXM5 80GB (trtllm, NVIDIA/TensorRT-LLM:docs/"
+        "source/performance/perf-overview.md@00f37686; nim, https://docs.nvidia.com/nim/benchmarking/llm/1.0.0/"
+        "performance); typical error ±"), t.detail
+    assert capacity.sources_text(rows + rows) == capacity.sources_text(rows)
