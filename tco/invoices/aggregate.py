@@ -281,7 +281,9 @@ def aggregate(parsed: list) -> tuple[pd.DataFrame, list[str], int]:
     rows["month"] = rows["start"].dt.strftime("%Y-%m")
     rows["model"] = rows["model"].astype(str)
     for m in MONEY_COLUMNS:
-        rows[f"{m}_usd"] = rows[m] * rows["usd_rate"]
+        # nothing is nothing in any currency: a zero amount needs no rate (a free line of a EUR
+        # export with no rate of its own made its whole group's USD cost unknown)
+        rows[f"{m}_usd"] = np.where(rows[m] == 0, 0.0, rows[m] * rows["usd_rate"])
     rows["_start"] = rows["start"]
     rows["_end"] = rows["end"].fillna(rows["start"])
     by = ["month", "provider", "model", "currency", "role", "has_tokens", "has_cost", "direction", "batch"]

@@ -119,7 +119,7 @@ def parse_cost_details_csv(table: Table):
     ignored = int((~openai_rows).sum())
     if ignored:
         warnings.append(f"{ignored} rows of other Azure services (not Azure OpenAI token meters) ignored")
-    foreign = sorted(set(currency[openai_rows & ~np.isfinite(usd_rate)]))
+    foreign = sorted(set(currency[openai_rows & ~np.isfinite(usd_rate) & (cost != 0)]))
     if foreign:
         warnings.append(f"billing currency {', '.join(foreign)} without a costInUsd column: amounts kept unconverted")
     return rows[cols.ok() & openai_rows].reset_index(drop=True), cols.rejected(), warnings

@@ -179,3 +179,51 @@ def test_litellm_daily_spend_by_hand():
     assert lines == [5, 6, 7], result.rejected_rows
     parsed = result.files[0]
     assert set(parsed.rows["model_raw"]) == {"gpt-4o-mini", "bedrock/anthropic.claude-3-5-haiku-20241022-v1:0"}
+
+
+AZURE_USD = ("date,meterName,meterCategory,meterSubCategory,quantity,unitOfMeasure,chargeType,billingCurrency,"
+             "costInBillingCurrency,costInUsd,ResourceId\r\n"
+             # two deployments of one meter on one day: two resources, both count
+             "2025-11-03,gpt-4o-0806-Inp-glbl Tokens,Cognitive Services,Azure OpenAI,1000,1K,Usage,USD,2.5,,/sub/a/eastus\r\n"
+             "2025-11-03,gpt-4o-0806-Inp-glbl Tokens,Cognitive Services,Azure OpenAI,1000,1K,Usage,USD,2.5,,/sub/a/westus\r\n"
+             "2025-11-03,gpt-4o-0806-Outp-glbl Tokens,Cognitive Services,Azure OpenAI,100,1K,Usage,,1.0,,/sub/a/eastus\r\n"
+             "2025-11-03,gpt-4o-0806-Outp-glbl Tokens,Cognitive Services,Azure OpenAI,0,1K,Tax,USD,0.4,,/sub/a/eastus\r\n"
+             "2025-11-04,Provisioned Managed Unit,Cognitive Services,Azure OpenAI,24,1 Hour,Usage,USD,0.0,,/sub/a/eastus\r\n")
+
+
+def test_azure_usd_billing_without_a_usd_column_by_hand():
+    """Billed in USD (one row's currency left blank, which Azure means as the billing currency USD)
+    and no costInUsd: amounts are USD as they are. Input 2 x 1,000 x 1K = 2M tokens for $5.00, output
+    100 x 1K = 100k tokens for $1.00, a tax line of $0.40 kept apart, a zero-cost non-token meter."""
+    result = load(("azure.csv", AZURE_USD))
+    row = month_row(result, "2025-11", "azure", "gpt-4o")
+    assert row["input_tokens"] == 2_000_000 and row["output_tokens"] == 100_000
+    assert row["currency"] == "USD" and row["cost_usd"] == pytest.approx(6.0) and row["tax_usd"] == pytest.approx(0.4)
+    # every charged line names its class: what each class cost
+    assert row["paid_input_usd"] == pytest.approx(5.0) and row["paid_output_usd"] == pytest.approx(1.0)
+    assert not any("billing currency" in w for w in result.warnings)
+
+
+def test_azure_usd_rate_from_the_files_own_usd_column():
+    """EUR billing with costInUsd: each row's rate is costInUsd / costInBillingCurrency, also for a
+    row of exactly 1 EUR; a zero-cost row has no rate to read and needs none: 0 EUR is $0 (it made
+    the whole input cost unknown, $3.30 shown for $4.40, before)."""
+    text = ("date,meterName,meterCategory,meterSubCategory,quantity,unitOfMeasure,chargeType,billingCurrency,"
+            "costInBillingCurrency,costInUsd\r\n"
+            "2025-11-03,gpt-4o-0806-Inp-glbl Tokens,Cognitive Services,Azure OpenAI,400,1K,Usage,EUR,1.0,1.1\r\n"
+            "2025-11-04,gpt-4o-0806-Inp-glbl Tokens,Cognitive Services,Azure OpenAI,0,1K,Usage,EUR,0.0,0.0\r\n"
+            "2025-11-03,gpt-4o-0806-Outp-glbl Tokens,Cognitive Services,Azure OpenAI,10,1K,Usage,EUR,3.0,3.3\r\n")
+    result = load(("azure.csv", text))
+    assert result.warnings == []        # the free line needs no rate: nothing is unconverted
+    row = month_row(result, "2025-11", "azure", "gpt-4o")
+    assert row["currency"] == "EUR" and row["cost"] == pytest.approx(4.0) and row["cost_usd"] == pytest.approx(4.4)
+    assert row["paid_input_usd"] == pytest.approx(1.1) and row["paid_output_usd"] == pytest.approx(3.3)
+
+
+def test_azure_meter_words():
+    from tco.invoices.azure import read_meter
+    assert read_meter("gpt-4o-0806-Inp-glbl Tokens") == ("gpt-4o-2024-08-06", "input", False)
+    assert read_meter("gpt-4o-mini-0718-Batch-Outp-glbl Tokens") == ("gpt-4o-mini-2024-07-18", "output", True)
+    assert read_meter("gpt 4.1 mini cached Inp glbl Tokens") == ("gpt-4.1-mini", "cached_input", False)
+    # not a token meter (no "tokens" word): "other", never batch
+    assert read_meter("Provisioned Managed Unit Batch") == ("provisioned-managed-unit-batch", "other", False)
