@@ -98,3 +98,45 @@ def test_usage_report_json():
     row = month_row(result, "2025-08", "anthropic", "claude-sonnet-4-0")
     assert (row["input_tokens"], row["cached_input_tokens"], row["cache_write_tokens"], row["output_tokens"]) == \
         (1500, 200, 1000 + 500, 500)
+
+
+def _usage_result(**over):
+    r = {"api_key_id": "apikey_1", "workspace_id": "wrkspc_1", "model": "claude-sonnet-4-20250514",
+         "service_tier": "standard", "context_window": "0-200k", "uncached_input_tokens": 1_000_000,
+         "cache_read_input_tokens": 0, "cache_creation": {"ephemeral_1h_input_tokens": 0, "ephemeral_5m_input_tokens": 0},
+         "output_tokens": 100_000}
+    return {**r, **over}
+
+
+def test_usage_report_results_that_differ_in_one_field_all_count_and_batch_is_half_price():
+    """Five results in one bucket, each differing from the first in one field (API key, workspace,
+    service tier, context window): five lots of 1M input and 100k output tokens, none a duplicate.
+    The report has no cost: priced at Claude Sonnet 4's list price ($3 in, $15 out per 1M), batch
+    at half: 4 x (3 + 1.5) + (3 + 1.5) / 2 = $20.25."""
+    doc = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z", "results": [
+        _usage_result(), _usage_result(api_key_id="apikey_2"), _usage_result(workspace_id="wrkspc_2"),
+        _usage_result(service_tier="batch"), _usage_result(context_window="200k-1M")]}],
+        "has_more": False, "next_page": None}
+    result = load(("usage_report.json", json.dumps(doc)))
+    row = month_row(result, "2025-08", "anthropic", "claude-sonnet-4-0")
+    assert (row["input_tokens"], row["output_tokens"]) == (5_000_000, 500_000)
+    assert bool(row["cost_estimated"]) and row["cost_usd"] == pytest.approx(20.25)
+
+
+def test_cost_report_in_another_currency_is_not_dollars():
+    doc = json.loads(json.dumps(COST_REPORT))
+    for r in doc["data"][0]["results"]:
+        r["currency"] = "EUR"
+    row = month_row(load(("cost_report.json", json.dumps(doc))), "2025-08", "anthropic", "claude-sonnet-4-0")
+    assert row["currency"] == "EUR" and row["cost"] == pytest.approx(1.7378912)
+    assert row["cost_usd"] != row["cost_usd"]   # NaN: no rate in the file, never shown as dollars
+
+
+def test_a_rejected_api_result_is_named_as_a_result_once():
+    """The reason names the result ('result N'), and a value that itself says 'line' is kept as it is."""
+    doc = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z", "results": [
+        _usage_result(), _usage_result(output_tokens="see line 5")]}], "has_more": False, "next_page": None}
+    parsed = parse("usage_report.json", json.dumps(doc))
+    assert len(parsed.rows) == 1 and len(parsed.rejected) == 1
+    line, reason = parsed.rejected[0]
+    assert reason.startswith("result ") and "'see line 5'" in reason and reason.count("result ") == 1, reason
