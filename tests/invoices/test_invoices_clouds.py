@@ -227,3 +227,21 @@ def test_azure_meter_words():
     assert read_meter("gpt 4.1 mini cached Inp glbl Tokens") == ("gpt-4.1-mini", "cached_input", False)
     # not a token meter (no "tokens" word): "other", never batch
     assert read_meter("Provisioned Managed Unit Batch") == ("provisioned-managed-unit-batch", "other", False)
+
+
+def test_cost_explorer_by_month_marketplace_columns_and_credits():
+    """A Cost Explorer export grouped by month (two rows dated the 1st): each row is its whole
+    month. A marketplace model's column ("... (Amazon Bedrock Edition)") names its model; the bare
+    "Amazon Bedrock" column names none. A negative cell is a credit: cost $0, credits -$1.50, so the
+    month's net is -$1.50."""
+    text = ("Usage type,USE1-Claude4.6Sonnet-input-tokens($),Claude 3.5 Sonnet (Amazon Bedrock Edition)($),"
+            "Amazon Bedrock($),Total costs($)\n"
+            "2025-10-01,30.00,5.00,2.00,37.00\n2025-11-01,40.00,-1.50,3.00,41.50\n")
+    result = load(("ce.csv", text))
+    m = result.months
+    assert (m["days_covered"] == m["days_in_month"]).all() and set(m["days_in_month"]) == {31.0, 30.0}
+    assert set(m["model"]) == {"", "claude-3-5-sonnet", SONNET}
+    oct_, nov = month_row(result, "2025-10", "aws", "claude-3-5-sonnet"), month_row(result, "2025-11", "aws", "claude-3-5-sonnet")
+    assert oct_["cost_usd"] == pytest.approx(5.0) and oct_["credits_usd"] == 0.0
+    assert nov["credits_usd"] == pytest.approx(-1.5) and nov["cost_usd"] == pytest.approx(-1.5)
+    assert month_row(result, "2025-11", "aws", "")["cost_usd"] == pytest.approx(3.0)
