@@ -245,3 +245,51 @@ def test_cost_explorer_by_month_marketplace_columns_and_credits():
     assert oct_["cost_usd"] == pytest.approx(5.0) and oct_["credits_usd"] == 0.0
     assert nov["credits_usd"] == pytest.approx(-1.5) and nov["cost_usd"] == pytest.approx(-1.5)
     assert month_row(result, "2025-11", "aws", "")["cost_usd"] == pytest.approx(3.0)
+
+
+GCP_REPORT_HEAD = ("Date,Service description,Service ID,SKU description,SKU ID,Usage amount,Usage unit,List cost ($),"
+                   "Negotiated savings ($),Savings programmes ($),Other savings ($),Unrounded subtotal ($),Subtotal ($)\n")
+
+
+def test_gcp_console_report_vertex_spend_and_batch_at_half_price():
+    """Vertex AI rows name no token count: their tokens come from spend at Gemini 2.5 Pro's list
+    price ($10 per 1M output), a batch SKU at half: 2.5 / 10e-6 + 1.25 / 5e-6 = 500,000 tokens."""
+    text = GCP_REPORT_HEAD + (
+        "2025-11-03,Vertex AI,C7E2-9256-1C43,Gemini 2.5 Pro Thinking Text Output - Predictions,X1,250000,count,2.5,0,0,0,2.5,2.5\n"
+        "2025-11-04,Vertex AI,C7E2-9256-1C43,Gemini 2.5 Pro Batch Text Output - Predictions,X2,250000,count,1.25,0,0,0,1.25,1.25\n")
+    row = month_row(load(("report.csv", text)), "2025-11", "google", "gemini-2.5-pro")
+    assert bool(row["estimated"]) and row["cost_usd"] == pytest.approx(3.75)
+    assert row["output_tokens"] == pytest.approx(500_000)
+
+
+def test_gcp_console_report_with_no_rows_is_empty_not_an_error():
+    parsed = parse("report.csv", GCP_REPORT_HEAD)
+    assert parsed.format == "gcp_console_report_csv" and len(parsed.rows) == 0 and parsed.rejected == []
+
+
+GCP_HEAD = ("billing_account_id,service.description,sku.description,usage_start_time,usage_end_time,cost,"
+            "usage.amount,usage.unit,credits,cost_type")
+FLASH_SKU = "Generate content input token count gemini 2.5 flash short input text"
+
+
+def test_gcp_billing_export_one_credit_object_and_no_currency_column():
+    """A credits cell holding one JSON object (not a list) is that one credit; with no currency
+    column the amounts are USD."""
+    text = (GCP_HEAD + f"\nA,Gemini API,{FLASH_SKU},2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,0.30,1000000,count,"
+            '"{""name"":""FreeTier"",""amount"":-0.1}",regular\n')
+    result = load(("billing.csv", text))
+    assert result.rejected_rows == []
+    row = month_row(result, "2025-11", "google", "gemini-2.5-flash")
+    assert row["currency"] == "USD" and row["input_tokens"] == 1_000_000
+    assert row["credits_usd"] == pytest.approx(-0.1) and row["cost_usd"] == pytest.approx(0.2)   # 0.30 - 0.10
+
+
+def test_gcp_billing_export_converts_with_its_own_rate():
+    """``currency_conversion_rate`` is currency units per USD: 0.27 EUR at 0.9 EUR/USD = $0.30."""
+    text = ("billing_account_id,service.description,sku.description,usage_start_time,usage_end_time,cost,currency,"
+            "currency_conversion_rate,usage.amount,usage.unit,credits,cost_type\n"
+            f"A,Gemini API,{FLASH_SKU},2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,0.27,EUR,0.9,1000000,count,[],regular\n")
+    result = load(("billing.csv", text))
+    row = month_row(result, "2025-11", "google", "gemini-2.5-flash")
+    assert row["currency"] == "EUR" and row["cost"] == pytest.approx(0.27) and row["cost_usd"] == pytest.approx(0.30)
+    assert result.warnings == []
