@@ -293,3 +293,32 @@ def test_gcp_billing_export_converts_with_its_own_rate():
     row = month_row(result, "2025-11", "google", "gemini-2.5-flash")
     assert row["currency"] == "EUR" and row["cost"] == pytest.approx(0.27) and row["cost_usd"] == pytest.approx(0.30)
     assert result.warnings == []
+
+
+def test_litellm_spend_logs_count_requests_and_reject_rows_without_token_counts():
+    """Each SpendLogs row is one request; a row with no prompt or completion count is rejected (not
+    read as 0 tokens); a failed call is left out; a row with no provider is LiteLLM's own."""
+    text = ("request_id,spend,prompt_tokens,completion_tokens,startTime,model,custom_llm_provider,status\n"
+            "r1,0.01,1000,500,2025-11-03 10:00:00,gpt-4o-mini,openai,success\n"
+            "r2,0.02,2000,1000,2025-11-04 10:00:00,gpt-4o-mini,openai,success\n"
+            "r3,0.05,,500,2025-11-04 11:00:00,gpt-4o-mini,openai,success\n"
+            "r4,0.05,500,,2025-11-04 12:00:00,gpt-4o-mini,openai,success\n"
+            "r5,0.00,700,0,2025-11-04 13:00:00,gpt-4o-mini,openai,failure\n"
+            "r6,0.03,300,100,2025-11-05 09:00:00,my-local-model,,success\n")
+    result = load(("spendlogs.csv", text))
+    row = month_row(result, "2025-11", "openai", "gpt-4o-mini")
+    assert (row["requests"], row["input_tokens"], row["output_tokens"]) == (2, 3000, 1500)
+    assert row["cost_usd"] == pytest.approx(0.03)
+    assert sorted(r["line"] for r in result.rejected_rows) == [4, 5]
+    assert month_row(result, "2025-11", "litellm", "my-local-model")["input_tokens"] == 300
+
+
+def test_litellm_daily_rejects_a_negative_or_missing_completion_count():
+    header = "date,model,custom_llm_provider,spend,prompt_tokens,completion_tokens,api_requests\n"
+    text = header + ("2025-11-03,gpt-4o-mini,openai,1.50,10000,2000,40\n"
+                     "2025-11-04,gpt-4o-mini,openai,0.10,100,-5,1\n"
+                     "2025-11-05,gpt-4o-mini,openai,0.10,100,,1\n")
+    result = load(("daily.csv", text))
+    row = month_row(result, "2025-11", "openai", "gpt-4o-mini")
+    assert (row["input_tokens"], row["output_tokens"], row["requests"]) == (10000, 2000, 40)
+    assert sorted(r["line"] for r in result.rejected_rows) == [3, 4]
