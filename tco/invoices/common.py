@@ -263,10 +263,6 @@ def parse_number(raw: object, decimal_comma: bool = False) -> float:
     return -value if negative else value
 
 
-def parse_bool(raw: object) -> bool:
-    return str(raw).strip().lower() in ("true", "1", "yes", "y", "t")
-
-
 _MDY = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}")
 _UNIX = re.compile(r"^\d{9,13}(\.0+)?$")
 

@@ -162,3 +162,16 @@ def test_unknown_file_lists_supported_formats_and_template():
     message = str(err.value)
     assert "mystery.csv" in message and "OpenAI dashboard usage export" in message
     assert "generic_template.csv" in message and "date,provider,model,input_tokens" in message
+
+
+def test_a_usage_page_whose_results_are_not_records_is_no_export_we_know():
+    """Empty buckets are an OpenAI usage export with nothing in it; buckets whose results are not
+    records (a string here) are not an OpenAI export at all: the file is refused with the list of
+    formats, not read as an empty usage export."""
+    bucket = {"object": "bucket", "start_time": 1730419200, "end_time": 1730505600}
+    empty = {"object": "page", "data": [{**bucket, "results": []}], "has_more": False}
+    odd = {"object": "page", "data": [{**bucket, "results": ["x"]}], "has_more": False}
+    ok = load(("usage.json", json.dumps(empty)))
+    assert [f.format for f in ok.files] == ["openai_usage_json"] and ok.errors == []
+    refused = load(("usage.json", json.dumps(odd)))
+    assert refused.files == [] and "not a usage or cost export we know" in refused.errors[0][1]

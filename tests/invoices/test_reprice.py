@@ -191,3 +191,15 @@ def test_hosted_scales_with_prices_and_self_hosted_never_falls_with_volume(tok, 
     order = np.argsort(base["tokens"].to_numpy(), kind="stable")
     assert np.all(np.diff(base["self_host_usd"].to_numpy()[order]) >= -1e-9)
     np.testing.assert_allclose(base["tokens"], [sum(t) for t in tok], rtol=1e-12)
+
+
+def test_totals_of_one_month_and_of_a_table_without_a_setup_figure():
+    """One month is a total like any other (500 USD actual against 0.11 x 1,000 = 110 USD hosted);
+    a table that carries no setup figure (attrs dropped, as a copy may) has a setup of $0."""
+    df = reprice(months_frame([{"month": "2025-01", "input_tokens": 1e9, "cost_usd": 500.0}]), Scenario(**HOSTED))
+    t = reprice_totals(df)
+    assert t["months"] == 1 and t["actual_usd"] == pytest.approx(500.0) and t["hosted_open_usd"] == pytest.approx(110.0)
+    bare = df.copy()
+    bare.attrs = {}
+    assert reprice_totals(bare)["setup_usd"] == 0.0
+    assert reprice_totals(bare.iloc[:0])["setup_usd"] == 0.0
