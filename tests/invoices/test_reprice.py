@@ -203,3 +203,15 @@ def test_totals_of_one_month_and_of_a_table_without_a_setup_figure():
     bare.attrs = {}
     assert reprice_totals(bare)["setup_usd"] == 0.0
     assert reprice_totals(bare.iloc[:0])["setup_usd"] == 0.0
+
+
+def test_cache_writes_at_the_hosted_offers_own_write_price_and_its_ratio_under_an_override():
+    """A hosted offer with its own cache-write price (Claude Haiku 4.5 through Anthropic: $1 input,
+    $1.25 writes, $0.10 cached, $5 output per 1M): 100M writes cost 100 x 1.25 = $125. With the
+    input price overridden to $2, writes move by the catalog's ratio 1.25 / 1 to $2.50: $250."""
+    month = [{"month": "2025-06", "cache_write_tokens": 1e8, "cost_usd": 300.0}]
+    df = reprice(months_frame(month), Scenario(hosted_model="anthropic:claude-haiku-4-5"))
+    assert df.attrs["hosted_prices"]["cache_write"] == pytest.approx(1.25)
+    assert df.iloc[0]["hosted_open_usd"] == pytest.approx(125.0)
+    df = reprice(months_frame(month), Scenario(hosted_model="anthropic:claude-haiku-4-5", hosted_input_usd_per_mtok=2.0))
+    assert df.iloc[0]["hosted_open_usd"] == pytest.approx(250.0)
