@@ -243,6 +243,9 @@ def test_cost_explorer_by_month_marketplace_columns_and_credits():
     assert set(m["model"]) == {"", "claude-3-5-sonnet", SONNET}
     oct_, nov = month_row(result, "2025-10", "aws", "claude-3-5-sonnet"), month_row(result, "2025-11", "aws", "claude-3-5-sonnet")
     assert oct_["cost_usd"] == pytest.approx(5.0) and oct_["credits_usd"] == 0.0
+    # the column names no token class: its spend buys the assumed mix, 80% input at $3 and 20%
+    # output at $15 per 1M: 5 / (0.8 x 3e-6 + 0.2 x 15e-6) = 925,926 tokens, 740,741 in, 185,185 out
+    assert oct_["input_tokens"] == pytest.approx(0.8 * 5 / 5.4e-6) and oct_["output_tokens"] == pytest.approx(0.2 * 5 / 5.4e-6)
     assert nov["credits_usd"] == pytest.approx(-1.5) and nov["cost_usd"] == pytest.approx(-1.5)
     assert month_row(result, "2025-11", "aws", "")["cost_usd"] == pytest.approx(3.0)
 
