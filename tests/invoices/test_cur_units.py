@@ -58,3 +58,26 @@ def test_ambiguous_unit_without_a_list_price_reads_as_1m_with_a_warning():
     result = load(("cur.csv", cur(("USE1-MP:USE1_InputTokenCount-Units", "Units", 3, 9.0))))
     assert result.months["input_tokens"].sum() == 3_000_000
     assert any("is ambiguous and no list price checks it; read as 1M tokens" in w for w in result.warnings)
+
+
+def test_cache_token_lines_in_both_spellings():
+    """Bedrock writes cache meters as "cache-write-input-token-count" and as "CacheWriteInputTokenCount"
+    (and reads likewise): each is its own class, in thousands here."""
+    text = cur(("USE1-Claude4.6Sonnet-cache-write-input-token-count", "1K tokens", 4, 0.015),
+               ("USE1-Claude4.6Sonnet-CacheWriteInputTokenCount", "1K tokens", 6, 0.0225),
+               ("USE1-Claude4.6Sonnet-cache-read-input-token-count", "1K tokens", 10, 0.003),
+               ("USE1-Claude4.6Sonnet-CacheReadInputTokenCount", "1K tokens", 20, 0.006))
+    result = load(("cur.csv", text))
+    row = result.months.iloc[0]
+    assert (row["cache_write_tokens"], row["cached_input_tokens"], row["input_tokens"]) == (10_000, 30_000, 0)
+    assert row["paid_cache_write_usd"] == pytest.approx(0.0375) and row["paid_cached_input_usd"] == pytest.approx(0.009)
+
+
+def test_a_blank_currency_is_usd_and_a_discount_line_is_a_credit():
+    lines = [HEADER.rstrip("\n"),
+             "li-1,2025-11-05T00:00:00Z,Usage,AmazonBedrock,USE1-NovaLite-input-tokens,7,1K tokens,,0.5",
+             "li-2,2025-11-05T00:00:00Z,SomeNewDiscount,AmazonBedrock,USE1-NovaLite-input-tokens,0,1K tokens,USD,-0.1"]
+    result = load(("cur.csv", "\n".join(lines) + "\n"))
+    row = month_row(result, "2025-11", "aws", NOVA)
+    assert row["currency"] == "USD" and row["input_tokens"] == 7000
+    assert row["credits_usd"] == pytest.approx(-0.1) and row["cost_usd"] == pytest.approx(0.4)
