@@ -84,3 +84,19 @@ def test_failing_file_next_to_good_one():
     assert [f.name for f in result.files] == ["good.csv"]
     assert [name for name, _ in result.errors] == ["bad.csv", "bin.csv"]
     assert result.months["input_tokens"].sum() == 4_000_100
+
+
+def test_rows_without_a_provider_or_an_output_count_are_rejected_by_name_and_a_missing_cost_is_priced():
+    """A row with no provider and a row with no output count are rejected with their reasons; a
+    row with tokens and an empty cost is priced at list price (gpt-4o-mini: $0.15 in, $0.60 out
+    per 1M: 1M in + 1M out = $0.75) and flagged as estimated."""
+    text = ("date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n"
+            "2025-11-03,openai,gpt-4o-mini,1000000,0,1000000,\n"
+            "2025-11-04,,gpt-4o-mini,10,0,10,0.01\n"
+            "2025-11-05,openai,gpt-4o-mini,10,0,,0.01\n")
+    result = load(("usage.csv", text))
+    reasons = {r["line"]: r["reason"] for r in result.rejected_rows}
+    assert reasons == {3: "line 3: column `provider` is empty",
+                       4: "line 4: column `output_tokens` is empty; expected a number"}, reasons
+    row = month_row(result, "2025-11", "openai", "gpt-4o-mini")
+    assert bool(row["cost_estimated"]) and row["cost_usd"] == pytest.approx(0.75)
