@@ -175,3 +175,34 @@ def test_a_usage_page_whose_results_are_not_records_is_no_export_we_know():
     assert [f.format for f in ok.files] == ["openai_usage_json"] and ok.errors == []
     refused = load(("usage.json", json.dumps(odd)))
     assert refused.files == [] and "not a usage or cost export we know" in refused.errors[0][1]
+
+
+def test_cost_lines_differing_in_project_or_user_all_count_and_paid_by_class():
+    """The same line item on the same day for two projects and for two users is four lines of
+    spend, none a duplicate; every line names its class, so what each class cost is known:
+    input 2 x 0.18432 + 0.1 + 0.2 = $0.66864, output $0.066582."""
+    head = COST17.splitlines()[0]
+    day = "1761955200,1762041600,2025-11-01T00:00:00+00:00,2025-11-02T00:00:00+00:00"
+    rows = [f'{day},0.18432,usd,1228800,tokens,"gpt-4o-mini-2024-07-18, input",,,proj_A,org-1,,,,',
+            f'{day},0.18432,usd,1228800,tokens,"gpt-4o-mini-2024-07-18, input",,,proj_B,org-1,,,,',
+            f'{day},0.1,usd,666667,tokens,"gpt-4o-mini-2024-07-18, input",user-1,,proj_A,org-1,,,,',
+            f'{day},0.2,usd,1333333,tokens,"gpt-4o-mini-2024-07-18, input",user-2,,proj_A,org-1,,,,',
+            f'{day},0.066582,usd,221940,tokens,"gpt-4o-mini-2024-07-18, output",,,proj_A,org-1,,,,']
+    result = load(("cost.csv", "\n".join([head, *rows]) + "\n"))
+    assert result.duplicates_dropped == 0
+    row = month_row(result, "2025-11", "openai", "gpt-4o-mini")
+    assert row["input_tokens"] == 1228800 * 2 + 666667 + 1333333
+    assert row["paid_input_usd"] == pytest.approx(0.66864) and row["paid_output_usd"] == pytest.approx(0.066582)
+
+
+def test_a_costs_api_result_without_its_object_name_is_still_a_cost_report():
+    doc = json.loads(json.dumps(COST_API))
+    del doc["data"][0]["results"][0]["object"]
+    result = load(("costs.json", json.dumps(doc)))
+    assert result.files[0].format == "openai_cost_json"
+    assert month_row(result, "2024-11", "openai", "")["cost_usd"] == pytest.approx(0.06)
+
+
+def test_a_negative_input_count_in_the_usage_csv_is_rejected():
+    parsed = parse("completions_usage.csv", USAGE.replace(",59200.0,", ",-59200.0,", 1))
+    assert parsed.rejected == [(2, "line 2: column `input_tokens` holds '-59200.0'; a token or request count cannot be negative")]
