@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from helpers import load
@@ -195,3 +196,16 @@ def test_litellm_daily():
     rows = [f"{t},gpt-4o-mini,openai,0.01,{AMOUNTS[k]},0,1" for k, (t, _) in DATES.items()]
     check("daily.csv", "date,model,custom_llm_provider,spend,prompt_tokens,completion_tokens,api_requests\n"
           + "\n".join(rows) + "\n", DATES)
+
+
+def test_parse_time_reads_each_written_form_and_refuses_the_rest():
+    from tco.invoices.common import parse_time
+    utc = lambda s: pd.Timestamp(s, tz="UTC")   # noqa: E731
+    assert parse_time("11/30/2025 23:30") == utc("2025-11-30 23:30")       # Azure MM/DD with a time
+    assert parse_time("31/12/2025 08:15:30") == utc("2025-12-31 08:15:30")  # DD/MM (31 > 12), seconds
+    assert parse_time("2025-11-30 20:30:00-05:00") == utc("2025-12-01 01:30")
+    assert parse_time("2025-11") == utc("2025-11-01")
+    assert parse_time("2100-12-31") == utc("2100-12-31") and parse_time("1990-01-01") == utc("1990-01-01")
+    for bad in ("2101-01-01", "1989-12-31", "Nov 3 2025", "x2025-11-03", "03.11.2025", ""):
+        with pytest.raises(ValueError):
+            parse_time(bad)
