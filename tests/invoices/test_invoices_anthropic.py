@@ -140,3 +140,30 @@ def test_a_rejected_api_result_is_named_as_a_result_once():
     assert len(parsed.rows) == 1 and len(parsed.rejected) == 1
     line, reason = parsed.rejected[0]
     assert reason.startswith("result ") and "'see line 5'" in reason and reason.count("result ") == 1, reason
+
+
+def test_cost_csv_batch_lines_at_half_price_a_credit_beside_its_charge_and_a_blank_cost_rejected():
+    """Cost CSV alone, Claude Sonnet 4.5 at list ($3 in, $15 out per 1M): $3 of standard input is 1M
+    tokens, $3 of batch input ("message_batch", half price) 2M. A credit line equal to a charge in
+    every other cell is its own line (not a duplicate of the charge). A line with no cost is rejected."""
+    head = "usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,cost_type\n"
+    text = head + ("2025-11-03,Claude Sonnet 4.5,Default,k,message,≤ 200k,input_no_cache,3.00,token\n"
+                   "2025-11-03,Claude Sonnet 4.5,Default,k,message_batch,≤ 200k,input_no_cache,3.00,token\n"
+                   "2025-11-04,Claude Sonnet 4.5,Default,k,message,≤ 200k,output,15.00,token\n"
+                   "2025-11-04,Claude Sonnet 4.5,Default,k,message,≤ 200k,output,-15.00,token\n"
+                   "2025-11-05,Claude Sonnet 4.5,Default,k,message,≤ 200k,output,,token\n")
+    result = load(("claude_api_cost.csv", text))
+    assert [r["line"] for r in result.rejected_rows] == [6] and result.duplicates_dropped == 0
+    row = month_row(result, "2025-11", "anthropic", "claude-sonnet-4-5")
+    assert row["input_tokens"] == pytest.approx(3e6) and row["output_tokens"] == pytest.approx(1e6)
+    assert row["credits_usd"] == pytest.approx(-15.0) and row["cost_usd"] == pytest.approx(6.0)
+
+
+def test_usage_csv_hourly_buckets_cover_their_hour():
+    """Two hourly buckets of one day: the month is covered for 2 hours, not two whole days."""
+    head = USAGE.splitlines()[0]
+    text = "\n".join([head,
+                      "2026-03-31 02:00,claude-haiku-4-5-20251001,super,Default,standard,≤ 200k,1000,0,0,0,400,0,not_available,",
+                      "2026-03-31 03:00,claude-haiku-4-5-20251001,super,Default,standard,≤ 200k,1000,0,0,0,400,0,not_available,"]) + "\n"
+    row = month_row(load(("claude_api_tokens.csv", text)), "2026-03", "anthropic", "claude-haiku-4-5")
+    assert row["days_covered"] == pytest.approx(2 / 24)
