@@ -325,3 +325,13 @@ def test_litellm_daily_rejects_a_negative_or_missing_completion_count():
     row = month_row(result, "2025-11", "openai", "gpt-4o-mini")
     assert (row["input_tokens"], row["output_tokens"], row["requests"]) == (10000, 2000, 40)
     assert sorted(r["line"] for r in result.rejected_rows) == [3, 4]
+
+
+def test_openrouter_one_request_per_generation_and_days_covered_from_midnight():
+    """Each generation is one request; a generation's row runs from its time to the end of its UTC
+    day (the bucket it is counted in): Sonnet's generation at 12:00:34.512 covers 11:59:25.488 of
+    3 November."""
+    result = load(("or.csv", OPENROUTER))
+    assert result.months["requests"].sum() == 3
+    sonnet = month_row(result, "2025-11", "openrouter", "anthropic/claude-sonnet-4.5")
+    assert sonnet["days_covered"] == pytest.approx((86_400 - (12 * 3600 + 34.512)) / 86_400, rel=1e-9)
