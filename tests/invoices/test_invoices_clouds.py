@@ -335,3 +335,14 @@ def test_openrouter_one_request_per_generation_and_days_covered_from_midnight():
     assert result.months["requests"].sum() == 3
     sonnet = month_row(result, "2025-11", "openrouter", "anthropic/claude-sonnet-4.5")
     assert sonnet["days_covered"] == pytest.approx((86_400 - (12 * 3600 + 34.512)) / 86_400, rel=1e-9)
+
+
+def test_gcp_sku_words():
+    from tco.invoices.gcp import read_sku
+    assert read_sku("Generate content output token count gemini 2.5 flash short input text") == \
+        ("gemini 2.5 flash", "output", False, True)
+    assert read_sku("Gemini 2.5 Pro Batch Text Output - Predictions") == ("gemini 2.5 pro", "output", True, False)
+    assert read_sku("Imagen 4 Fast image generation") == ("imagen 4 fast", "other", False, False)
+    # storage and grounding are priced per hour or per request, never tokens, whatever else they say
+    assert read_sku("Cached content storage token count gemini 2.5 flash") == ("gemini 2.5 flash", "other", False, False)
+    assert read_sku("Grounding with Google Search requests gemini 2.5 pro") == ("gemini 2.5 pro", "other", False, False)
