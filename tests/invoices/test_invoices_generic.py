@@ -100,3 +100,15 @@ def test_rows_without_a_provider_or_an_output_count_are_rejected_by_name_and_a_m
                        4: "line 4: column `output_tokens` is empty; expected a number"}, reasons
     row = month_row(result, "2025-11", "openai", "gpt-4o-mini")
     assert bool(row["cost_estimated"]) and row["cost_usd"] == pytest.approx(0.75)
+
+
+def test_csv_line_numbers_count_leading_blank_lines_and_blank_rows_are_skipped_not_the_end():
+    """Lines are numbered as a text editor shows them: after two blank lines before the header, the
+    first data row is line 4. A blank row in the middle is skipped and the rows after it still read;
+    a repeated header name gets a suffix (h, h.1, h.2)."""
+    from tco.invoices.common import read_table
+    t = read_table("\n\ndate,provider,model\n2025-11-03,openai,a\n\n2025-11-04,openai,b\n")
+    assert list(t.lines) == [4, 6] and list(t.cells.iloc[:, 2]) == ["a", "b"]
+    assert read_table("h,h,h\n1,2,3\n").header == ["h", "h.1", "h.2"]
+    result = load(("usage.csv", "\n\n" + GENERIC.split("\n", 1)[0] + "\n2025-11-03,openai,gpt-4o-mini,n/a,0,1,1\n"))
+    assert [r["line"] for r in result.rejected_rows] == [4]
