@@ -112,3 +112,26 @@ def test_csv_line_numbers_count_leading_blank_lines_and_blank_rows_are_skipped_n
     assert read_table("h,h,h\n1,2,3\n").header == ["h", "h.1", "h.2"]
     result = load(("usage.csv", "\n\n" + GENERIC.split("\n", 1)[0] + "\n2025-11-03,openai,gpt-4o-mini,n/a,0,1,1\n"))
     assert [r["line"] for r in result.rejected_rows] == [4]
+
+
+def test_the_size_limit_is_inclusive_and_the_refusals_say_what_they_saw(monkeypatch):
+    """A file of exactly the limit is read (here: refused only as not a format we know); one byte
+    more is refused with its size; text instead of bytes, and unknown JSON, name the file."""
+    import tco.invoices as invoices
+    assert MAX_FILE_BYTES == 20_000_000
+    with pytest.raises(InvoiceError) as e:
+        parse_file("big.csv", b"a" * 20_050_000)
+    assert str(e.value).startswith("big.csv: the file is 20.1 MB; the limit is 20 MB.")
+    monkeypatch.setattr(invoices, "MAX_FILE_BYTES", 10)
+    with pytest.raises(InvoiceError) as e:
+        parse_file("edge.csv", b"a,b\n1,2\n3,")      # 10 bytes
+    assert str(e.value).startswith("edge.csv: the header (a, b) is not one we know")
+    with pytest.raises(InvoiceError, match="limit is 20 MB"):
+        parse_file("edge.csv", b"a,b\n1,2\n3,4")     # 11 bytes
+    monkeypatch.undo()
+    with pytest.raises(InvoiceError) as e:
+        parse_file("usage.csv", "2025-11-03,openai")
+    assert str(e.value) == "usage.csv: expected the file's bytes, got str"
+    with pytest.raises(InvoiceError) as e:
+        parse_file("thing.json", b'{"hello": 1}')
+    assert str(e.value).startswith("thing.json: this JSON is not a usage or cost export we know")
