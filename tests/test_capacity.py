@@ -374,6 +374,11 @@ def test_latency_curve_provenance_words():
     # one measured shape: its own word at that shape, but the global constants (nothing to refit on)
     one = capacity.curve_provenance(MODELS["llama-3.3-70b"], h100, "fp8", 2, 5000, 500)
     assert one[0] == "measured" and "one shape" in one[1]
+    assert one[1] == ("measured at this shape: 5 points of 1 measured curve of Llama 3.3 70B Instruct on 2× NVIDIA "
+                      "H100 SXM5 80GB at fp8 (nim-trtllm, https://docs.nvidia.com/nim/benchmarking/llm/1.0.0/"
+                      "performance); one shape: the global step constants, used up to its concurrencies")
+    between = capacity.curve_provenance(m8, h100, "bf16", 1, 1000, 1000)[1]
+    assert between.startswith("between the measured shapes: 48 points of 6 measured curves of Llama 3.1 8B")
     assert capacity.config_constants("llama-3.3-70b", "h100_sxm", "fp8", 2) == capacity.STEP
     assert capacity.config_constants("llama-3.1-8b", "h100_sxm", "bf16", 1) != capacity.STEP
     assert capacity.curve_anchor("llama-3.1-8b", "h100_sxm", "bf16", 1) == 250.0
