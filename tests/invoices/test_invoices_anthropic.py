@@ -121,6 +121,7 @@ def test_usage_report_results_that_differ_in_one_field_all_count_and_batch_is_ha
     row = month_row(result, "2025-08", "anthropic", "claude-sonnet-4-0")
     assert (row["input_tokens"], row["output_tokens"]) == (5_000_000, 500_000)
     assert bool(row["cost_estimated"]) and row["cost_usd"] == pytest.approx(20.25)
+    assert row["credits_usd"] == row["refunds_usd"] == row["tax_usd"] == 0.0   # no cost lines: none
 
 
 def test_cost_report_in_another_currency_is_not_dollars():

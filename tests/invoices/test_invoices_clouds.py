@@ -346,3 +346,16 @@ def test_gcp_sku_words():
     # storage and grounding are priced per hour or per request, never tokens, whatever else they say
     assert read_sku("Cached content storage token count gemini 2.5 flash") == ("gemini 2.5 flash", "other", False, False)
     assert read_sku("Grounding with Google Search requests gemini 2.5 pro") == ("gemini 2.5 pro", "other", False, False)
+
+
+def test_azure_refund_is_netted_in_both_currencies():
+    """A refund line (chargeType Refund, -0.50 EUR = -$0.55) is netted: 1.00 + 3.00 - 0.50 = 3.50 EUR,
+    $1.10 + $3.30 - $0.55 = $3.85, the refund shown apart as -$0.55."""
+    text = ("date,meterName,meterCategory,meterSubCategory,quantity,unitOfMeasure,chargeType,billingCurrency,"
+            "costInBillingCurrency,costInUsd\r\n"
+            "2025-11-03,gpt-4o-0806-Inp-glbl Tokens,Cognitive Services,Azure OpenAI,400,1K,Usage,EUR,1.0,1.1\r\n"
+            "2025-11-03,gpt-4o-0806-Outp-glbl Tokens,Cognitive Services,Azure OpenAI,10,1K,Usage,EUR,3.0,3.3\r\n"
+            "2025-11-05,gpt-4o-0806-Outp-glbl Tokens,Cognitive Services,Azure OpenAI,0,1K,Refund,EUR,-0.5,-0.55\r\n")
+    row = month_row(load(("azure.csv", text)), "2025-11", "azure", "gpt-4o")
+    assert row["cost"] == pytest.approx(3.5) and row["cost_usd"] == pytest.approx(3.85)
+    assert row["refunds_usd"] == pytest.approx(-0.55) and row["credits_usd"] == 0.0 and row["tax_usd"] == 0.0

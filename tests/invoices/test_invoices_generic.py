@@ -100,6 +100,11 @@ def test_rows_without_a_provider_or_an_output_count_are_rejected_by_name_and_a_m
                        4: "line 4: column `output_tokens` is empty; expected a number"}, reasons
     row = month_row(result, "2025-11", "openai", "gpt-4o-mini")
     assert bool(row["cost_estimated"]) and row["cost_usd"] == pytest.approx(0.75)
+    # beside a row whose cost is given ($1.00), the row without one adds its list price: $1.75
+    mixed = text + "2025-11-06,openai,gpt-4o-mini,100,0,100,1.00\n"
+    row = month_row(load(("usage.csv", mixed)), "2025-11", "openai", "gpt-4o-mini")
+    assert bool(row["cost_estimated"]) and row["cost_usd"] == pytest.approx(1.75)
+    assert row["input_tokens"] == 1_000_100
 
 
 def test_csv_line_numbers_count_leading_blank_lines_and_blank_rows_are_skipped_not_the_end():
