@@ -302,3 +302,26 @@ def test_latency_targets_are_named_in_words_where_they_decide():
     assert resolve(Scenario(max_ttft_s=2.5, tokens_per_month=4e10)).choice.endswith(
         "sizes that fit and meet the latency target (first token within 2.5 s)")
     assert "meet the latency target" not in resolve(Scenario(tokens_per_month=4e10)).choice
+
+
+@pytest.mark.parametrize("grid", [
+    {"tokens_per_month": [1e8, 5e9, 4e10]},                                         # one size, set
+    {"gpus_per_replica": [2, 4, 8]},                                                # sizes alone
+    {"gpus_per_replica": [2, 4], "tokens_per_month": [1e9, 2e10]},                  # sizes swept
+    {"gpus_per_replica": [2, 4], "input_tokens_per_request": [1000.0, 6000.0]},     # sizes and lengths
+])
+def test_sweeps_with_a_set_or_swept_replica_size_agree_with_evaluate_point_by_point(grid):
+    """The scalar path is the oracle: every grid point of the sweep equals evaluate() of the
+    scenario at that point, and the outputs have the grid's shape (no axis added or lost)."""
+    s = Scenario(gpus_per_replica=2, max_ttft_s=2.0)
+    out = model.sweep(s, grid)
+    keys = list(grid)
+    shape = tuple(len(v) for v in grid.values())
+    assert all(np.shape(x) == shape for x in out.values()), {k: np.shape(x) for k, x in out.items()}
+    for idx in np.ndindex(shape):
+        point = s.replace(**{k: (int if k == "gpus_per_replica" else float)(grid[k][i]) for k, i in zip(keys, idx)})
+        r = model.evaluate(point)
+        sh = r.at_volume["self_host"]
+        assert out["self_host_usd"][idx] == pytest.approx(sh["monthly_usd"], rel=1e-9), (idx, point)
+        assert out["gpus"][idx] == sh["gpus"] and out["utilisation"][idx] == pytest.approx(sh["utilisation"], rel=1e-9)
+        assert out["npv_vs_api_usd"][idx] == pytest.approx(r.npv_usd["api"], rel=1e-9)
