@@ -325,3 +325,13 @@ def test_sweeps_with_a_set_or_swept_replica_size_agree_with_evaluate_point_by_po
         assert out["self_host_usd"][idx] == pytest.approx(sh["monthly_usd"], rel=1e-9), (idx, point)
         assert out["gpus"][idx] == sh["gpus"] and out["utilisation"][idx] == pytest.approx(sh["utilisation"], rel=1e-9)
         assert out["npv_vs_api_usd"][idx] == pytest.approx(r.npv_usd["api"], rel=1e-9)
+
+
+def test_replica_options_say_how_much_dearer_each_size_is_by_hand():
+    """The default (Llama 4 Scout FP8 on H100 at $3/GPU-hour, 2B tokens a month: one replica of
+    any size holds the volume): 2 GPUs cost 2 x 3 x 730 = $4,380 a month plus $8,833.33 fixed; 4 GPUs
+    2 x 3 x 730 = $4,380 more, 8 GPUs 6 x 3 x 730 = $13,140 more."""
+    opts = {o["gpus_per_replica"]: o for o in model.replica_options(Scenario())}
+    assert opts[2]["chosen"] and opts[2]["monthly_usd_at_volume"] == pytest.approx(4380 + 200_000 * 0.5 / 12 + 500)
+    assert opts[4]["reason"] == "$4,380 a month dearer at this volume"
+    assert opts[8]["reason"] == "$13,140 a month dearer at this volume"
