@@ -335,3 +335,21 @@ def test_replica_options_say_how_much_dearer_each_size_is_by_hand():
     assert opts[2]["chosen"] and opts[2]["monthly_usd_at_volume"] == pytest.approx(4380 + 200_000 * 0.5 / 12 + 500)
     assert opts[4]["reason"] == "$4,380 a month dearer at this volume"
     assert opts[8]["reason"] == "$13,140 a month dearer at this volume"
+
+
+def test_the_numbers_at_the_volume_by_hand():
+    """The default scenario at 2B tokens a month (80% input, a quarter of it cached): GPT-5 costs
+    1.2B x $1.25 + 0.4B x $0.125 + 0.4B x $10 per 1M = 1,500 + 50 + 4,000 = $5,550, $2.775 per 1M;
+    self-hosting one 2-GPU replica 2 x $3 x 730 = $4,380 plus $8,833.33 fixed = $13,213.33,
+    $6.607 per 1M; the $50,000 setup is paid up front (month 0); the prefix cache hits the cached
+    share, 25%; each size's replica count is there (one holds 2B at any size)."""
+    r = model.evaluate(Scenario())
+    api, sh = r.at_volume["api"], r.at_volume["self_host"]
+    assert api["monthly_usd"] == pytest.approx(5550.0) and api["usd_per_mtok"] == pytest.approx(2.775)
+    assert sh["monthly_usd"] == pytest.approx(4380 + 200_000 * 0.5 / 12 + 500)
+    assert sh["usd_per_mtok"] == pytest.approx((4380 + 200_000 * 0.5 / 12 + 500) / 2000)
+    assert sh["upfront_usd"] == 50_000.0 and sh["prefix_cache_hit_share"] == 0.25
+    assert 0 < sh["throughput_error"] <= sh["throughput_error_p90"]
+    opts = model.replica_options(Scenario())
+    assert all(o["replicas"] == 1 for o in opts if o["monthly_usd_at_volume"] is not None)
+    assert all(o["max_load_output_tokens_per_s"] >= o["output_tokens_per_s"] > 0 for o in opts if o["meets_latency_target"])
