@@ -353,3 +353,33 @@ def test_the_numbers_at_the_volume_by_hand():
     opts = model.replica_options(Scenario())
     assert all(o["replicas"] == 1 for o in opts if o["monthly_usd_at_volume"] is not None)
     assert all(o["max_load_output_tokens_per_s"] >= o["output_tokens_per_s"] > 0 for o in opts if o["meets_latency_target"])
+
+
+def test_why_there_is_no_payback_in_words_and_numbers_by_hand():
+    """Three reasons, growth 0 (every month like month 1), one 2-GPU replica at $13,213.33 a month:
+    - 200M tokens a month: GPT-5 costs 120M x $1.25 + 40M x $0.125 + 40M x $10 per 1M = $555
+      and the hosted Scout $31.20: self-hosting costs more from month 1, the upfront never comes back;
+    - 5B tokens a month: GPT-5 costs 3B x 1.25 + 1B x 0.125 + 1B x 10 = $13,875, $661.67 a month
+      saved: 36 x 661.67 = $23,820 of the $50,000 upfront, $26,180 short at month 36;
+    - the default's 3% a month growth at 2B: cheaper only later, still short at the horizon."""
+    flat = Scenario(growth_per_month=0.0)
+    low = model.evaluate(flat.replace(tokens_per_month=2e8))
+    assert low.payback["api"].month is None
+    assert low.payback["api"].reason == ("self-hosting costs more than the API from month 1 ($13,213 against $555), so "
+                                         "the upfront $50,000 is never recovered within 36 months")
+    assert low.payback["hosted_open"].reason.startswith("self-hosting costs more than the hosted open model from month 1 "
+                                                        "($13,213 against $31)")
+    mid = model.evaluate(flat.replace(tokens_per_month=5e9))
+    assert mid.payback["api"].reason == ("monthly savings of $662 (month 1) do not recover the $50,000 upfront within "
+                                         "36 months: $26,180 short at month 36")
+    grows = model.evaluate(Scenario())
+    short = -np.cumsum(grows.flows["api"] - grows.flows["self_host"])[-1]   # the flows: goldens in test_costs_golden
+    assert grows.flows["api"][36] > grows.flows["self_host"][36] and short > 0
+    assert grows.payback["api"].reason == ("self-hosting becomes cheaper than the API only later as volume grows; "
+                                           f"cumulative savings are still ${short:,.0f} short after 36 months")
+    # just below the break-even volume (4.76B) with 3% growth: month 1 costs more, month 2 already
+    # saves; over a 6-month horizon the upfront is not recovered: "only later", not "savings of"
+    edge = model.evaluate(Scenario(tokens_per_month=4.7e9, horizon_months=6))
+    saved = edge.flows["api"] - edge.flows["self_host"]
+    assert saved[1] < 0 < saved[2] and edge.payback["api"].reason.startswith(
+        "self-hosting becomes cheaper than the API only later as volume grows")
