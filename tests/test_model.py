@@ -383,3 +383,17 @@ def test_why_there_is_no_payback_in_words_and_numbers_by_hand():
     saved = edge.flows["api"] - edge.flows["self_host"]
     assert saved[1] < 0 < saved[2] and edge.payback["api"].reason.startswith(
         "self-hosting becomes cheaper than the API only later as volume grows")
+
+
+def test_choose_size_prices_each_candidate_with_its_own_gpu_count_by_hand():
+    """Two made-up candidates at the default request shape (2,000 in / 500 out, 60% target, peak 2):
+    one replica carries throughput x 5 x 0.6 x 2,628,000 / 2 = throughput x 3,942,000 tokens a month.
+    At 10B tokens a month, 2 GPUs at 1,000 tokens/s need ceil(10 / 3.942) = 3 replicas = 6 GPUs, and
+    4 GPUs at 1,500 tokens/s need ceil(10 / 5.913) = 2 replicas = 8 GPUs: the 2-GPU size is cheaper.
+    Twice the volume: 6 replicas = 12 GPUs against 4 replicas = 16 GPUs, still 2 GPUs; with the
+    4-GPU candidate at 3,000 tokens/s: 2 replicas = 8 GPUs, the 4-GPU size."""
+    p = model.resolve(Scenario(tokens_per_month=1e10)).params.arrays()
+    assert model.choose_size(p, np.array([2.0, 4.0]), np.array([1000.0, 1500.0])) == 0
+    p2 = p.replace(tokens_per_month=np.array([1e10, 2e10]))
+    assert model.choose_size(p2, np.array([2.0, 4.0]), np.array([1000.0, 1500.0])).tolist() == [0, 0]
+    assert model.choose_size(p2, np.array([2.0, 4.0]), np.array([1000.0, 3000.0])).tolist() == [1, 1]
