@@ -185,3 +185,39 @@ def test_anthropic_console_csv_and_admin_api_report_of_the_same_day_count_once()
     # input 2,450,310; cached 9,120,400; cache writes 184,220; output 512,877 - once, not twice
     assert list(b) == list(a) == [2450310, 9120400, 184220, 512877]
     assert any("two usage formats" in w for w in both.warnings)
+
+
+def test_the_format_with_more_tokens_is_kept_and_the_dropped_rows_are_counted():
+    """The same day in the Console CSV and in the Admin API report, the API giving more output
+    (600,000 against 512,877: a later, complete export): the day is counted once, from the API's
+    figures, and the CSV's row counts as one dropped duplicate."""
+    csv_text = ("usage_date_utc,model_version,api_key,workspace,usage_type,context_window,"
+                "usage_input_tokens_no_cache,usage_input_tokens_cache_write_5m,usage_input_tokens_cache_write_1h,"
+                "usage_input_tokens_cache_read,usage_output_tokens,web_search_count,inference_geo,speed\n"
+                "2025-11-03,claude-sonnet-4-5-20250929,prod-backend,Default,standard,≤ 200k,2450310,184220,0,"
+                "9120400,512877,14,not_available,\n")
+    api_json = json.dumps({"data": [{"starting_at": "2025-11-03T00:00:00Z", "ending_at": "2025-11-04T00:00:00Z",
+                                     "results": [{"api_key_id": "apikey_01", "workspace_id": "wrkspc_01",
+                                                  "model": "claude-sonnet-4-5-20250929", "service_tier": "standard",
+                                                  "context_window": "0-200k", "uncached_input_tokens": 2450310,
+                                                  "cache_read_input_tokens": 9120400,
+                                                  "cache_creation": {"ephemeral_1h_input_tokens": 0,
+                                                                     "ephemeral_5m_input_tokens": 184220},
+                                                  "output_tokens": 600000}]}], "has_more": False})
+    for files in ((("claude_api_tokens_2025_11.csv", csv_text), ("usage_report.json", api_json)),
+                  (("usage_report.json", api_json), ("claude_api_tokens_2025_11.csv", csv_text))):
+        both = load(*files)
+        assert both.months["output_tokens"].sum() == 600_000 and both.duplicates_dropped == 1
+
+
+def test_generic_files_are_never_merged_as_finer_buckets_of_each_other():
+    """Two generic CSVs with the same model and numbers on 1 November, one monthly (all dates on the
+    1st: openai) and one daily (azure, a second day): different providers, different traffic; both
+    count in full (only the time-bucketed API exports can cover each other)."""
+    head = "date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n"
+    monthly = head + "2025-11-01,openai,gpt-4o,1000,0,100,1.0\n2025-12-01,openai,gpt-4o,1000,0,100,1.0\n"
+    daily = head + "2025-11-01,azure,gpt-4o,1000,0,100,1.0\n2025-11-02,azure,gpt-4o,1000,0,100,1.0\n"
+    r = load(("monthly.csv", monthly), ("daily.csv", daily))
+    assert r.duplicates_dropped == 0
+    assert month_row(r, "2025-11", "openai", "gpt-4o")["input_tokens"] == 1000
+    assert month_row(r, "2025-11", "azure", "gpt-4o")["input_tokens"] == 2000
