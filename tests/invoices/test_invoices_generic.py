@@ -140,3 +140,25 @@ def test_the_size_limit_is_inclusive_and_the_refusals_say_what_they_saw(monkeypa
     with pytest.raises(InvoiceError) as e:
         parse_file("thing.json", b'{"hello": 1}')
     assert str(e.value).startswith("thing.json: this JSON is not a usage or cost export we know")
+
+
+def test_impossible_rows_and_months_are_refused_with_their_reasons():
+    """A future month and a negative charge name their line and amounts; two files whose month sums
+    to exactly MAX_TOKENS is kept, one token more is left out with the month, provider and model."""
+    import tco.invoices as invoices
+    from tco.invoices import MAX_TOKENS
+    future = GENERIC.split("\n", 1)[0] + "\n2099-01-03,openai,gpt-4o-mini,10,0,10,1\n2025-11-03,openai,gpt-4o-mini,10,0,10,-2.5\n"
+    r = load(("mine.csv", future))
+    [(line, reason)] = [(x["line"], x["reason"]) for x in r.rejected_rows]
+    assert line == 2 and reason.startswith("line 2: the month 2099-01 is after the current month (")
+    assert any(w.startswith("mine.csv: 1 line with a negative usage charge (total -2.50 USD)") for w in r.warnings), r.warnings
+    half = int(MAX_TOKENS // 2)
+    head = GENERIC.split("\n", 1)[0]
+    at = load(("a.csv", f"{head}\n2025-11-03,openai,gpt-4o-mini,{half},0,0,1\n"),
+              ("b.csv", f"{head}\n2025-11-04,openai,gpt-4o-mini,{int(MAX_TOKENS) - half},0,0,1\n"))
+    assert at.months["input_tokens"].sum() == MAX_TOKENS
+    over = load(("a.csv", f"{head}\n2025-11-03,openai,gpt-4o-mini,{half},0,0,1\n"),
+                ("b.csv", f"{head}\n2025-11-04,openai,gpt-4o-mini,{int(MAX_TOKENS) - half + 1},0,0,1\n"))
+    assert over.months.empty
+    assert any(w.startswith("2025-11 openai gpt-4o-mini: left out; its total (") for w in over.warnings), over.warnings
+    assert invoices.MAX_TOKENS == MAX_TOKENS
