@@ -359,3 +359,28 @@ def test_azure_refund_is_netted_in_both_currencies():
     row = month_row(load(("azure.csv", text)), "2025-11", "azure", "gpt-4o")
     assert row["cost"] == pytest.approx(3.5) and row["cost_usd"] == pytest.approx(3.85)
     assert row["refunds_usd"] == pytest.approx(-0.55) and row["credits_usd"] == 0.0 and row["tax_usd"] == 0.0
+
+
+def test_litellm_route_prefixed_models_and_a_negative_cache_read():
+    """LiteLLM names a routed model "openai/gpt-4o-mini": the route goes, the provider's own id
+    stays; a negative cache-read count is rejected like any negative count."""
+    header = "date,model,custom_llm_provider,spend,prompt_tokens,completion_tokens,cache_read_input_tokens,api_requests\n"
+    text = header + ("2025-11-04,openai/gpt-4o-mini,openai,0.80,4000,1000,0,10\n"
+                     "2025-11-05,gpt-4o-mini,openai,0.10,100,10,-3,1\n")
+    result = load(("daily.csv", text))
+    assert list(result.months["model"]) == ["gpt-4o-mini"] and result.months.iloc[0]["input_tokens"] == 4000
+    assert [r["line"] for r in result.rejected_rows] == [3]
+
+
+def test_gcp_console_report_currencies_cached_input_and_day_buckets():
+    """The cost column's symbol is the currency (£ GBP, ¥ JPY, kept unconverted); a cached-input SKU
+    is cached input; each row is one day of its month."""
+    def report(symbol):
+        return (f"Date,Service description,Service ID,SKU description,SKU ID,Usage amount,Usage unit,Subtotal ({symbol})\n"
+                "2025-11-03,Gemini API,A,Generate content cached input token count gemini 2.5 flash text,S1,1000000,count,0.02\n"
+                "2025-11-04,Gemini API,A,Generate content input token count gemini 2.5 flash text,S2,2000000,count,0.50\n")
+    for symbol, code in (("£", "GBP"), ("¥", "JPY"), ("$", "USD")):
+        row = month_row(load(("report.csv", report(symbol))), "2025-11", "google", "gemini-2.5-flash")
+        assert row["currency"] == code, symbol
+        assert (row["cached_input_tokens"], row["input_tokens"]) == (1_000_000, 2_000_000)
+        assert row["days_covered"] == 2.0
