@@ -168,3 +168,21 @@ def test_usage_csv_hourly_buckets_cover_their_hour():
                       "2026-03-31 03:00,claude-haiku-4-5-20251001,super,Default,standard,≤ 200k,1000,0,0,0,400,0,not_available,"]) + "\n"
     row = month_row(load(("claude_api_tokens.csv", text)), "2026-03", "anthropic", "claude-haiku-4-5")
     assert row["days_covered"] == pytest.approx(2 / 24)
+
+
+def test_report_rows_differing_in_speed_or_geography_count_and_a_negative_write_is_rejected():
+    """Usage results that differ only in speed, and cost results that differ only in context window
+    or inference geography, are different lines (none a duplicate); a negative 1-hour cache-write
+    count is rejected."""
+    usage = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z", "results": [
+        _usage_result(speed="standard"), _usage_result(speed="fast"),
+        _usage_result(cache_creation={"ephemeral_1h_input_tokens": -5, "ephemeral_5m_input_tokens": 0})]}]}
+    r = load(("usage_report.json", json.dumps(usage)))
+    assert month_row(r, "2025-08", "anthropic", "claude-sonnet-4-0")["input_tokens"] == 2_000_000
+    assert [x["line"] for x in r.rejected_rows] == [3] and r.duplicates_dropped == 0
+    cost = json.loads(json.dumps(COST_REPORT))
+    first = cost["data"][0]["results"][0]
+    cost["data"][0]["results"] = [first, {**first, "context_window": "200k-1M"}, {**first, "inference_geo": "us"}]
+    r = load(("cost_report.json", json.dumps(cost)))
+    assert r.duplicates_dropped == 0
+    assert month_row(r, "2025-08", "anthropic", "claude-sonnet-4-0")["cost_usd"] == pytest.approx(3 * 1.2378912)
