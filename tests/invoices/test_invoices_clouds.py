@@ -384,3 +384,14 @@ def test_gcp_console_report_currencies_cached_input_and_day_buckets():
         assert row["currency"] == code, symbol
         assert (row["cached_input_tokens"], row["input_tokens"]) == (1_000_000, 2_000_000)
         assert row["days_covered"] == 2.0
+
+
+def test_cost_explorer_drops_a_total_row_named_first_or_last():
+    """Cost Explorer's summary row reads "Usage type total" or "Total ..." depending on the grouping:
+    either is dropped quietly (not reported as a row with a bad date), never added to the spend."""
+    for label in ("Usage type total", "Total costs"):
+        text = (f"Usage type,USE1-Claude4.6Sonnet-input-tokens($),Total costs($)\n{label},72.14,72.14\n"
+                "2025-11-01,37.04,37.04\n2025-11-02,35.10,35.10\n")
+        result = load(("ce.csv", text))
+        assert result.rejected_rows == [], label            # a summary, not a bad date
+        assert month_row(result, "2025-11", "aws", SONNET)["cost_usd"] == pytest.approx(72.14), label
