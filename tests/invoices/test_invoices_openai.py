@@ -206,3 +206,13 @@ def test_a_costs_api_result_without_its_object_name_is_still_a_cost_report():
 def test_a_negative_input_count_in_the_usage_csv_is_rejected():
     parsed = parse("completions_usage.csv", USAGE.replace(",59200.0,", ",-59200.0,", 1))
     assert parsed.rejected == [(2, "line 2: column `input_tokens` holds '-59200.0'; a token or request count cannot be negative")]
+
+
+def test_a_costs_api_line_with_a_quantity_and_no_unit_counts_tokens():
+    """The Costs API gives a token line's quantity without a unit: 1,000,000 tokens of gpt-4o-mini
+    input for $0.15 are those tokens, not an estimate from the spend."""
+    doc = {"object": "page", "data": [{"object": "bucket", "start_time": 1730419200, "end_time": 1730505600, "results": [
+        {"object": "organization.costs.result", "amount": {"value": 0.15, "currency": "usd"},
+         "line_item": "gpt-4o-mini-2024-07-18, input", "project_id": None, "quantity": 1000000}]}], "has_more": False}
+    row = month_row(load(("costs.json", json.dumps(doc))), "2024-11", "openai", "gpt-4o-mini")
+    assert row["input_tokens"] == 1_000_000 and not bool(row["estimated"]) and row["cost_usd"] == pytest.approx(0.15)
