@@ -186,3 +186,20 @@ def test_report_rows_differing_in_speed_or_geography_count_and_a_negative_write_
     r = load(("cost_report.json", json.dumps(cost)))
     assert r.duplicates_dropped == 0
     assert month_row(r, "2025-08", "anthropic", "claude-sonnet-4-0")["cost_usd"] == pytest.approx(3 * 1.2378912)
+
+
+def test_report_json_required_fields_and_a_usage_report_without_cache_writes():
+    """A usage result without its uncached input count, and a cost result without an amount, are
+    rejected (never read as 0); a usage report whose results carry no cache_creation block is still
+    a usage report; cost results of two workspaces are two lines."""
+    bare = {k: v for k, v in _usage_result().items() if k != "cache_creation"}
+    usage = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z",
+                       "results": [bare, {k: v for k, v in bare.items() if k != "uncached_input_tokens"} | {"api_key_id": "k2"}]}]}
+    parsed = parse("usage_report.json", json.dumps(usage))
+    assert parsed.format == "anthropic_usage_json" and len(parsed.rows) == 1 and [x[0] for x in parsed.rejected] == [2]
+    cost = json.loads(json.dumps(COST_REPORT))
+    first = cost["data"][0]["results"][0]
+    cost["data"][0]["results"] = [first, {**first, "workspace_id": "wrkspc_2"}, {k: v for k, v in first.items() if k != "amount"}]
+    r = load(("cost_report.json", json.dumps(cost)))
+    assert r.duplicates_dropped == 0 and [x["line"] for x in r.rejected_rows] == [3]
+    assert month_row(r, "2025-08", "anthropic", "claude-sonnet-4-0")["cost_usd"] == pytest.approx(2 * 1.2378912)
