@@ -395,3 +395,18 @@ def test_cost_explorer_drops_a_total_row_named_first_or_last():
         result = load(("ce.csv", text))
         assert result.rejected_rows == [], label            # a summary, not a bad date
         assert month_row(result, "2025-11", "aws", SONNET)["cost_usd"] == pytest.approx(72.14), label
+
+
+def test_gcp_billing_export_adjustments_apart_and_a_row_exported_twice_counts_once():
+    """An ``adjustment`` row is a refund (kept apart, netted), not usage; the same usage row in two
+    daily exports differs only in export_time: one row."""
+    head = GCP_HEAD + ",export_time"
+    row = f"A,Gemini API,{FLASH_SKU},2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,0.30,1000000,count,[],regular"
+    text = "\n".join([head, row + ",2025-11-04 02:00:00 UTC", row + ",2025-11-05 02:00:00 UTC",
+                      f"A,Gemini API,{FLASH_SKU},2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,-0.05,,,[],adjustment,"
+                      "2025-11-05 02:00:00 UTC"]) + "\n"
+    result = load(("billing.csv", text))
+    assert result.duplicates_dropped == 1
+    flash = month_row(result, "2025-11", "google", "gemini-2.5-flash")
+    assert flash["input_tokens"] == 1_000_000 and flash["refunds_usd"] == pytest.approx(-0.05)
+    assert flash["cost_usd"] == pytest.approx(0.25)
