@@ -410,3 +410,14 @@ def test_gcp_billing_export_adjustments_apart_and_a_row_exported_twice_counts_on
     flash = month_row(result, "2025-11", "google", "gemini-2.5-flash")
     assert flash["input_tokens"] == 1_000_000 and flash["refunds_usd"] == pytest.approx(-0.05)
     assert flash["cost_usd"] == pytest.approx(0.25)
+
+
+def test_openrouter_rejects_a_generation_without_a_completion_count():
+    lines = OPENROUTER.splitlines()
+    header = lines[0].split(",")
+    i = header.index("tokens_completion")
+    cells = lines[2].split(",")
+    cells[i] = ""
+    result = load(("or.csv", "\n".join([lines[0], lines[1], ",".join(cells)]) + "\n"))
+    assert [r["line"] for r in result.rejected_rows] == [3]
+    assert "tokens_completion" in result.rejected_rows[0]["reason"]

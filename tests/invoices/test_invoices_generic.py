@@ -162,3 +162,12 @@ def test_impossible_rows_and_months_are_refused_with_their_reasons():
     assert over.months.empty
     assert any(w.startswith("2025-11 openai gpt-4o-mini: left out; its total (") for w in over.warnings), over.warnings
     assert invoices.MAX_TOKENS == MAX_TOKENS
+
+
+def test_a_rejected_value_is_shown_whole_up_to_40_characters():
+    head = GENERIC.split("\n", 1)[0]
+    forty, fortyone = "x" * 40, "y" * 41
+    result = load(("mine.csv", f"{head}\n2025-11-03,openai,gpt-4o-mini,{forty},0,1,1\n2025-11-03,openai,gpt-4o-mini,{fortyone},0,1,1\n"))
+    reasons = [r["reason"] for r in result.rejected_rows]
+    assert reasons == [f"line 2: column `input_tokens` holds '{forty}'; expected a number",
+                       f"line 3: column `input_tokens` holds '{'y' * 37}...'; expected a number"]
