@@ -215,3 +215,13 @@ def test_cache_writes_at_the_hosted_offers_own_write_price_and_its_ratio_under_a
     assert df.iloc[0]["hosted_open_usd"] == pytest.approx(125.0)
     df = reprice(months_frame(month), Scenario(hosted_model="anthropic:claude-haiku-4-5", hosted_input_usd_per_mtok=2.0))
     assert df.iloc[0]["hosted_open_usd"] == pytest.approx(250.0)
+
+
+def test_empty_and_full_tables_have_the_same_columns_types_and_total_keys():
+    """The flags are booleans whether or not there are months; the totals of no months have the
+    same keys as the totals of some (a page reading one never meets a missing key)."""
+    empty = reprice(months_frame([]), Scenario())
+    full = reprice(months_frame([{"month": "2025-01", "input_tokens": 1e9, "cost_usd": 500.0}]), Scenario(**HOSTED))
+    for df in (empty, full):
+        assert all(df[c].dtype == bool for c in ("actual_complete", "cost_estimated", "tokens_estimated")), df.dtypes
+    assert set(reprice_totals(empty)) == set(reprice_totals(full))
