@@ -171,3 +171,10 @@ def test_a_rejected_value_is_shown_whole_up_to_40_characters():
     reasons = [r["reason"] for r in result.rejected_rows]
     assert reasons == [f"line 2: column `input_tokens` holds '{forty}'; expected a number",
                        f"line 3: column `input_tokens` holds '{'y' * 37}...'; expected a number"]
+
+
+def test_generic_requests_are_summed_and_a_year_month_date_is_the_whole_month():
+    head = "date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd,requests\n"
+    row = month_row(load(("m.csv", head + "2025-11,openai,gpt-4o-mini,10,0,10,1,7\n2025-12,openai,gpt-4o-mini,10,0,10,1,3\n")),
+                    "2025-11", "openai", "gpt-4o-mini")
+    assert row["requests"] == 7 and row["days_covered"] == row["days_in_month"] == 30

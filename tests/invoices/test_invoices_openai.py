@@ -216,3 +216,15 @@ def test_a_costs_api_line_with_a_quantity_and_no_unit_counts_tokens():
          "line_item": "gpt-4o-mini-2024-07-18, input", "project_id": None, "quantity": 1000000}]}], "has_more": False}
     row = month_row(load(("costs.json", json.dumps(doc))), "2024-11", "openai", "gpt-4o-mini")
     assert row["input_tokens"] == 1_000_000 and not bool(row["estimated"]) and row["cost_usd"] == pytest.approx(0.15)
+
+
+def test_usage_rows_need_an_output_count_and_cost_lines_of_two_organisations_both_count():
+    blank = USAGE.replace(",59200.0,10646.0,", ",59200.0,,", 1)
+    parsed = parse("completions_usage.csv", blank)
+    assert [x[0] for x in parsed.rejected] == [2] and "output_tokens" in parsed.rejected[0][1]
+    head = COST17.splitlines()[0]
+    day = "1761955200,1762041600,2025-11-01T00:00:00+00:00,2025-11-02T00:00:00+00:00"
+    rows = [f'{day},0.18432,usd,1228800,tokens,"gpt-4o-mini-2024-07-18, input",,,proj_A,org-{o},,,,' for o in (1, 2)]
+    result = load(("cost.csv", "\n".join([head, *rows]) + "\n"))
+    assert result.duplicates_dropped == 0
+    assert month_row(result, "2025-11", "openai", "gpt-4o-mini")["input_tokens"] == 2 * 1228800
