@@ -178,3 +178,9 @@ def test_generic_requests_are_summed_and_a_year_month_date_is_the_whole_month():
     row = month_row(load(("m.csv", head + "2025-11,openai,gpt-4o-mini,10,0,10,1,7\n2025-12,openai,gpt-4o-mini,10,0,10,1,3\n")),
                     "2025-11", "openai", "gpt-4o-mini")
     assert row["requests"] == 7 and row["days_covered"] == row["days_in_month"] == 30
+
+
+def test_a_row_with_more_fields_than_the_header_is_rejected_with_its_count():
+    head = GENERIC.split("\n", 1)[0]
+    result = load(("mine.csv", f"{head}\n2025-11-03,openai,gpt-4o-mini,10,0,10,1\n2025-11-04,openai,gpt-4o-mini,10,0,10,1,9\n"))
+    assert [(r["line"], r["reason"]) for r in result.rejected_rows] == [(3, "line 3 has 8 fields; the header has 7")]
