@@ -203,3 +203,13 @@ def test_report_json_required_fields_and_a_usage_report_without_cache_writes():
     r = load(("cost_report.json", json.dumps(cost)))
     assert r.duplicates_dropped == 0 and [x["line"] for x in r.rejected_rows] == [3]
     assert month_row(r, "2025-08", "anthropic", "claude-sonnet-4-0")["cost_usd"] == pytest.approx(2 * 1.2378912)
+
+
+def test_a_free_token_class_does_not_stop_the_estimate_of_the_others():
+    """Cost CSV alone: cache reads at $0.00 (sorted before input) and $3.00 of input at $3 per 1M:
+    1M input tokens; the free class adds none."""
+    head = "usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,cost_type\n"
+    text = head + ("2025-11-03,Claude Sonnet 4.5,Default,k,message,≤ 200k,input_cache_read,0.00,token\n"
+                   "2025-11-03,Claude Sonnet 4.5,Default,k,message,≤ 200k,input_no_cache,3.00,token\n")
+    row = month_row(load(("claude_api_cost.csv", text)), "2025-11", "anthropic", "claude-sonnet-4-5")
+    assert row["input_tokens"] == pytest.approx(1e6) and row["cached_input_tokens"] == 0

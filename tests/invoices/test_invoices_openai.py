@@ -228,3 +228,14 @@ def test_usage_rows_need_an_output_count_and_cost_lines_of_two_organisations_bot
     result = load(("cost.csv", "\n".join([head, *rows]) + "\n"))
     assert result.duplicates_dropped == 0
     assert month_row(result, "2025-11", "openai", "gpt-4o-mini")["input_tokens"] == 2 * 1228800
+
+
+def test_spend_without_a_model_in_two_months_goes_to_each_months_models():
+    """The ungrouped cost export with spend in October ($2.00) and November ($0.50): each month's
+    spend goes to that month's usage models (gpt-4o in October, gpt-4o-mini in November) and no
+    row without a model is left."""
+    nov = "1761955200,1762041600,2025-11-01T00:00:00+00:00,2025-11-02T00:00:00+00:00,0.5,usd,,,org-Example0001,Personal\n"
+    result = load(("completions_usage.csv", USAGE), ("cost_10col.csv", COST10 + nov))
+    assert month_row(result, "2025-10", "openai", "gpt-4o")["cost_usd"] == pytest.approx(2.0)
+    assert month_row(result, "2025-11", "openai", "gpt-4o-mini")["cost_usd"] == pytest.approx(0.5)
+    assert not (result.months["model"] == "").any()
