@@ -421,3 +421,9 @@ def test_openrouter_rejects_a_generation_without_a_completion_count():
     result = load(("or.csv", "\n".join([lines[0], lines[1], ",".join(cells)]) + "\n"))
     assert [r["line"] for r in result.rejected_rows] == [3]
     assert "tokens_completion" in result.rejected_rows[0]["reason"]
+
+
+def test_an_azure_like_file_without_any_cost_column_is_not_taken_for_an_azure_export():
+    text = "date,meterName,quantity,unitOfMeasure\n2025-11-03,gpt-4o-0806-Inp-glbl Tokens,10,1K\n"
+    result = load(("azure.csv", text))
+    assert result.files == [] and "the header (date, meterName, quantity, unitOfMeasure) is not one we know" in result.errors[0][1]
