@@ -221,3 +221,24 @@ def test_generic_files_are_never_merged_as_finer_buckets_of_each_other():
     assert r.duplicates_dropped == 0
     assert month_row(r, "2025-11", "openai", "gpt-4o")["input_tokens"] == 1000
     assert month_row(r, "2025-11", "azure", "gpt-4o")["input_tokens"] == 2000
+
+
+def test_the_load_over_a_day_from_hourly_rows_by_hand_and_none_without_tokens():
+    """Three days of hourly OpenAI usage with traffic only at 00:00 and 12:00 UTC, equal: the 24
+    hours' mean is 2/24 of a day's traffic, so those two hours are 12x the average and the rest 0;
+    the same rows with no tokens give no load profile (nothing to shape)."""
+    header = ("start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,"
+              "model,batch,service_tier,input_tokens,output_tokens,input_cached_tokens")
+    day0 = 1761955200  # 2025-11-01T00:00:00Z
+
+    def export(tokens):
+        lines = [header]
+        for d in range(3):
+            for h in (0, 12):
+                t = day0 + d * 86400 + h * 3600
+                lines.append(f"{t},{t + 3600},,,proj_A,1.0,,key_1,gpt-4o-2024-08-06,False,default,{tokens},0.0,0.0")
+        return "\n".join(lines) + "\n"
+    hourly = load(("completions_usage_hourly.csv", export(1000.0))).baseline["hourly"]
+    assert hourly["days"] == 3 and hourly["first_day"] == "2025-11-01" and hourly["last_day"] == "2025-11-03"
+    assert hourly["shape"] == [12.0] + [0.0] * 11 + [12.0] + [0.0] * 11 and hourly["peak_to_average"] == 12.0
+    assert "hourly" not in load(("completions_usage_hourly.csv", export(0.0))).baseline
