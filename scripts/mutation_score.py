@@ -8,7 +8,6 @@ counts against the score. Survivors listed in docs/mutation.md as equivalent are
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from collections import Counter
@@ -41,14 +40,13 @@ def unkilled(base: Path, modules: list[str]) -> list[str]:
     return names
 
 
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+def wilson(k: int, n: int) -> tuple[float, float]:
     """95% Wilson score interval of a share k/n (a sample of the mutants: MUTATION_SAMPLE)."""
     if n == 0:
         return float("nan"), float("nan")
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
+    from scipy.stats import binomtest
+    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def _row(name: str, codes: dict, explained: set[str]) -> tuple[str, Counter]:

@@ -587,6 +587,7 @@ SAME_SHAPE = 0.05
 
 def _from_rows(model: Model, gpu: Gpu, precision: str, gpus: int, i, o, rows: tuple[Measurement, ...]):
     """(output tokens/s, source, detail) from measured ``rows`` of this model/GPU/precision, or None."""
+    from tco.explain import count   # here: tco.explain imports this module
     fit = fit_rows(rows)
     if fit is None:
         return None
@@ -607,7 +608,7 @@ def _from_rows(model: Model, gpu: Gpu, precision: str, gpus: int, i, o, rows: tu
         # changes the batch, so throughput is not proportional to GPUs)
         ratio = raw / model_max_load(model, gpu, precision, measured_gpus, i, o)
         return (at_measured * ratio, "derived",
-                f"fitted to {text}, carried to {gpus} GPU{'' if gpus == 1 else 's'} by the step-time model (×{float(np.mean(ratio)):.2f})")
+                f"fitted to {text}, carried to {count(gpus, 'GPU')} by the step-time model (×{float(np.mean(ratio)):.2f})")
     m = fit.rows[0]
     at_anchor = model_max_load(model, gpu, precision, m.gpus, m.input_tokens, m.output_tokens)
     carried = raw * (m.output_tokens_per_s / at_anchor)

@@ -73,9 +73,6 @@ def for_report(fig: go.Figure, width: int | None = None) -> go.Figure:
     return out
 
 
-#: What a break-even label says self-hosting is compared with, per path.
-AGAINST = {"api": "the API", "hosted_open": "the hosted open model"}
-
 #: Width of a break-even label as a share of the x axis ("4.76B tokens/month" at 12 px on a chart
 #: about 560 px wide, the narrowest the page draws it at 1280 px).
 LABEL_WIDTH_SHARE = 0.22
@@ -144,7 +141,7 @@ def breakeven_figure(volumes: np.ndarray, monthly: Mapping[str, np.ndarray],
         if cross is None:
             continue
         vol, cost = cross
-        text = f"break-even vs {AGAINST[path]}:<br>{tokens(vol)} tokens/month"
+        text = f"break-even vs {theme.AGAINST[path]}:<br>{tokens(vol)} tokens/month"
         fig.add_trace(go.Scatter(
             x=np.array([vol]), y=np.array([cost]), mode="markers+text", name=f"Break-even vs {labels[path]}",
             marker=dict(symbol="diamond", size=13, color=theme.COLORS[path], line=dict(color="white", width=1.5)),

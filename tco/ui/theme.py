@@ -11,6 +11,8 @@ COLORS = {
 }
 
 NAMES = {"api": "Commercial API", "hosted_open": "Hosted open model", "self_host": "Self-hosted"}
+#: What self-hosting is compared with, in a sentence ("break-even vs the API").
+AGAINST = {"api": "the API", "hosted_open": "the hosted open model"}
 
 #: Colours of the self-hosting cost components (stacked bars), dark to light.
 COMPONENT_COLORS = {

@@ -292,7 +292,7 @@ def break_even(ctx: Context) -> None:
         return
     r = ctx.result
     plot(breakeven_figure(ctx.scenario, r, ctx.baseline), "fig_breakeven")
-    for path, name in (("api", "the API"), ("hosted_open", "the hosted open model")):
+    for path, name in theme.AGAINST.items():
         st.caption(f"Break-even vs {name}: {md(r.breakeven[path].reason)}.")
 
 
