@@ -22,8 +22,13 @@ def charts(at) -> int:
     return len(at.get("plotly_chart"))
 
 
+def _probes(at) -> list:
+    """The first-paint probes mounted (not the instant numbers' component: tco/ui/instant.py)."""
+    return [e for e in at.get("bidi_component") if e.proto.component_name == "tco_first_paint"]
+
+
 def probes(at) -> int:
-    return len(at.get("bidi_component"))
+    return len(_probes(at))
 
 
 def placeholders(at) -> int:
@@ -31,7 +36,7 @@ def placeholders(at) -> int:
 
 
 def probe_keys(at) -> list[str]:
-    return [e.key for e in at.get("bidi_component")]
+    return [e.key for e in _probes(at)]
 
 
 def test_first_load_paints_the_numbers_then_the_page_then_the_charts():

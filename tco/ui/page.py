@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from tco.ui import bills, data, firstpaint, inputs, plans_view, serving, share_view, uncertainty_view, views
+from tco.ui import bills, data, firstpaint, inputs, instant, plans_view, serving, share_view, uncertainty_view, views
 from tco.ui.fmt import md
 
 TAB_KEY = "_section"
@@ -52,7 +52,7 @@ def prepare() -> views.Context:
             st.info(md(cleared), icon=":material/cleaning_services:")
         if firstpaint.stage() >= firstpaint.PAGE:  # the first run paints the numbers alone
             inputs.keep_values(state)
-            controls = functools.partial(_draw_controls, st.container())
+            controls = functools.partial(_draw_controls, st.container(key=instant.SLIDER_ROW))
         else:  # the slider's code held back the first paint by ~0.25 s: its row's room until then
             firstpaint.placeholder(VOLUME_ROW_HEIGHT, None)
     values = inputs.current_values(state)
@@ -84,8 +84,10 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
     # the recommended plan heads the page, but the plan search (~13 ms) runs once the numbers,
     # the inputs and the open tab are on their way: its place is kept by an empty container
     top = st.container()
-    views.render_verdict(ctx)
-    add_band = views.render_headline(ctx)
+    with st.container(key=instant.VERDICT):
+        views.render_verdict(ctx)
+    with st.container(key=instant.HEADLINE):
+        add_band = views.render_headline(ctx)
     controls = ctx.extras.get("controls")
     if controls is not None:   # the inputs, once the numbers are on their way
         controls()
@@ -107,6 +109,9 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
             add_band(uncertainty_view.run(ctx.scenario))
         except ValueError:
             pass
+    if controls is not None and firstpaint.stage() >= firstpaint.PAGE:
+        # last: the numbers at the slider's next stops, written the moment an arrow key moves it
+        instant.mount(ctx)
 
 
 def finish(ctx: views.Context) -> None:

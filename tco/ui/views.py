@@ -68,6 +68,9 @@ class Metric:
     label: str
     value: str
     exact: str
+    delta: str | None = None        # the line under the number, if any
+    arrow: str = "off"              # its arrow: "up", "down" or "off"
+    colour: str = "off"             # its colour: "green", "red", "gray" or "off" (the text's own)
 
 
 def headline_metrics(r: Result) -> list[Metric]:
@@ -77,17 +80,24 @@ def headline_metrics(r: Result) -> list[Metric]:
     saving = api["monthly_usd"] - sh["monthly_usd"]
     be_short, be_exact = _crossing(r, "api")
     pay = r.payback["api"].month
+    # the arrow and its colour say what the number says: down and red when self-hosting costs more
+    if saving > 0:
+        delta, arrow, colour = "self-hosting cheaper", "up", "green"
+    elif saving < 0:
+        delta, arrow, colour = "API cheaper", "down", "red"
+    else:
+        delta, arrow, colour = "same cost", "off", "gray"
     return [
         Metric("Self-hosted [$/mo]", usd_short(sh["monthly_usd"]), f"{usd(sh['monthly_usd'])} a month"),
         Metric("Commercial API [$/mo]", usd_short(api["monthly_usd"]), f"{usd(api['monthly_usd'])} a month"),
         Metric("Hosted open [$/mo]", usd_short(hosted["monthly_usd"]),
                f"{usd(hosted['monthly_usd'])} a month"),
-        Metric("Savings vs API [$/mo]", usd_short(saving), f"{usd(saving)} a month"),
+        Metric("Savings vs API [$/mo]", usd_short(saving), f"{usd(saving)} a month", delta, arrow, colour),
         Metric("Break-even [tokens/mo]", be_short, be_exact),
         Metric("Payback vs API [month]", str(pay) if pay is not None else f"> {s.horizon_months}",
                month(pay) if pay is not None else f"not within {s.horizon_months} months"),
         Metric(f"NPV over {s.horizon_months} mo [$]", usd_short(r.npv_usd["api"]), usd(r.npv_usd["api"])),
-        Metric("GPUs", f"{sh['gpus']:,}", count(sh["gpus"], "GPU")),
+        Metric("GPUs", f"{sh['gpus']:,}", count(sh["gpus"], "GPU"), f"{pct(sh['utilisation'])} utilised"),
     ]
 
 
@@ -173,7 +183,6 @@ def render_headline(ctx: Context) -> Callable[[Any], None]:
     m = headline_metrics(r)
     sh, api, hosted = r.at_volume["self_host"], r.at_volume["api"], r.at_volume["hosted_open"]
     res = r.resolved
-    saving = api["monthly_usd"] - sh["monthly_usd"]
     row1 = st.columns(4, border=True)
     row1[0].metric(m[0].label, m[0].value,
                    help=md(f"{m[0].exact}: {res.model.name} at {res.scenario.precision.upper()} on "
@@ -185,14 +194,7 @@ def render_headline(ctx: Context) -> Callable[[Any], None]:
     row1[2].metric(m[2].label, m[2].value,
                    help=md(f"{m[2].exact}: {res.hosted.model_name} ({res.hosted_ref}), "
                            f"{per_mtok(hosted['usd_per_mtok'])} blended."))
-    # the arrow and its colour say what the number says: down and red when self-hosting costs more
-    if saving > 0:
-        delta, arrow, colour = "self-hosting cheaper", "up", "green"
-    elif saving < 0:
-        delta, arrow, colour = "API cheaper", "down", "red"
-    else:
-        delta, arrow, colour = "same cost", "off", "gray"
-    row1[3].metric(m[3].label, m[3].value, delta=delta, delta_arrow=arrow, delta_color=colour,
+    row1[3].metric(m[3].label, m[3].value, delta=m[3].delta, delta_arrow=m[3].arrow, delta_color=m[3].colour,
                    help=md(f"{m[3].exact}: the API's monthly cost minus self-hosting's at this volume "
                            "(month-1 prices)."))
     row2 = st.columns(4, border=True)
@@ -212,8 +214,7 @@ def render_headline(ctx: Context) -> Callable[[Any], None]:
                                 f"{pct(res.scenario.discount_rate)}/year, upfront costs and resale value included. "
                                 f"IRR: {irr_text(irr) or 'none'}.{band_help(draws, 'npv_usd')}"))
     npv_metric(None)
-    row2[3].metric(m[7].label, m[7].value, delta=f"{pct(sh['utilisation'])} utilised", delta_color="off",
-                   delta_arrow="off",
+    row2[3].metric(m[7].label, m[7].value, delta=m[7].delta, delta_color=m[7].colour, delta_arrow=m[7].arrow,
                    help=md(f"{count(sh['replicas'], 'replica')} of {sh['gpus_per_replica']}× {res.gpu.name}; "
                            f"average utilisation of their throughput at the operating point ({sh['throughput_source']}: "
                            f"{sh['throughput_detail']})."))

@@ -1,0 +1,163 @@
+"""The headline numbers change the moment an arrow key moves the volume slider (tco/ui/instant.py),
+and they are the numbers the server's run then draws.
+
+To see the page between the key and the server's answer without timing anything, the test holds
+back every message from the server (Playwright's WebSocket route in front of Streamlit's stream)
+while it presses the key, reads the page, then lets the messages through.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tco.model import evaluate
+from tco.scenario import Scenario
+from tco.ui import instant, views
+
+from conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+VALUES = """() => Object.fromEntries([...document.querySelectorAll('.st-key-%s [data-testid=stMetric]')].map(m =>
+  [m.querySelector('[data-testid=stMetricLabel] p').textContent, m.querySelector('[data-testid=stMetricValue] p').textContent]))""" % instant.HEADLINE
+DELTA = """(label) => [...document.querySelectorAll('[data-testid=stMetric]')].find(m =>
+  m.querySelector('[data-testid=stMetricLabel] p').textContent === label).querySelector('[data-testid=stMetricDelta]').textContent"""
+OPACITY = """(sel) => [...document.querySelectorAll(sel)].map(e => getComputedStyle(e).opacity)"""
+VERDICT = f".st-key-{instant.VERDICT}"
+BOXES = f".st-key-{instant.HEADLINE} [data-testid=stMetric]"
+
+
+class Gate:
+    """Between the page and Streamlit's stream: ``hold()`` keeps the server's messages back,
+    ``release()`` delivers them in order."""
+
+    def __init__(self, page):
+        self.held: list | None = None
+        self.sent = 0
+        page.route_web_socket("**/_stcore/stream", self._route)
+
+    def _route(self, ws):
+        server = ws.connect_to_server()
+        self.page_side = ws
+        ws.on_message(lambda m: (setattr(self, "sent", self.sent + 1), server.send(m)))
+        server.on_message(self._from_server)
+
+    def _from_server(self, message):
+        if self.held is None:
+            self.page_side.send(message)
+        else:
+            self.held.append(message)
+
+    def hold(self):
+        self.held = []
+
+    def release(self):
+        held, self.held = self.held, None
+        for m in held:
+            self.page_side.send(m)
+
+
+def headline(volume: float) -> dict[str, str]:
+    """The engine's headline at a volume (pinned by hand in tests/test_costs_golden.py and
+    tests/test_model_golden.py for the default scenario's paths)."""
+    return views.headline_values(evaluate(Scenario(tokens_per_month=volume)))
+
+
+@pytest.fixture()
+def gated(app_url, page):
+    gate = Gate(page)
+    page.goto(app_url)
+    wait_for_app(page)
+    page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider").wait_for()
+    page.wait_for_timeout(500)  # the first paint's stages are all drawn
+    wait_for_app(page)
+    return page, gate
+
+
+def test_an_arrow_key_shows_the_next_stops_numbers_before_the_server_answers(gated):
+    page, gate = gated
+    assert page.evaluate(VALUES) == headline(2e9)
+    slider = page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider")
+    slider.focus()
+    gate.hold()
+    sent = gate.sent
+    slider.press("ArrowRight")  # 2B -> 3B tokens/month
+    assert gate.held is not None and gate.sent > sent  # the key reached the server; its answer is held
+    shown = page.evaluate(VALUES)
+    assert shown == headline(3e9) != headline(2e9)
+    # the sign of the saving is the same at 2B and 3B: its words stay, nothing of it is dimmed
+    assert page.evaluate(DELTA, "Savings vs API [$/mo]") == "API cheaper"
+    assert page.evaluate(DELTA, "GPUs") == views.headline_metrics(evaluate(Scenario(tokens_per_month=3e9)))[7].delta
+    assert set(page.evaluate(OPACITY, BOXES)) == {"1"}
+    assert page.evaluate(OPACITY, VERDICT) == ["0.45"]  # the words wait for the server, dimmed
+    gate.release()
+    wait_for_app(page)
+    page.wait_for_function(f"(sel) => [...document.querySelectorAll(sel)].every(e => getComputedStyle(e).opacity === '1')",
+                           arg=VERDICT)
+    assert page.evaluate(VALUES) == shown  # the server's run drew the same numbers
+    assert page.get_by_test_id("stMain").get_by_test_id("stNumberInputField").first.input_value() == "3000000000"
+
+
+def test_a_second_key_before_the_answer_dims_the_numbers_instead_of_guessing(gated):
+    page, gate = gated
+    slider = page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider")
+    slider.focus()
+    gate.hold()
+    slider.press("ArrowRight")   # 2B -> 3B: written at once
+    slider.press("ArrowRight")   # 3B -> 5B: no numbers for 5B in the page yet
+    assert page.evaluate(VALUES) == headline(3e9)
+    assert set(page.evaluate(OPACITY, BOXES)) == {"0.45"}   # none of them claims to be 5B's
+    gate.release()
+    want = headline(5e9)
+    page.wait_for_function(f"(want) => JSON.stringify(({VALUES})()) === JSON.stringify(want)", arg=want, timeout=30_000)
+    page.wait_for_function(
+        "(sel) => [...document.querySelectorAll(sel)].every(e => getComputedStyle(e).opacity === '1')", arg=BOXES,
+        timeout=30_000)
+
+
+def test_there_and_back_before_the_answer_ends_on_the_servers_numbers(gated):
+    """Right then left while the answer is held: the page wrote 3B's numbers, the last run is at
+    2B again, whose numbers are those the page had before: the component's mount puts them back
+    (React sees no change of its own and would leave 3B's standing)."""
+    page, gate = gated
+    before = page.evaluate(VALUES)
+    slider = page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider")
+    slider.focus()
+    gate.hold()
+    slider.press("ArrowRight")
+    slider.press("ArrowLeft")
+    assert page.evaluate(VALUES) == headline(3e9)
+    gate.release()
+    page.wait_for_function(
+        "(sel) => [...document.querySelectorAll(sel)].every(e => getComputedStyle(e).opacity === '1')", arg=BOXES,
+        timeout=30_000)
+    wait_for_app(page)
+    assert page.evaluate(VALUES) == before == headline(2e9)
+
+
+def test_when_the_saving_changes_sign_its_arrow_waits_for_the_server(app_url, page):
+    """4.76B is the default's break-even: at 3B the API is cheaper, at 5B self-hosting."""
+    gate = Gate(page)
+    page.goto(app_url + "/?v=1&tokens_per_month=3e9")
+    wait_for_app(page)
+    page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider").wait_for()
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    assert page.evaluate(DELTA, "Savings vs API [$/mo]") == "API cheaper"
+    slider = page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider")
+    slider.focus()
+    gate.hold()
+    slider.press("ArrowRight")   # 3B -> 5B
+    assert page.evaluate(VALUES) == headline(5e9)
+    assert page.evaluate(DELTA, "Savings vs API [$/mo]") == "self-hosting cheaper"
+    # the red down arrow would contradict the words: the delta line is dimmed until the server draws it
+    delta_opacity = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMetric]')].find(m =>
+        m.textContent.includes('Savings vs API')).querySelector('[data-testid=stMetricDelta]').style.opacity""")
+    assert delta_opacity == "0.45"
+    gate.release()
+    page.wait_for_function(
+        "(sel) => [...document.querySelectorAll(sel)].every(e => getComputedStyle(e).opacity === '1')",
+        arg=f"{BOXES} [data-testid=stMetricDelta]", timeout=30_000)
+    wait_for_app(page)
+    assert page.locator("[data-testid=stMetricDeltaIcon-Up]").count() == 1
+    assert page.evaluate(VALUES) == headline(5e9)
