@@ -94,6 +94,7 @@ if [ -n "${MUTATION_SAMPLE:-}" ]; then
   # with its 95% interval, for a module whose whole run does not fit in a session
   mapfile -t names < <(cd "$work" && python3 "$ROOT/scripts/mutmut_run.py" sample "$MUTATION_SAMPLE" "${MUTATION_SEED:-1}" 2>/dev/null)
   [ ${#names[@]} -gt 0 ] || { echo "no mutants to sample in ${MODULES[*]}" >&2; exit 2; }
+  printf '%s\n' "${names[@]}" > "$work/sample.txt"   # a resumed run tries again only these
   echo "sampled ${#names[@]} mutants (seed ${MUTATION_SEED:-1})"
 fi
 echo "mutating ${MODULES[*]} in $work (log: $work/mutmut.log)"

@@ -28,15 +28,19 @@ def equivalent() -> set[str]:
 
 def unkilled(base: Path, modules: list[str]) -> list[str]:
     """Names of the mutants not killed (survived, no tests, timeout, not checked) and not explained
-    as equivalent: what a resumed run (MUTATION_RESUME=1 scripts/mutation.sh) tries again."""
+    as equivalent: what a resumed run (MUTATION_RESUME=1 scripts/mutation.sh) tries again. After a
+    sampled run (``BASE/sample.txt`` lists the sample) only the sample's mutants."""
     explained = equivalent()
+    sample_file = base / "sample.txt"
+    sample = set(sample_file.read_text().split()) if sample_file.exists() else None
     names = []
     for module in modules:
         meta = base / "mutants" / (module + ".meta")
         if meta.exists():
             codes = json.loads(meta.read_text())["exit_code_by_key"]
             names += sorted(k for k, c in codes.items()
-                            if STATUS.get(c, "suspicious") != "killed" and k not in explained)
+                            if STATUS.get(c, "suspicious") != "killed" and k not in explained
+                            and (sample is None or k in sample))
     return names
 
 

@@ -184,7 +184,9 @@ def test_anthropic_console_csv_and_admin_api_report_of_the_same_day_count_once()
     b = both.months[cols].sum()
     # input 2,450,310; cached 9,120,400; cache writes 184,220; output 512,877 - once, not twice
     assert list(b) == list(a) == [2450310, 9120400, 184220, 512877]
-    assert any("two usage formats" in w for w in both.warnings)
+    # the words of rule 4: which file was dropped, which kept (equal tokens: the first format by name)
+    assert ("anthropic: usage_report.json and claude_api_tokens_2025_11.csv report the same days in two usage "
+            "formats; each day and model is counted once, from the format with more tokens") in both.warnings
 
 
 def test_the_format_with_more_tokens_is_kept_and_the_dropped_rows_are_counted():

@@ -1,0 +1,256 @@
+"""Details of each parser that a person relies on without seeing them: which fields make two rows
+different, which flags a row keeps, which values are refused, which words a warning uses.
+Expected values by hand from the rows written in each test (the fourth mutation sample's
+survivors, docs/mutation.md)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import load, month_row, parse
+from tco.invoices import InvoiceError
+from tco.invoices.baseline import bill_prices, fit_baseline
+from tco.invoices.common import keys, read_json
+
+FLASH_SKU = "Generate content input token count gemini 2.5 flash short input text"
+GCP_HEAD = ("billing_account_id,service.description,sku.description,usage_start_time,usage_end_time,cost,"
+            "usage.amount,usage.unit,credits,cost_type")
+
+
+# --- OpenAI --------------------------------------------------------------------------------------
+
+def _usage_page(*results):
+    return {"object": "page", "data": [{"object": "bucket", "start_time": 1730419200, "end_time": 1730505600,
+                                        "results": list(results)}], "has_more": False, "next_page": None}
+
+
+def _result(**kw):
+    r = {"object": "organization.usage.completions.result", "input_tokens": 1000, "output_tokens": 500,
+         "input_cached_tokens": 0, "num_model_requests": 5, "project_id": None, "user_id": None,
+         "api_key_id": None, "model": "gpt-4o-mini-2024-07-18", "batch": None, "service_tier": None}
+    r.update(kw)
+    return r
+
+
+def test_openai_usage_api_keeps_the_batch_flag_and_tells_users_apart():
+    """Two results of one bucket that differ only in ``user_id`` are two users' usage (both count:
+    2 x 1,000 input); ``batch: true`` marks a row as batch (half price when repriced)."""
+    parsed = parse("usage.json", json.dumps(_usage_page(_result(), _result(user_id="b", batch=True))))
+    assert list(parsed.rows["batch"]) == [False, True]
+    doc = _usage_page(_result(user_id="user-a"), _result(user_id="user-b"))
+    result = load(("usage.json", json.dumps(doc)))
+    assert result.duplicates_dropped == 0
+    assert month_row(result, "2024-11", "openai", "gpt-4o-mini")["input_tokens"] == 2000
+
+
+@pytest.mark.parametrize("field", ["input_cache_write_tokens", "num_model_requests"])
+def test_openai_usage_api_refuses_a_negative_count(field):
+    parsed = parse("usage.json", json.dumps(_usage_page(_result(**{field: -3}), _result(user_id="b"))))
+    assert len(parsed.rows) == 1 and len(parsed.rejected) == 1
+    line, reason = parsed.rejected[0]
+    assert field in reason and "negative" in reason
+
+
+# --- Anthropic -----------------------------------------------------------------------------------
+
+def _cost_result(description, amount="100"):
+    return {"amount": amount, "currency": "USD", "cost_type": "tokens", "description": description,
+            "model": "claude-sonnet-4-20250514", "service_tier": "standard", "token_type": "output_tokens",
+            "context_window": "0-200k", "workspace_id": None}
+
+
+def test_anthropic_cost_lines_that_differ_only_in_description_both_count_and_keep_the_raw_model():
+    """100 + 50 cents = $1.50: two lines with different descriptions are two charges, not one
+    exported twice; the model as billed is kept beside its catalog name."""
+    doc = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z", "results": [
+        _cost_result("Claude Sonnet 4 Usage - Output Tokens"),
+        _cost_result("Claude Sonnet 4 Usage - Output Tokens (long context)", "50")]}], "has_more": False}
+    result = load(("cost_report.json", json.dumps(doc)))
+    assert result.duplicates_dropped == 0
+    assert month_row(result, "2025-08", "anthropic", "claude-sonnet-4-0")["cost_usd"] == pytest.approx(1.50)
+    rows = parse("cost_report.json", json.dumps(doc)).rows
+    assert set(rows["model_raw"]) == {"claude-sonnet-4-20250514"}
+
+
+def test_anthropic_usage_api_rows_keep_their_bucket_end():
+    doc = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z", "results": [
+        {"model": "claude-sonnet-4-20250514", "uncached_input_tokens": 10, "output_tokens": 5}]}], "has_more": False}
+    rows = parse("usage_report.json", json.dumps(doc)).rows
+    assert list(rows["end"]) == [pd.Timestamp("2025-08-02", tz="UTC")]
+
+
+# --- AWS -----------------------------------------------------------------------------------------
+
+def test_cost_explorer_drops_a_rejected_day_even_when_it_has_spend():
+    """The 2025-11-02 cell "abc" is refused with its line; the row is not counted with the good
+    cell beside it: only 2025-11-01's $3.00 + $1.00 remain."""
+    text = ("Usage type,USE1-Claude4.6Sonnet-input-tokens($),USE1-Claude4.6Sonnet-output-tokens($),Total costs($)\n"
+            "2025-11-01,3.00,1.00,4.00\n2025-11-02,abc,2.00,2.00\n2025-11-03,0,0,0\n")
+    result = load(("ce.csv", text))
+    assert [r["line"] for r in result.rejected_rows] == [3]
+    row = month_row(result, "2025-11", "aws", "regional.anthropic.claude-sonnet-4-6-v1:0")
+    assert row["cost_usd"] == pytest.approx(4.00)
+
+
+def test_cur_row_with_an_unreadable_date_is_refused_not_a_crash():
+    text = ("lineItem/UsageStartDate,lineItem/LineItemType,lineItem/ProductCode,lineItem/UsageType,"
+            "lineItem/UsageAmount,pricing/unit,lineItem/UnblendedCost,lineItem/CurrencyCode\n"
+            "2025-11-01T00:00:00Z,Usage,AmazonBedrock,USE1-NovaLite-input-tokens,5,1M tokens,0.30,USD\n"
+            "yesterday,Usage,AmazonBedrock,USE1-NovaLite-input-tokens,5,1M tokens,0.30,USD\n")
+    parsed = parse("cur.csv", text)
+    assert len(parsed.rows) == 1 and [line for line, _ in parsed.rejected] == [3]
+    assert "yesterday" in parsed.rejected[0][1]
+
+
+# --- Azure ---------------------------------------------------------------------------------------
+
+AZURE_EUR = ("date,meterName,meterCategory,meterSubCategory,quantity,unitOfMeasure,chargeType,billingCurrency,"
+             "costInBillingCurrency\r\n"
+             "2025-11-03,gpt-4o-0806-Inp-glbl Tokens,Cognitive Services,Azure OpenAI,400,1K,Usage,EUR,1.0\r\n")
+
+
+def test_azure_in_euros_without_a_usd_column_says_so():
+    result = load(("azure.csv", AZURE_EUR))
+    assert "azure.csv: billing currency EUR without a costInUsd column: amounts kept unconverted" in result.warnings
+    row = month_row(result, "2025-11", "azure", "gpt-4o")
+    assert row["currency"] == "EUR" and row["cost"] == pytest.approx(1.0) and row["input_tokens"] == 400_000
+
+
+def test_azure_openai_meter_that_is_no_token_class_has_no_tokens():
+    """A fine-tuned model's hosting hours are Azure OpenAI spend (kept, $3.40) but no token count:
+    24 hours are not 24 tokens, and a negative quantity there is no refused token count."""
+    text = AZURE_EUR.replace("EUR", "USD") + (
+        "2025-11-03,gpt-4o-0806 FTuned Hosting,Cognitive Services,Azure OpenAI,24,1 Hour,Usage,USD,3.4\r\n"
+        "2025-11-04,gpt-4o-0806 FTuned Hosting,Cognitive Services,Azure OpenAI,-1,1 Hour,Usage,USD,0\r\n")
+    parsed = parse("azure.csv", text)
+    assert parsed.rejected == []
+    assert list(parsed.rows["has_tokens"]) == [True, False, False]
+    assert list(parsed.rows["direction"]) == ["input", "other", "other"]
+
+
+# --- Google Cloud --------------------------------------------------------------------------------
+
+def test_gcp_billing_export_needs_a_cost_counts_the_rows_it_ignores_and_a_zero_rate_converts_nothing():
+    text = (GCP_HEAD + ",currency,currency_conversion_rate\n"
+            f"A,Gemini API,{FLASH_SKU},2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,0.30,1000000,count,[],regular,USD,1\n"
+            f"A,Gemini API,{FLASH_SKU},2025-11-04 00:00:00 UTC,2025-11-04 01:00:00 UTC,,1000000,count,[],regular,USD,1\n"
+            f"A,Gemini API,{FLASH_SKU},2025-11-05 00:00:00 UTC,2025-11-05 01:00:00 UTC,0.27,1000000,count,[],regular,EUR,0\n"
+            "A,Compute Engine,N2 instance core,2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,1.0,1,hour,[],regular,USD,1\n"
+            "A,Cloud Storage,Standard storage,2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,0.1,1,gibibyte month,[],regular,USD,1\n")
+    parsed = parse("billing.csv", text)
+    assert [line for line, _ in parsed.rejected] == [3] and "cost" in parsed.rejected[0][1]
+    assert "2 rows of other Google Cloud services ignored" in parsed.warnings
+    eur = parsed.rows[parsed.rows["currency"] == "EUR"]
+    assert len(eur) == 1 and np.isnan(eur["usd_rate"].iloc[0])   # a rate of 0 EUR per USD is no rate
+
+
+def test_gcp_console_report_with_a_cost_column_is_recognised():
+    text = ("Date,Service description,SKU description,Usage amount,Usage unit,Cost ($)\n"
+            f"2025-11-03,Gemini API,{FLASH_SKU},1000000,count,0.30\n")
+    assert parse("report.csv", text).format == "gcp_console_report_csv"
+
+
+# --- LiteLLM, generic ----------------------------------------------------------------------------
+
+def test_litellm_spend_logs_with_exactly_the_needed_columns_and_its_warning():
+    text = ("request_id,spend,startTime,model,prompt_tokens,completion_tokens\n"
+            "r1,0.01,2025-11-03 10:00:00,gpt-4o-mini,1000,500\n")
+    parsed = parse("spendlogs.csv", text)
+    assert parsed.format == "litellm_spend_logs_csv"
+    assert parsed.warnings == ["LiteLLM SpendLogs do not separate cached tokens: cached input is counted as input"]
+
+
+def test_generic_csv_refuses_a_negative_output_count():
+    text = ("date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n"
+            "2025-11-01,openai,gpt-4o-mini,1200000,0,-5,0.375\n2025-11-02,openai,gpt-4o-mini,10,0,5,0.1\n")
+    parsed = parse("mine.csv", text)
+    assert len(parsed.rows) == 1 and [line for line, _ in parsed.rejected] == [2]
+    assert "output_tokens" in parsed.rejected[0][1]
+
+
+# --- several formats, the reader -----------------------------------------------------------------
+
+def test_read_json_needs_an_object_or_a_list_and_a_wide_header_is_refused_by_name():
+    assert read_json('X{"a": 1}') is None and read_json("[1]") == [1] and read_json(' {"a": 1}') == {"a": 1}
+    with pytest.raises(InvoiceError, match="at most 2,000"):
+        parse("wide.csv", ",".join(f"c{i}" for i in range(2001)) + "\n" + "1," * 2000 + "1\n")
+
+
+def test_keys_take_scalars_beside_arrays():
+    out = keys(np.array(["a", "b"], dtype=object), 5, "x", np.array([1.5, 2.0]))
+    assert list(out) == ["a|5|x|1.5", "b|5|x|2.0"]
+
+
+# --- the baseline --------------------------------------------------------------------------------
+
+def _months(totals, input_share=0.6, cached_share=0.2, model="gpt-4o-mini", first="2025-01"):
+    periods = pd.period_range(first, periods=len(totals), freq="M")
+    t = np.asarray(totals, dtype=float)
+    return pd.DataFrame({
+        "month": [str(p) for p in periods], "provider": "openai", "model": model,
+        "input_tokens": t * input_share, "cached_input_tokens": t * cached_share, "cache_write_tokens": 0.0,
+        "output_tokens": t * (1 - input_share - cached_share), "requests": 0.0, "cost_usd": t * 2.0 / 1e6,
+        "credits_usd": 0.0, "refunds_usd": 0.0, "tax_usd": 0.0, "currency": "USD", "cost": np.nan,
+        "estimated": False, "cost_estimated": False, "usd_per_mtok": 2.0,
+        "days_covered": [float(p.days_in_month) for p in periods], "days_in_month": [float(p.days_in_month) for p in periods],
+    })
+
+
+def test_baseline_fitted_volume_at_the_last_month_and_no_input_at_all():
+    """1e9, 2e9, 4e9 in three months: log-linear exactly, slope ln 2, the fit's value at the last
+    month 4e9 (not the intercept plus the slope divided by the month index, 1e9 · 2^(1/2))."""
+    baseline, _ = fit_baseline(_months([1e9, 2e9, 4e9], model="m"))
+    assert baseline["growth_per_month"] == pytest.approx(1.0)
+    assert baseline["tokens_per_month_fitted"] == pytest.approx(4e9)
+    # output tokens only: no input, so no cached share of it (0, not 100%)
+    baseline, _ = fit_baseline(_months([1e9], input_share=0.0, cached_share=0.0, model="m"))
+    assert baseline["input_share"] == 0.0 and baseline["cached_input_share"] == 0.0
+
+
+def test_bill_prices_name_their_month():
+    prices = bill_prices(_months([1e9, 1e9]), "2025-02")
+    assert prices is not None and prices["month"] == "2025-02"
+
+
+# --- the command line's JSON ---------------------------------------------------------------------
+
+def test_cli_report_numbers_are_plain_json_and_foreign_amounts_keep_their_currency():
+    from tco.invoices.cli import _clean, report
+    assert _clean(np.int64(3)) == 3 and type(_clean(np.int64(3))) is int
+    assert _clean(np.bool_(True)) is True and _clean(float("nan")) is None
+    doc = report(load(("azure.csv", AZURE_EUR)))
+    json.dumps(doc)   # plain types only
+    (month,) = doc["months"]
+    assert month["currency"] == "EUR" and month["cost"] == pytest.approx(1.0)
+
+
+def test_every_json_format_and_litellms_daily_table_give_exactly_the_row_columns():
+    """What a reader of ParsedFile.rows relies on (the example CSVs are held to it by
+    test_invoices_properties.py's fuzzing; LiteLLM's daily table has no example file): no
+    leftover index column, in this order."""
+    from tco.invoices.common import ROW_COLUMNS
+    cost = {"object": "page", "data": [{"object": "bucket", "start_time": 1730419200, "end_time": 1730505600,
+                                        "results": [{"object": "organization.costs.result",
+                                                     "amount": {"value": 0.06, "currency": "usd"}, "line_item": None,
+                                                     "project_id": None, "api_key_id": None, "quantity": None}]}],
+            "has_more": False, "next_page": None}
+    anthropic_usage = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z",
+                                 "results": [{"model": "claude-sonnet-4-20250514", "uncached_input_tokens": 10,
+                                              "output_tokens": 5}]}], "has_more": False}
+    anthropic_cost = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z",
+                                "results": [_cost_result("Claude Sonnet 4 Usage - Output Tokens")]}], "has_more": False}
+    for name, doc, fmt in [("usage.json", _usage_page(_result()), "openai_usage_json"),
+                           ("costs.json", cost, "openai_cost_json"),
+                           ("usage_report.json", anthropic_usage, "anthropic_usage_json"),
+                           ("cost_report.json", anthropic_cost, "anthropic_cost_json")]:
+        parsed = parse(name, json.dumps(doc))
+        assert parsed.format == fmt and len(parsed.rows) == 1
+        assert list(parsed.rows.columns) == ROW_COLUMNS, name
+    daily = ("id,date,model,custom_llm_provider,spend,prompt_tokens,completion_tokens,api_requests\n"
+             "a1,2025-11-03,gpt-4o-mini,openai,1.50,10000,2000,40\n")
+    parsed = parse("daily.csv", daily)
+    assert parsed.format == "litellm_daily_csv" and list(parsed.rows.columns) == ROW_COLUMNS
