@@ -14,9 +14,9 @@ the page. On ArrowLeft/Down or ArrowRight/Up on the volume slider it writes the 
 into the headline boxes' text at once and dims what it cannot redraw (the verdict, the capacity
 line); the server's run then draws the same values (React rewrites the same text nodes) and the
 component's next mount undoes the dimming and corrects any box that differs from its run's own
-numbers. Any other key, a second key before the run that answers the first, a key while a run is
+numbers. Page Up/Down, Home or End (more than one stop), a second key before the run that answers the first, a key while a run is
 going, or a neighbour the engine rejects: no number is written, the boxes are dimmed until the
-server's numbers come. Nothing here computes a number: they are :func:`views.headline_metrics` of
+server's numbers come. A key that moves nothing (at the slider's end) changes nothing. Nothing here computes a number: they are :func:`views.headline_metrics` of
 :func:`data.evaluate`, the page's own.
 """
 
@@ -37,7 +37,9 @@ RUN_KEY = "_instant_run"   # a run counter in the data, so that every run re-mou
 
 _INSTANT_JS = """
 const DIM = "0.45";
-const MOVES = new Set(["PageUp", "PageDown", "Home", "End"]);
+// keys that move a range input up or down (react-aria's slider: arrows by one stop, pages by more)
+const UP = new Set(["ArrowRight", "ArrowUp", "PageUp", "End"]);
+const DOWN = new Set(["ArrowLeft", "ArrowDown", "PageDown", "Home"]);
 
 function textOf(el) { return el ? el.textContent : null; }
 
@@ -92,15 +94,16 @@ function write(s, b, m) {
 function onKey(e) {
   const s = window.__tcoInstant, d = s && s.data;
   if (!d || !e.target || !e.target.closest || !e.target.closest(`.st-key-${d.slider}`)) return;
-  let side = null;
-  if (e.key === "ArrowRight" || e.key === "ArrowUp") side = "right";
-  else if (e.key === "ArrowLeft" || e.key === "ArrowDown") side = "left";
-  else { if (MOVES.has(e.key)) dimAll(s, d); return; }
-  if (!(side in d.next)) return;                 // the slider's end: the key moves nothing
+  const up = UP.has(e.key), down = DOWN.has(e.key);
+  const at = Number(e.target.value);
+  // a key that moves nothing (the slider's end, or no moving key) causes no run: nothing to do
+  if (!(up && at < Number(e.target.max)) && !(down && at > Number(e.target.min))) return;
   const app = document.querySelector("[data-testid=stApp]");
   const running = app && app.dataset.testScriptState === "running";
-  const next = d.next[side];
-  if (s.used || running || Number(e.target.value) !== d.index || !next) { dimAll(s, d); return; }
+  const one = e.key.startsWith("Arrow");
+  const next = d.next[up ? "right" : "left"];
+  // the numbers kept are for one stop from the value they were computed at: else wait, dimmed
+  if (!one || s.used || running || at !== d.index || !next) { dimAll(s, d); return; }
   s.used = true;
   for (const b of boxes(d)) write(s, b, next[b.label]);
   // what is not a number (the verdict, the capacity line) waits for the server's run, dimmed

@@ -161,3 +161,34 @@ def test_when_the_saving_changes_sign_its_arrow_waits_for_the_server(app_url, pa
     wait_for_app(page)
     assert page.locator("[data-testid=stMetricDeltaIcon-Up]").count() == 1
     assert page.evaluate(VALUES) == headline(5e9)
+
+
+def test_a_key_that_moves_nothing_changes_nothing_and_a_long_jump_waits_dimmed(app_url, page):
+    """At the slider's end (100B) End and ArrowRight move nothing: no message, nothing dimmed.
+    Home jumps 30 stops to 1M: no numbers are kept for it, so the boxes wait dimmed for the
+    server's, which are 1M's."""
+    gate = Gate(page)
+    page.goto(app_url + "/?v=1&tokens_per_month=1e11")
+    wait_for_app(page)
+    slider = page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider")
+    slider.wait_for()
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    before = page.evaluate(VALUES)
+    assert before == headline(1e11)
+    slider.focus()
+    gate.hold()
+    sent = gate.sent
+    slider.press("End")
+    slider.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert gate.sent == sent and page.evaluate(VALUES) == before
+    assert set(page.evaluate(OPACITY, BOXES)) == {"1"} and page.evaluate(OPACITY, VERDICT) == ["1"]
+    slider.press("Home")
+    assert page.evaluate(VALUES) == before and set(page.evaluate(OPACITY, BOXES)) == {"0.45"}
+    gate.release()
+    want = headline(1e6)
+    page.wait_for_function(f"(want) => JSON.stringify(({VALUES})()) === JSON.stringify(want)", arg=want, timeout=30_000)
+    page.wait_for_function(
+        "(sel) => [...document.querySelectorAll(sel)].every(e => getComputedStyle(e).opacity === '1')", arg=BOXES,
+        timeout=30_000)
