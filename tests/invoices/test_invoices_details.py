@@ -254,3 +254,73 @@ def test_every_json_format_and_litellms_daily_table_give_exactly_the_row_columns
              "a1,2025-11-03,gpt-4o-mini,openai,1.50,10000,2000,40\n")
     parsed = parse("daily.csv", daily)
     assert parsed.format == "litellm_daily_csv" and list(parsed.rows.columns) == ROW_COLUMNS
+
+
+def test_anthropic_cost_report_speed_and_batch_tier_and_usage_raw_model():
+    """Two output lines that differ only in ``speed`` are two charges (100 + 50 cents = $1.50); a
+    line of the batch tier is batch; the usage report keeps the model as billed."""
+    fast = dict(_cost_result("Claude Sonnet 4 Usage - Output Tokens", "50"), speed="fast")
+    batch = dict(_cost_result("Claude Sonnet 4 Usage - Output Tokens"), service_tier="batch")
+    doc = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z", "results": [
+        _cost_result("Claude Sonnet 4 Usage - Output Tokens"), fast, batch]}], "has_more": False}
+    result = load(("cost_report.json", json.dumps(doc)))
+    assert result.duplicates_dropped == 0
+    rows = parse("cost_report.json", json.dumps(doc)).rows
+    assert list(rows["batch"]) == [False, False, True]
+    usage = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z", "results": [
+        {"model": "claude-sonnet-4-20250514", "uncached_input_tokens": 10, "output_tokens": 5}]}], "has_more": False}
+    assert list(parse("usage_report.json", json.dumps(usage)).rows["model_raw"]) == ["claude-sonnet-4-20250514"]
+
+
+def test_openai_costs_api_amount_keeps_its_currency():
+    page = {"object": "page", "data": [{"object": "bucket", "start_time": 1730419200, "end_time": 1730505600,
+                                        "results": [{"object": "organization.costs.result",
+                                                     "amount": {"value": 2.5, "currency": "eur"}, "line_item": None,
+                                                     "project_id": None, "api_key_id": None, "quantity": None}]}],
+            "has_more": False, "next_page": None}
+    rows = parse("costs.json", json.dumps(page)).rows
+    assert list(rows["currency"]) == ["EUR"] and np.isnan(rows["usd_rate"].iloc[0])
+
+
+def test_gcp_billing_export_keeps_the_rows_own_end():
+    """A daily row (00:00 to next day 00:00) ends where it says, not an hour after its start."""
+    text = (GCP_HEAD + f"\nA,Gemini API,{FLASH_SKU},2025-11-03 00:00:00 UTC,2025-11-04 00:00:00 UTC,0.30,1000000,count,"
+            "[],regular\n")
+    rows = parse("billing.csv", text).rows
+    assert list(rows["end"]) == [pd.Timestamp("2025-11-04", tz="UTC")]
+
+
+def test_cost_explorer_same_file_twice_counts_once_and_names_the_columns_it_ignores():
+    """Eight ignored columns are all named; a ninth is named as " ..."."""
+    others = [f"Service{i}($)" for i in range(9)]
+    text = ("Usage type,USE1-Claude4.6Sonnet-input-tokens($)," + ",".join(others) + ",Total costs($)\n"
+            "2025-11-01,3.00," + ",".join("1.00" for _ in others) + ",12.00\n"
+            "2025-11-02,2.00," + ",".join("1.00" for _ in others) + ",11.00\n")
+    once = load(("ce.csv", text))
+    twice = load(("ce.csv", text), ("ce (1).csv", text))
+    assert twice.duplicates_dropped == 2
+    assert month_row(twice, "2025-11", "aws", "regional.anthropic.claude-sonnet-4-6-v1:0")["cost_usd"] == pytest.approx(5.0)
+    pd.testing.assert_frame_equal(once.months, twice.months)
+    assert ("ce.csv: columns that are not Bedrock spend ignored: " + ", ".join(others[:8]) + " ...") in once.warnings
+    eight = ("Usage type,USE1-Claude4.6Sonnet-input-tokens($)," + ",".join(others[:8]) + ",Total costs($)\n"
+             "2025-11-01,3.00," + ",".join("1.00" for _ in others[:8]) + ",11.00\n")
+    assert ("ce.csv: columns that are not Bedrock spend ignored: " + ", ".join(others[:8])) in load(("ce.csv", eight)).warnings
+
+
+def test_gcp_billing_export_counts_cached_input_apart():
+    """1M cached and 2M uncached input tokens of Gemini 2.5 Flash in the billing export."""
+    text = (GCP_HEAD + "\n"
+            "A,Gemini API,Generate content cached input token count gemini 2.5 flash text,2025-11-03 00:00:00 UTC,"
+            "2025-11-03 01:00:00 UTC,0.02,1000000,count,[],regular\n"
+            f"A,Gemini API,{FLASH_SKU},2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,0.60,2000000,count,[],regular\n")
+    row = month_row(load(("billing.csv", text)), "2025-11", "google", "gemini-2.5-flash")
+    assert (row["cached_input_tokens"], row["input_tokens"]) == (1_000_000, 2_000_000)
+
+
+def test_cli_prints_its_json_indented_by_two(tmp_path, capsys):
+    from tco.invoices.cli import main
+    path = tmp_path / "azure.csv"
+    path.write_text(AZURE_EUR)
+    assert main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith('{\n  "') and json.loads(out)["months"][0]["currency"] == "EUR"
