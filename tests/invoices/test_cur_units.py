@@ -57,7 +57,16 @@ def test_ambiguous_unit_without_a_list_price_reads_as_1m_with_a_warning():
     # a marketplace model has no list price to check the unit against: 1M tokens per unit, said so
     result = load(("cur.csv", cur(("USE1-MP:USE1_InputTokenCount-Units", "Units", 3, 9.0))))
     assert result.months["input_tokens"].sum() == 3_000_000
-    assert any("is ambiguous and no list price checks it; read as 1M tokens" in w for w in result.warnings)
+    assert any("for a marketplace model is ambiguous and no list price checks it; read as 1M tokens" in w
+               for w in result.warnings)
+
+
+def test_an_ambiguous_unit_is_checked_against_the_regional_price():
+    """Claude Sonnet 4.6 in a regional (USE1) usage type lists at $3.30 per 1M input tokens: $3.30
+    for 1 unit gives 3.30 / 3.3e-6 = 1,000,000 tokens per unit, said with that figure (the global
+    $3.00 would give 1,100,000)."""
+    result = load(("cur.csv", cur(("USE1-Claude4.6Sonnet-input-tokens", "Units", 1, 3.30))))
+    assert any("read as 1e+06 tokens per unit (cost / list price gives 1,000,000)" in w for w in result.warnings)
 
 
 def test_cache_token_lines_in_both_spellings():

@@ -324,3 +324,59 @@ def test_cli_prints_its_json_indented_by_two(tmp_path, capsys):
     assert main([str(path)]) == 0
     out = capsys.readouterr().out
     assert out.startswith('{\n  "') and json.loads(out)["months"][0]["currency"] == "EUR"
+
+
+ANTHROPIC_USAGE_HEAD = ("usage_date_utc,model_version,api_key,workspace,usage_type,context_window,"
+                        "usage_input_tokens_no_cache,usage_input_tokens_cache_write_5m,usage_input_tokens_cache_write_1h,"
+                        "usage_input_tokens_cache_read,usage_output_tokens,web_search_count,inference_geo,speed\n")
+
+
+def test_anthropic_usage_csv_rows_differing_in_workspace_day_or_model_all_count_and_input_is_required():
+    """Four rows, each but the first differing from it in one field: 4 x 1,000 input tokens of
+    November (the other model's row is its own month row); a row without an uncached input count
+    is refused."""
+    base = "2025-11-03,claude-sonnet-4-5-20250929,prod,Default,standard,≤ 200k,1000,0,0,0,100,0,not_available,\n"
+    text = ANTHROPIC_USAGE_HEAD + base + base.replace("Default", "Research") + base.replace("2025-11-03", "2025-11-04") \
+        + base.replace("claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001") \
+        + base.replace(",1000,", ",,")
+    result = load(("claude_api_tokens_2025_11.csv", text))
+    assert result.duplicates_dropped == 0
+    assert month_row(result, "2025-11", "anthropic", "claude-sonnet-4-5")["input_tokens"] == 3000
+    assert month_row(result, "2025-11", "anthropic", "claude-haiku-4-5")["input_tokens"] == 1000
+    assert [r["line"] for r in result.rejected_rows] == [6]
+
+
+def test_openai_cost_lines_of_two_api_keys_both_count_and_keep_their_end():
+    cost = ("start_time,end_time,amount_value,amount_currency,quantity,quantity_unit,line_item,api_key_id,project_id\n"
+            "1761955200,1762041600,0.10,usd,1000,tokens,\"gpt-4o-mini-2024-07-18, input\",key_a,proj\n"
+            "1761955200,1762041600,0.20,usd,2000,tokens,\"gpt-4o-mini-2024-07-18, input\",key_b,proj\n")
+    result = load(("cost.csv", cost))
+    assert result.duplicates_dropped == 0
+    assert month_row(result, "2025-11", "openai", "gpt-4o-mini")["cost_usd"] == pytest.approx(0.30)
+    rows = parse("cost.csv", cost).rows
+    assert set(rows["end"]) == {pd.Timestamp("2025-11-02", tz="UTC")}
+
+
+def test_gcp_billing_export_with_underscored_column_names_is_recognised():
+    text = ("billing_account_id,service_description,sku_description,usage_start_time,usage_end_time,cost,"
+            "usage_amount,usage_unit,credits,cost_type\n"
+            f"A,Gemini API,{FLASH_SKU},2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,0.30,1000000,count,[],regular\n")
+    parsed = parse("billing.csv", text)
+    assert parsed.format == "gcp_billing_export_csv" and parsed.rows["input_tokens"].sum() == 1_000_000
+
+
+def test_cli_report_names_its_fields():
+    from tco.invoices.cli import report
+    doc = report(load(("azure.csv", AZURE_EUR), ("junk.csv", "hello\nworld\n")))
+    assert doc["errors"] and set(doc["errors"][0]) == {"file", "message"} and doc["errors"][0]["file"] == "junk.csv"
+    (month,) = doc["months"]
+    assert {"estimated", "tokens_estimated", "cost_estimated"} <= set(month)
+    assert month["tokens_estimated"] is False
+
+
+def test_the_links_model_for_a_bill_priced_through_azures_fallback_is_openais():
+    """Azure's gpt-4o is priced through OpenAI's list price; the model boxes offer openai:gpt-4o."""
+    from tco.invoices.baseline import api_model_ref, mix_text
+    assert api_model_ref({"api_prices": {"models": [{"provider": "azure", "model": "gpt-4o"}]}}) == "openai:gpt-4o"
+    models = [{"model": f"m{i}", "share_of_tokens": s} for i, s in enumerate((0.5, 0.2, 0.1, 0.1, 0.1))]
+    assert mix_text(models) == "m0~50,m1~20,m2~10,others~20"
