@@ -380,3 +380,44 @@ def test_the_links_model_for_a_bill_priced_through_azures_fallback_is_openais():
     assert api_model_ref({"api_prices": {"models": [{"provider": "azure", "model": "gpt-4o"}]}}) == "openai:gpt-4o"
     models = [{"model": f"m{i}", "share_of_tokens": s} for i, s in enumerate((0.5, 0.2, 0.1, 0.1, 0.1))]
     assert mix_text(models) == "m0~50,m1~20,m2~10,others~20"
+
+
+def test_baseline_partial_first_month_words_and_the_empty_baseline():
+    """February 2025 (28 days) covered 10 days, March and April whole: February is left out and the
+    warning gives February's own 28 days; with one or two full months the method says so."""
+    months = _months([1e9, 1.1e9, 1.2e9], first="2025-02")
+    months.loc[0, "days_covered"] = 10.0
+    baseline, warnings = fit_baseline(months)
+    assert warnings == ["2025-02 is a partial month (data covers 10.0 of 28 days); left out of the baseline"]
+    assert baseline["first_month"] == "2025-03" and baseline["months_covered"] == 2
+    assert baseline["method"] == "volume and mix from the 2 full month(s) available; no trend fitted"
+    empty, _ = fit_baseline(_months([])[:0])
+    assert empty["months_covered"] == 0 and empty["method"] == "no data"
+
+
+def test_baseline_of_two_partial_months_keeps_the_first():
+    """Two months, both partial: the last is left out; the first is all that is left, so it stays
+    (a baseline from part of a month rather than none)."""
+    months = _months([1e9, 0.5e9])
+    months["days_covered"] = [20.0, 10.0]
+    baseline, warnings = fit_baseline(months)
+    assert baseline["last_month"] == baseline["first_month"] == "2025-01"
+    assert baseline["tokens_per_month"] == pytest.approx(1e9) and len(warnings) == 1
+
+
+def test_hourly_peak_is_the_busiest_hour_over_the_rounded_shapes_mean():
+    """Three days, 21 hours of 1,000 tokens and 3 of 2,000: the hour mean is 27,000 / 24 = 1,125,
+    so the shape is 0.89 (1,000 / 1,125 rounded) and 1.78; its mean is (21 x 0.89 + 3 x 1.78) / 24
+    = 1.00125 and the busiest hour 1.78 / 1.00125 = 1.77778 times it."""
+    header = ("start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,"
+              "model,batch,service_tier,input_tokens,output_tokens,input_cached_tokens")
+    day0 = 1761955200  # 2025-11-01T00:00:00Z
+    lines = [header]
+    for d in range(3):
+        for h in range(24):
+            t = day0 + d * 86400 + h * 3600
+            lines.append(f"{t},{t + 3600},,,proj_A,1.0,,key_1,gpt-4o-2024-08-06,False,default,"
+                         f"{2000.0 if h >= 21 else 1000.0},0.0,0.0")
+    hourly = load(("completions_usage_hourly.csv", "\n".join(lines) + "\n")).baseline["hourly"]
+    assert hourly["shape"] == [0.89] * 21 + [1.78] * 3
+    assert hourly["peak_to_average"] == pytest.approx(1.78 / 1.00125, rel=1e-9)
