@@ -16,7 +16,9 @@ line); the server's run then draws the same values (React rewrites the same text
 component's next mount undoes the dimming and corrects any box that differs from its run's own
 numbers. Page Up/Down, Home or End (more than one stop), a second key before the run that answers the first, a key while a run is
 going, or a neighbour the engine rejects: no number is written, the boxes are dimmed until the
-server's numbers come. A key that moves nothing (at the slider's end) changes nothing. Nothing here computes a number: they are :func:`views.headline_metrics` of
+server's numbers come. A key that moves nothing (at the slider's end) changes nothing. The values
+are written as text (a text node's value), never as markup; they are the page's own formatted
+numbers and labels, no text from outside. Nothing here computes a number: they are :func:`views.headline_metrics` of
 :func:`data.evaluate`, the page's own.
 """
 
@@ -26,7 +28,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from tco.ui import data, views
+from tco.ui import data, inputs, views
 
 #: Keys of the containers the component finds in the page (class ``st-key-<key>``).
 SLIDER_ROW = "tco_volume_row"
@@ -158,7 +160,6 @@ def payload(ctx: views.Context, options: Sequence[float], value: float) -> dict 
 
 def mount(ctx: views.Context) -> None:
     """Mount the component with this run's :func:`payload` (nothing when there is none)."""
-    from tco.ui import inputs
     state = st.session_state
     value = state.get(inputs.VOLUME_STEP_KEY)
     options = inputs.slider_options(state.get(inputs.VOLUME_KEY))

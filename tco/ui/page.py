@@ -109,7 +109,7 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
             add_band(uncertainty_view.run(ctx.scenario))
         except ValueError:
             pass
-    if controls is not None and firstpaint.stage() >= firstpaint.PAGE:
+    if controls is not None:   # the slider is on the page
         # last: the numbers at the slider's next stops, written the moment an arrow key moves it
         instant.mount(ctx)
 
