@@ -421,3 +421,80 @@ def test_hourly_peak_is_the_busiest_hour_over_the_rounded_shapes_mean():
     hourly = load(("completions_usage_hourly.csv", "\n".join(lines) + "\n")).baseline["hourly"]
     assert hourly["shape"] == [0.89] * 21 + [1.78] * 3
     assert hourly["peak_to_average"] == pytest.approx(1.78 / 1.00125, rel=1e-9)
+
+
+# --- the sixth sample's survivors ----------------------------------------------------------------
+
+def test_cli_refuses_options_and_no_files_and_names_a_file_it_cannot_open(tmp_path, capsys):
+    from tco.invoices.cli import main
+    assert main([]) == 1 and "usage" in capsys.readouterr().err.lower()
+    assert main(["-x", str(tmp_path / "a.csv")]) == 1 and "usage" in capsys.readouterr().err.lower()
+    assert main([str(tmp_path / "nope.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("invoices: nope.csv: cannot open ")
+
+
+def test_openrouter_all_cached_input_and_the_old_format_warning():
+    """1,205 prompt tokens all cached: 0 uncached, 1,205 cached; the current export (with
+    `tokens_cached`) gets no older-format warning, one without it does."""
+    head = ("generation_id,created_at,cost_total,tokens_prompt,tokens_completion,tokens_cached,model_permaslug\n")
+    text = head + "gen-1,2025-11-03 12:00:34.512,0.00588,1205,151,1205,anthropic/claude-4.5-sonnet-20250929\n"
+    parsed = parse("activity.csv", text)
+    assert (parsed.rows["input_tokens"].iloc[0], parsed.rows["cached_input_tokens"].iloc[0]) == (0, 1205)
+    assert not any("older format" in w for w in parsed.warnings)
+    old = "generation_id,created_at,cost_total,tokens_prompt,tokens_completion,model_permaslug\n" \
+          "gen-1,2025-11-03 12:00:34.512,0.00588,1205,151,anthropic/claude-4.5-sonnet-20250929\n"
+    assert any("older format" in w for w in parse("activity.csv", old).warnings)
+
+
+def test_anthropic_report_of_an_unknown_kind_is_no_cost_report_and_a_cost_without_currency_is_usd():
+    odd = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z",
+                     "results": [{"model": "x", "server_tool_use": {"web_search_requests": 3}}]}], "has_more": False}
+    with pytest.raises(InvoiceError, match="not a usage or cost export we know"):
+        parse("r.json", json.dumps(odd))
+    line = {k: v for k, v in _cost_result("Claude Sonnet 4 Usage - Output Tokens").items() if k != "currency"}
+    doc = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z", "results": [line]}],
+           "has_more": False}
+    assert list(parse("cost_report.json", json.dumps(doc)).rows["currency"]) == ["USD"]   # a blank currency is USD
+
+
+def test_anthropic_flat_table_of_no_results_has_the_fields_as_columns():
+    from tco.invoices.anthropic import _flat
+    table = _flat({"data": [{"starting_at": "2025-08-01T00:00:00Z", "results": []}]}, ["starting_at", "model"])
+    assert list(table.cells.columns) == ["starting_at", "model"] and len(table.cells) == 0
+
+
+def test_anthropic_usage_report_needs_an_output_count():
+    doc = {"data": [{"starting_at": "2025-08-01T00:00:00Z", "ending_at": "2025-08-02T00:00:00Z", "results": [
+        {"model": "claude-sonnet-4-20250514", "uncached_input_tokens": 10},
+        {"model": "claude-sonnet-4-20250514", "uncached_input_tokens": 10, "output_tokens": 5, "api_key_id": "k"}]}],
+           "has_more": False}
+    parsed = parse("usage_report.json", json.dumps(doc))
+    assert len(parsed.rows) == 1 and len(parsed.rejected) == 1 and "output_tokens" in parsed.rejected[0][1]
+
+
+def test_gcp_console_report_without_a_date_column_says_how_to_get_one():
+    text = "Service description,SKU description,Usage amount,Usage unit,Subtotal ($)\n" \
+           f"Gemini API,{FLASH_SKU},1000000,count,0.30\n"
+    with pytest.raises(InvoiceError) as e:
+        parse("report.csv", text)
+    assert str(e.value).endswith("(Reports → Group by → Day)")
+
+
+CUR_HEAD = ("identity_line_item_id,line_item_usage_start_date,line_item_line_item_type,line_item_product_code,"
+            "line_item_usage_type,line_item_usage_amount,pricing_unit,line_item_currency_code,line_item_unblended_cost\n")
+
+
+def test_cur_free_usage_line_credit_on_a_token_meter_and_a_non_token_meter():
+    """A usage line of 0 tokens (free tier) is a line, not a refusal; a Credit line on a token usage
+    type gives money back, not tokens (7,000 input tokens in all); a Bedrock line that is no token
+    meter (provisioned model units, hours) needs no pricing unit read."""
+    text = CUR_HEAD + (
+        "li-1,2025-11-05T00:00:00Z,Usage,AmazonBedrock,USE1-NovaLite-input-tokens,7,1K tokens,USD,0.5\n"
+        "li-2,2025-11-05T00:00:00Z,Usage,AmazonBedrock,USE1-NovaLite-input-tokens,0,1K tokens,USD,0\n"
+        "li-3,2025-11-05T00:00:00Z,Credit,AmazonBedrock,USE1-NovaLite-input-tokens,5,1K tokens,USD,-0.1\n"
+        "li-4,2025-11-05T00:00:00Z,Usage,AmazonBedrock,USE1-ProvisionedModelUnits,2,Hrs,USD,40\n")
+    result = load(("cur.csv", text))
+    assert result.rejected_rows == []
+    assert result.months["input_tokens"].sum() == 7000
+    assert not any("pricing unit" in w for w in result.warnings)
