@@ -498,3 +498,85 @@ def test_cur_free_usage_line_credit_on_a_token_meter_and_a_non_token_meter():
     assert result.rejected_rows == []
     assert result.months["input_tokens"].sum() == 7000
     assert not any("pricing unit" in w for w in result.warnings)
+
+
+def test_parse_time_milliseconds_and_the_boundary_between_them():
+    from tco.invoices.common import parse_time
+    assert parse_time("1761955200000") == pd.Timestamp("2025-11-01", tz="UTC")        # milliseconds
+    assert parse_time("1761955200") == pd.Timestamp("2025-11-01", tz="UTC")           # seconds
+    with pytest.raises(ValueError):
+        parse_time("100000000000")   # 1e11 is read as seconds (year 5138), not as 1e8 s (1973): no date
+
+
+def test_a_row_of_next_month_is_refused_from_its_first_instant():
+    from tco.invoices import _check_rows
+    from tco.invoices.common import frame
+    rows = frame(2, line=np.array([2, 3]), provider="openai", start=[pd.Timestamp("2025-12-01", tz="UTC"),
+                                                                     pd.Timestamp("2025-11-30 23:59", tz="UTC")])
+    kept, rejected = _check_rows(rows, [], [], today=pd.Timestamp("2025-11-15", tz="UTC"))
+    assert [line for line, _ in rejected] == [2] and list(kept["line"]) == [3]
+
+
+def test_a_negative_usage_charge_is_named_in_words():
+    text = ("date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n"
+            "2025-11-01,openai,gpt-4o-mini,1200,0,250,-1.5\n")
+    result = load(("mine.csv", text))
+    assert ("mine.csv: 1 line with a negative usage charge (total -1.50 USD), which lowers the spend of its "
+            "month; if these are credits or refunds, check that they belong to these bills") in result.warnings
+
+
+def test_finer_buckets_of_two_usage_files_leave_the_cost_rows_alone():
+    """An hourly and a daily OpenAI usage export of the same day (the hourly rows are dropped as
+    finer) and a cost export beside them: its $0.25 stays."""
+    head = "start_time,end_time,project_id,num_model_requests,model,batch,input_tokens,output_tokens\n"
+    daily = head + "1761955200,1762041600,p,2,gpt-4o-mini-2024-07-18,False,2000,200\n"
+    hourly = head + ("1761955200,1761958800,p,1,gpt-4o-mini-2024-07-18,False,1000,100\n"
+                     "1761958800,1761962400,p,1,gpt-4o-mini-2024-07-18,False,1000,100\n")
+    cost = ("start_time,end_time,amount_value,amount_currency,quantity,quantity_unit,line_item,project_id\n"
+            "1761955200,1762041600,0.25,usd,1000,tokens,\"gpt-4o-mini-2024-07-18, input\",p\n")
+    result = load(("daily.csv", daily), ("hourly.csv", hourly), ("cost.csv", cost))
+    row = month_row(result, "2025-11", "openai", "gpt-4o-mini")
+    assert row["output_tokens"] == 200 and row["cost_usd"] == pytest.approx(0.25)
+
+
+def test_azure_export_with_only_a_usd_cost_column_is_recognised():
+    text = ("date,meterName,meterCategory,meterSubCategory,quantity,unitOfMeasure,chargeType,costInUsd\r\n"
+            "2025-11-03,gpt-4o-0806-Inp-glbl Tokens,Cognitive Services,Azure OpenAI,400,1K,Usage,1.1\r\n")
+    parsed = parse("azure.csv", text)
+    assert parsed.format == "azure_cost_details_csv" and parsed.rows["cost"].sum() == pytest.approx(1.1)
+
+
+def test_bill_prices_of_a_month_under_a_dollar_and_the_label_without_models():
+    from tco.invoices.baseline import bills_label
+    prices = bill_prices(_months([1e5, 1e5]), "2025-02")    # 100,000 tokens at $2 per 1M: $0.20
+    assert prices is not None and prices["month"] == "2025-02"
+    assert bills_label(None) == "your bills" and bills_label("") == "your bills"
+
+
+def test_reading_goes_on_after_an_overlong_line_and_a_nul_byte_is_refused():
+    text = ("date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n"
+            "2025-11-01,openai,gpt-4o-mini,1200,0,250,0.1,extra\n"
+            "2025-11-02,openai,gpt-4o-mini,1000,0,200,0.1\n")
+    parsed = parse("mine.csv", text)
+    assert list(parsed.rows["line"]) == [3] and [line for line, _ in parsed.rejected] == [2]
+    with pytest.raises(InvoiceError, match="NUL bytes"):
+        parse("mine.csv", "date,provider\n2025-11-01,open\x00ai\n")
+
+
+def test_cur_marketplace_product_name_in_any_case_and_a_batch_usage_type():
+    """"(AMAZON BEDROCK EDITION)" is cut from the model name whatever its case; a usage type ending
+    in "-batch" is batch."""
+    head = CUR_HEAD.rstrip("\n") + ",product_product_name\n"
+    text = head + (
+        "li-1,2025-11-05T00:00:00Z,Usage,AmazonBedrock,USE1-MP:USE1_InputTokenCount-Units,3,1M tokens,USD,9.0,"
+        "Claude 3.5 Sonnet (AMAZON BEDROCK EDITION)\n"
+        "li-2,2025-11-05T00:00:00Z,Usage,AmazonBedrock,USE1-NovaLite-input-tokens-batch,7,1K tokens,USD,0.25,\n")
+    rows = parse("cur.csv", text).rows
+    assert list(rows["model_raw"])[0] == "Claude 3.5 Sonnet"
+    assert list(rows["batch"]) == [False, True]
+
+
+def test_openai_cost_line_of_cache_writes_counts_cache_write_tokens():
+    text = ("start_time,end_time,amount_value,amount_currency,quantity,quantity_unit,line_item,project_id\n"
+            "1761955200,1762041600,0.10,usd,4000,tokens,\"gpt-4o-mini-2024-07-18, cache write\",p\n")
+    assert parse("cost.csv", text).rows["cache_write_tokens"].sum() == 4000
