@@ -63,15 +63,28 @@ def headline(volume: float) -> dict[str, str]:
     return views.headline_values(evaluate(Scenario(tokens_per_month=volume)))
 
 
-@pytest.fixture()
-def gated(app_url, page):
+def open_gated(page, url: str) -> Gate:
+    """The page at ``url`` behind a gate, every first-paint stage drawn, the slider there."""
     gate = Gate(page)
-    page.goto(app_url)
+    page.goto(url)
     wait_for_app(page)
     page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider").wait_for()
     page.wait_for_timeout(500)  # the first paint's stages are all drawn
     wait_for_app(page)
-    return page, gate
+    return gate
+
+
+def answered(page, want: dict[str, str], undimmed: str = BOXES) -> None:
+    """Wait until the boxes show ``want`` and nothing of ``undimmed`` is dimmed any more."""
+    page.wait_for_function(f"(want) => JSON.stringify(({VALUES})()) === JSON.stringify(want)", arg=want, timeout=30_000)
+    page.wait_for_function(
+        "(sel) => [...document.querySelectorAll(sel)].every(e => getComputedStyle(e).opacity === '1')", arg=undimmed,
+        timeout=30_000)
+
+
+@pytest.fixture()
+def gated(app_url, page):
+    return page, open_gated(page, app_url)
 
 
 def test_an_arrow_key_shows_the_next_stops_numbers_before_the_server_answers(gated):
@@ -91,10 +104,8 @@ def test_an_arrow_key_shows_the_next_stops_numbers_before_the_server_answers(gat
     assert set(page.evaluate(OPACITY, BOXES)) == {"1"}
     assert page.evaluate(OPACITY, VERDICT) == ["0.45"]  # the words wait for the server, dimmed
     gate.release()
+    answered(page, shown, VERDICT)   # the server's run drew the same numbers, and the words
     wait_for_app(page)
-    page.wait_for_function(f"(sel) => [...document.querySelectorAll(sel)].every(e => getComputedStyle(e).opacity === '1')",
-                           arg=VERDICT)
-    assert page.evaluate(VALUES) == shown  # the server's run drew the same numbers
     assert page.get_by_test_id("stMain").get_by_test_id("stNumberInputField").first.input_value() == "3000000000"
 
 
@@ -108,11 +119,7 @@ def test_a_second_key_before_the_answer_dims_the_numbers_instead_of_guessing(gat
     assert page.evaluate(VALUES) == headline(3e9)
     assert set(page.evaluate(OPACITY, BOXES)) == {"0.45"}   # none of them claims to be 5B's
     gate.release()
-    want = headline(5e9)
-    page.wait_for_function(f"(want) => JSON.stringify(({VALUES})()) === JSON.stringify(want)", arg=want, timeout=30_000)
-    page.wait_for_function(
-        "(sel) => [...document.querySelectorAll(sel)].every(e => getComputedStyle(e).opacity === '1')", arg=BOXES,
-        timeout=30_000)
+    answered(page, headline(5e9))
 
 
 def test_there_and_back_before_the_answer_ends_on_the_servers_numbers(gated):
@@ -128,21 +135,13 @@ def test_there_and_back_before_the_answer_ends_on_the_servers_numbers(gated):
     slider.press("ArrowLeft")
     assert page.evaluate(VALUES) == headline(3e9)
     gate.release()
-    page.wait_for_function(
-        "(sel) => [...document.querySelectorAll(sel)].every(e => getComputedStyle(e).opacity === '1')", arg=BOXES,
-        timeout=30_000)
-    wait_for_app(page)
-    assert page.evaluate(VALUES) == before == headline(2e9)
+    assert before == headline(2e9)
+    answered(page, before)
 
 
 def test_when_the_saving_changes_sign_its_arrow_waits_for_the_server(app_url, page):
     """4.76B is the default's break-even: at 3B the API is cheaper, at 5B self-hosting."""
-    gate = Gate(page)
-    page.goto(app_url + "/?v=1&tokens_per_month=3e9")
-    wait_for_app(page)
-    page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider").wait_for()
-    page.wait_for_timeout(500)
-    wait_for_app(page)
+    gate = open_gated(page, app_url + "/?v=1&tokens_per_month=3e9")
     assert page.evaluate(DELTA, "Savings vs API [$/mo]") == "API cheaper"
     slider = page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider")
     slider.focus()
@@ -155,25 +154,17 @@ def test_when_the_saving_changes_sign_its_arrow_waits_for_the_server(app_url, pa
         m.textContent.includes('Savings vs API')).querySelector('[data-testid=stMetricDelta]').style.opacity""")
     assert delta_opacity == "0.45"
     gate.release()
-    page.wait_for_function(
-        "(sel) => [...document.querySelectorAll(sel)].every(e => getComputedStyle(e).opacity === '1')",
-        arg=f"{BOXES} [data-testid=stMetricDelta]", timeout=30_000)
+    answered(page, headline(5e9), f"{BOXES} [data-testid=stMetricDelta]")
     wait_for_app(page)
     assert page.locator("[data-testid=stMetricDeltaIcon-Up]").count() == 1
-    assert page.evaluate(VALUES) == headline(5e9)
 
 
 def test_a_key_that_moves_nothing_changes_nothing_and_a_long_jump_waits_dimmed(app_url, page):
     """At the slider's end (100B) End and ArrowRight move nothing: no message, nothing dimmed.
     Home jumps 30 stops to 1M: no numbers are kept for it, so the boxes wait dimmed for the
     server's, which are 1M's."""
-    gate = Gate(page)
-    page.goto(app_url + "/?v=1&tokens_per_month=1e11")
-    wait_for_app(page)
+    gate = open_gated(page, app_url + "/?v=1&tokens_per_month=1e11")
     slider = page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider")
-    slider.wait_for()
-    page.wait_for_timeout(500)
-    wait_for_app(page)
     before = page.evaluate(VALUES)
     assert before == headline(1e11)
     slider.focus()
@@ -187,8 +178,4 @@ def test_a_key_that_moves_nothing_changes_nothing_and_a_long_jump_waits_dimmed(a
     slider.press("Home")
     assert page.evaluate(VALUES) == before and set(page.evaluate(OPACITY, BOXES)) == {"0.45"}
     gate.release()
-    want = headline(1e6)
-    page.wait_for_function(f"(want) => JSON.stringify(({VALUES})()) === JSON.stringify(want)", arg=want, timeout=30_000)
-    page.wait_for_function(
-        "(sel) => [...document.querySelectorAll(sel)].every(e => getComputedStyle(e).opacity === '1')", arg=BOXES,
-        timeout=30_000)
+    answered(page, headline(1e6))
