@@ -2,9 +2,10 @@
 moves the slider; the server's run follows and confirms them.
 
 Why: a keypress on the slider reaches the server, reruns the script and comes back as ~70
-messages that the browser turns into React renders: the numbers changed 160-220 ms after the key
-on the 2-core machine, against ~65 ms for a one-slider one-metric Streamlit page
-(``python -m tco.ui.bench_page --keypress``). Re-sending fewer elements did not help (README).
+messages that the browser turns into React renders: the numbers changed 152-202 ms after the key
+on the 2-core machine, against ~73 ms for a one-slider one-metric Streamlit page; with this
+module, 2 ms on every tab (``python -m tco.ui.bench_page --keypress``, README). Re-sending fewer
+elements had not helped.
 
 How: at the end of each run of the full page (after everything else is sent), the engine
 evaluates the scenario at the stop left and right of the slider's value (``data.evaluate``,
@@ -12,14 +13,16 @@ cached: the run the keypress causes then finds its evaluation done) and an invis
 (:data:`_INSTANT`, ``st.components.v2``: no iframe, no network) keeps their headline metrics in
 the page. On ArrowLeft/Down or ArrowRight/Up on the volume slider it writes the neighbour's values
 into the headline boxes' text at once and dims what it cannot redraw (the verdict, the capacity
-line); the server's run then draws the same values (React rewrites the same text nodes) and the
-component's next mount undoes the dimming and corrects any box that differs from its run's own
-numbers. Page Up/Down, Home or End (more than one stop), a second key before the run that answers the first, a key while a run is
-going, or a neighbour the engine rejects: no number is written, the boxes are dimmed until the
-server's numbers come. A key that moves nothing (at the slider's end) changes nothing. The values
-are written as text (a text node's value), never as markup; they are the page's own formatted
-numbers and labels, no text from outside. Nothing here computes a number: they are :func:`views.headline_metrics` of
-:func:`data.evaluate`, the page's own.
+line, a delta whose arrow would turn); the server's run then draws the same values (React
+rewrites the same text nodes) and the component's next mount undoes the dimming and corrects any
+box that differs from its run's own numbers. Page Up/Down, Home or End (more than one stop), a
+second key before the run that answers the first, a key while a run is going, or a neighbour the
+engine rejects: no number is written, the boxes are dimmed until the server's numbers come. A key
+that moves nothing (at the slider's end) changes nothing.
+
+The values are written as text (a text node's value), never as markup, and are the page's own
+formatted numbers and labels, no text from outside. Nothing here computes a number: they are
+:func:`views.headline_metrics` of :func:`data.evaluate`, the page's own.
 """
 
 from __future__ import annotations
