@@ -91,3 +91,20 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     page.wait_for_function("document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
                            timeout=timeout)
+
+
+def open_tab(page, name: str, timeout: float = 30_000) -> None:
+    """Click the tab ``name`` until it is the selected one. A click while the first paint's stages
+    are still being drawn can land on tabs that are replaced a moment later and be lost (a CI run
+    waited 30 s for the Share tab's link); the click is repeated until the tab says it is selected."""
+    tab = page.get_by_role("tab", name=name)
+    for _ in range(int(timeout / 2_000)):
+        tab.click()
+        try:
+            page.wait_for_function(
+                "(name) => [...document.querySelectorAll('[role=tab][aria-selected=true]')]"
+                ".some(t => t.textContent.trim() === name)", arg=name, timeout=2_000)
+            return
+        except Exception:  # Playwright's TimeoutError: click again
+            continue
+    raise AssertionError(f"the tab {name!r} never opened")

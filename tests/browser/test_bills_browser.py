@@ -15,7 +15,7 @@ from tco.scenario import Scenario
 from tco.ui import bills, views
 from tco.ui.fmt import tokens
 
-from conftest import ROOT, wait_for_app
+from conftest import ROOT, wait_for_app, open_tab
 
 pytestmark = pytest.mark.browser   # the page's Import bills tab: tests/test_bills_page.py checks it is listed
 USAGE = ROOT / "data" / "examples" / "openai_completions_usage.csv"
@@ -30,7 +30,7 @@ def test_upload_then_use_as_baseline_moves_the_headline(app_url, page):
     page.goto(app_url)
     wait_for_app(page)
     before = metric(page, "Commercial API")
-    page.get_by_role("tab", name="Import bills").click()
+    open_tab(page, "Import bills")
     page.get_by_test_id("stFileUploaderDropzoneInput").wait_for(state="attached", timeout=30_000)
 
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(USAGE))
@@ -67,7 +67,7 @@ def test_upload_then_use_as_baseline_moves_the_headline(app_url, page):
 def test_a_bad_file_shows_its_message_in_the_browser(app_url, page, tmp_path: Path):
     page.goto(app_url)
     wait_for_app(page)
-    page.get_by_role("tab", name="Import bills").click()
+    open_tab(page, "Import bills")
     bad = tmp_path / "mystery.csv"
     bad.write_text("foo,bar\n1,2\n")
     page.get_by_test_id("stFileUploaderDropzoneInput").wait_for(state="attached", timeout=30_000)

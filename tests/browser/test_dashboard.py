@@ -12,7 +12,7 @@ from tco.model import evaluate
 from tco.scenario import Scenario
 from tco.ui import views
 
-from conftest import SCREENSHOTS, wait_for_app
+from conftest import SCREENSHOTS, wait_for_app, open_tab
 
 pytestmark = pytest.mark.browser
 LOCAL = {"127.0.0.1", "localhost"}
@@ -84,7 +84,7 @@ def test_a_link_opens_the_engines_numbers(app_url, page):
     assert metric(page, "Payback vs API") == "14"
     # the other tabs render, and they are what the README shows
     for title, name in (("Payback", "payback.png"), ("Sweeps", "sweeps.png"), ("Where the money goes", "money.png")):
-        page.get_by_role("tab", name=title).click()
+        open_tab(page, title)
         page.get_by_test_id("stPlotlyChart").first.wait_for()
         wait_for_app(page)
         assert not page.get_by_test_id("stException").count()

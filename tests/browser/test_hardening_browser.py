@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, serve, wait_for_app
+from conftest import ROOT, serve, wait_for_app, open_tab
 from test_hardening import HOSTILE_LINKS
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def _upload(page, app_url: str, path: Path | dict, name_shown: str) -> None:
     """Upload a file (a path, or Playwright's {name, mimeType, buffer} for any file name)."""
     page.goto(app_url)
     wait_for_app(page)
-    page.get_by_role("tab", name="Import bills").click()
+    open_tab(page, "Import bills")
     page.get_by_test_id("stFileUploaderDropzoneInput").wait_for(state="attached", timeout=30_000)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path if isinstance(path, dict) else str(path))
     page.get_by_test_id("stAlert").filter(has_text=name_shown).first.wait_for(timeout=90_000)
@@ -129,7 +129,7 @@ def test_a_foreign_host_gets_no_websocket(app_url):
 def test_the_share_tab_says_a_loopback_link_opens_on_this_machine_only(app_url, page):
     page.goto(app_url)
     wait_for_app(page)
-    page.get_by_role("tab", name="Share & report").click()
+    open_tab(page, "Share & report")
     note = page.get_by_test_id("stAlert").filter(has_text="opens only on this computer")
     note.first.wait_for(timeout=30_000)
     assert "Sharing with colleagues" in note.first.inner_text()
@@ -143,7 +143,7 @@ def test_the_team_setup_puts_the_lan_name_into_links(page):
     try:
         page.goto(url)
         wait_for_app(page)
-        page.get_by_role("tab", name="Share & report").click()
+        open_tab(page, "Share & report")
         code = page.get_by_test_id("stCode").first
         code.wait_for(timeout=30_000)
         assert code.inner_text().startswith(f"http://tco.lan.example:{urlsplit(url).port}/?v=1")

@@ -15,7 +15,7 @@ from tco.model import evaluate
 from tco.scenario import Scenario
 from tco.ui import report, views
 
-from conftest import SCREENSHOTS, wait_for_app
+from conftest import SCREENSHOTS, wait_for_app, open_tab
 
 pytestmark = pytest.mark.browser
 LOCAL = {"127.0.0.1", "localhost"}
@@ -113,7 +113,7 @@ def test_html_report_download_opens_offline(app_url, page, browser, tmp_path):
     r = evaluate(share.decode(query).scenario)
     page.goto(f"{app_url}/?{query}")
     wait_for_app(page)
-    page.get_by_role("tab", name="Share & report").click()
+    open_tab(page, "Share & report")
     button = page.get_by_role("button", name="HTML report")
     button.wait_for(timeout=30_000)
     with page.expect_download(timeout=60_000) as info:
@@ -149,7 +149,7 @@ def test_pdf_report_is_made_on_click_and_downloads(app_url, page):
     """The PDF button prints the report with headless Chromium, then offers the file."""
     page.goto(f"{app_url}/?v=1&tokens_per_month=5e9")
     wait_for_app(page)
-    page.get_by_role("tab", name="Share & report").click()
+    open_tab(page, "Share & report")
     page.get_by_role("button", name="Make the PDF report").click()
     download = page.get_by_role("button", name="PDF report", exact=True)
     download.wait_for(timeout=90_000)
