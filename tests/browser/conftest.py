@@ -7,6 +7,8 @@ app to be connected and a known element to render. Never runs ``playwright insta
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,7 +45,8 @@ def serve(script: Path, env: dict | None = None, prefix: tuple[str, ...] = (), a
         [*prefix, sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", *args],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+        start_new_session=True)   # its own process group: a prefix's child (strace's) is stopped with it
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + (90 if prefix else 30)
@@ -60,12 +63,22 @@ def serve(script: Path, env: dict | None = None, prefix: tuple[str, ...] = (), a
             time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
+        # the whole group: terminating strace alone detached it from a server that then ran on
+        _signal_group(proc, signal.SIGTERM)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait(timeout=10)
+        _signal_group(proc, signal.SIGKILL)   # anything of the group still there
         log.close()
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:   # the group is gone already
+        pass
 
 
 @pytest.fixture(scope="session")
