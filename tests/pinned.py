@@ -40,6 +40,9 @@ PINNED: dict[tuple, tuple[float, float, float, float]] = {
     (("acquisition", "buy"),): (2e9 * GPT5, 2e9 * SCOUT, TEAM, H100_BUY),
     (("acquisition", "reserved_3y"),): (2e9 * GPT5, 2e9 * SCOUT, TEAM, H100_3Y),
     (("tokens_per_month", 5e9), ("acquisition", "reserved_3y")): (5e9 * GPT5, 5e9 * SCOUT, TEAM, H100_3Y),
+    (("tokens_per_month", 3e9), ("acquisition", "buy")): (3e9 * GPT5, 3e9 * SCOUT, TEAM, H100_BUY),   # 8,325 / 468
+    (("tokens_per_month", 2e9), ("acquisition", "buy")): (2e9 * GPT5, 2e9 * SCOUT, TEAM, H100_BUY),
+    (("tokens_per_month", 5e9), ("acquisition", "buy")): (5e9 * GPT5, 5e9 * SCOUT, TEAM, H100_BUY),
     (("staff_fte", 2.0),): (2e9 * GPT5, 2e9 * SCOUT, 2 * 200000 / 12 + 500, H100),    # fixed 33,833.33
     (("staff_fte", 3.0),): (2e9 * GPT5, 2e9 * SCOUT, 3 * 200000 / 12 + 500, H100),    # fixed 50,500
     (("gpu", "l4"), ("open_model", "llama-4-maverick")): (2e9 * GPT5, 2e9 * MAVERICK, TEAM, L4),

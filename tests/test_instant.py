@@ -8,7 +8,9 @@ import json
 
 import pytest
 
+import pinned
 from pages import metrics, run_page
+from tco import model
 from tco.scenario import Scenario
 from tco.ui import inputs, instant, views
 
@@ -35,6 +37,10 @@ def move_to(at, volume: float) -> dict[str, str]:
     ("v=1&tokens_per_month=3e9&acquisition=buy", 2e9, 5e9),
 ])
 def test_the_next_stops_numbers_are_what_the_page_shows_there(query, left, right):
+    # the engine's numbers of the three scenarios are pinned by hand (tests/pinned.py)
+    base = Scenario(acquisition="buy") if "buy" in query else Scenario()
+    for v in (left, right):
+        pinned.check(base.replace(tokens_per_month=v), model.evaluate(base.replace(tokens_per_month=v)))
     at = run_page(query)
     d = instant_data(at)
     assert d is not None and set(d["next"]) == {"left", "right"}
@@ -49,7 +55,7 @@ def test_the_next_stops_numbers_are_what_the_page_shows_there(query, left, right
 
 def test_the_delta_lines_and_arrows_come_along():
     """At 3B the API is cheaper (red, down), at 5B self-hosting (green, up): 4.76B is the default's
-    break-even (tests/test_model_golden.py)."""
+    break-even (13,213.33 / $2.775 per 1M: tests/test_app.py)."""
     at = run_page("v=1&tokens_per_month=3e9")
     d = instant_data(at)
     assert d["current"]["Savings vs API [$/mo]"] == {"value": metrics(at)["Savings vs API [$/mo]"],
@@ -83,7 +89,6 @@ def test_every_run_mounts_it_anew_and_no_view_without_a_slider_does():
 
 
 def test_a_stop_the_engine_rejects_is_none_and_a_value_off_the_options_gives_nothing(monkeypatch):
-    from tco import model
     s = Scenario()
     ctx = views.Context(values={}, scenario=s, result=model.evaluate(s))
 
@@ -94,6 +99,6 @@ def test_a_stop_the_engine_rejects_is_none_and_a_value_off_the_options_gives_not
     monkeypatch.setattr(instant.data, "evaluate", evaluate)
     d = instant.payload(ctx, inputs.VOLUME_STEPS, 2e9)
     assert d["next"]["right"] is None
-    assert values(d["next"]["left"]) == views.headline_values(model.evaluate(s.replace(tokens_per_month=1.5e9)))
+    assert values(d["next"]["left"]) == pinned.headline(s.replace(tokens_per_month=1.5e9))
     assert instant.payload(ctx, inputs.VOLUME_STEPS, 2.5e9) is None
     assert instant.payload(views.Context(values={}, scenario=s, result=None), inputs.VOLUME_STEPS, 2e9) is None

@@ -31,14 +31,13 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from tco.ui import data, inputs, views
+from tco.ui import data, firstpaint, inputs, views
 
 #: Keys of the containers the component finds in the page (class ``st-key-<key>``).
 SLIDER_ROW = "tco_volume_row"
 HEADLINE = "tco_headline"
 VERDICT = "tco_verdict"
 INSTANT_KEY = "_instant_numbers"
-RUN_KEY = "_instant_run"   # a run counter in the data, so that every run re-mounts the component
 
 _INSTANT_JS = """
 const DIM = "0.45";
@@ -169,6 +168,7 @@ def mount(ctx: views.Context) -> None:
     d = payload(ctx, options, value)
     if d is None:
         return
-    state[RUN_KEY] = state.get(RUN_KEY, 0) + 1
-    d["run"] = state[RUN_KEY]
+    # the run's number (tco/ui/firstpaint.py counts them): new data on every run, so that every run
+    # re-mounts the component and its mount re-checks the boxes
+    d["run"] = state.get(firstpaint.RUNS_KEY, 0)
     _INSTANT(key=INSTANT_KEY, data=d, height=0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+import pinned
 from tco.model import evaluate
 from tco.scenario import Scenario
 from tco.ui import instant, views
@@ -67,9 +68,9 @@ class Gate:
 
 
 def headline(volume: float) -> dict[str, str]:
-    """The engine's headline at a volume (pinned by hand in tests/test_costs_golden.py and
-    tests/test_model_golden.py for the default scenario's paths)."""
-    return views.headline_values(evaluate(Scenario(tokens_per_month=volume)))
+    """The headline the page must show at a volume: the engine's numbers, checked first against the
+    hand formulas of tests/pinned.py (V x $2.775/M, V x $0.156/M, team + GPUs x $2,190)."""
+    return pinned.headline(Scenario(tokens_per_month=volume))
 
 
 def open_gated(page, url: str) -> Gate:
