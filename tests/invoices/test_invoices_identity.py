@@ -156,3 +156,281 @@ def test_a_blank_required_count_or_a_negative_count_is_refused_with_its_line(
         # the column by name, or (CUR, Azure: a usage line's amount) what is wrong with the line
         assert field in reason or (bad == "-5" and "negative" in reason), (field, reason)
         assert len(parsed.rows) == 1, field
+
+
+# --- every column of the row each format gives ----------------------------------------------------
+
+def _utc(text: str):
+    import pandas as pd
+    return pd.Timestamp(text, tz="UTC")
+
+
+#: what each base row above reads as, column by column, worked out from the row by hand (the
+#: columns of tco.invoices.common.ROW_COLUMNS but ``key``, whose meaning the tests above check).
+#: Conventions checked here: tokens per class as the bill counts them, input without the cached or
+#: cache-write tokens (LiteLLM's and OpenRouter's prompt counts include them, so they are taken
+#: out); a cost line's ``direction`` the token class it paid for; ``role`` "usage" (tokens only),
+#: "cost" (a spend line) or "both"; a row with no end of its own ends with its day (a request, a
+#: CUR line: its hour; a month total dated on the 1st: its month).
+_ZERO = dict(input_tokens=0.0, cached_input_tokens=0.0, cache_write_tokens=0.0, output_tokens=0.0, requests=0.0,
+             cost=0.0, credits=0.0, refunds=0.0, tax=0.0, currency="USD", usd_rate=1.0, direction="", batch=False)
+ROWS = {
+    # unix 1761955200 = 2025-11-01 00:00 UTC, 1762041600 = a day later
+    "openai usage csv": dict(
+        _ZERO, start=_utc("2025-11-01"), end=_utc("2025-11-02"), provider="openai", model="gpt-4o-mini",
+        model_raw="gpt-4o-mini-2024-07-18", input_tokens=1000.0, output_tokens=100.0, requests=3.0,
+        has_tokens=True, has_cost=False, role="usage"),
+    # no request count in Anthropic's token export: unknown, not 0
+    "anthropic usage csv": dict(
+        _ZERO, start=_utc("2025-11-03"), end=_utc("2025-11-04"), provider="anthropic", model="claude-sonnet-4-5",
+        model_raw="claude-sonnet-4-5-20250929", input_tokens=1000.0, output_tokens=100.0, requests=None,
+        has_tokens=True, has_cost=False, role="usage"),
+    "anthropic cost csv": dict(
+        _ZERO, start=_utc("2025-11-03"), end=_utc("2025-11-04"), provider="anthropic", model="claude-sonnet-4-5",
+        model_raw="Claude Sonnet 4.5", cost=7.5, has_tokens=False, has_cost=True, role="cost", direction="output"),
+    # quantity 1000 "tokens" of the line item "<model>, input"
+    "openai cost csv": dict(
+        _ZERO, start=_utc("2025-11-01"), end=_utc("2025-11-02"), provider="openai", model="gpt-4o-mini",
+        model_raw="gpt-4o-mini-2024-07-18", input_tokens=1000.0, cost=0.25, has_tokens=True, has_cost=True,
+        role="cost", direction="input"),
+    # 7 units of "1K tokens" = 7,000 input tokens; a CUR line is an hour
+    "aws cur": dict(
+        _ZERO, start=_utc("2025-11-05 00:00"), end=_utc("2025-11-05 01:00"), provider="aws",
+        model="amazon.nova-lite-v1:0", model_raw="NovaLite", input_tokens=7000.0, cost=0.5, has_tokens=True,
+        has_cost=True, role="both", direction="input"),
+    # 400 units of "1K" = 400,000 input tokens of gpt-4o (0806 = the 2024-08-06 snapshot)
+    "azure cost details": dict(
+        _ZERO, start=_utc("2025-11-03"), end=_utc("2025-11-04"), provider="azure", model="gpt-4o",
+        model_raw="gpt-4o-2024-08-06", input_tokens=400000.0, cost=1.0, has_tokens=True, has_cost=True,
+        role="both", direction="input"),
+    # prompt 10,000 = 6,500 uncached + 3,000 cache reads + 500 cache writes
+    "litellm daily spend": dict(
+        _ZERO, start=_utc("2025-11-03"), end=_utc("2025-11-04"), provider="openai", model="gpt-4o-mini",
+        model_raw="gpt-4o-mini", input_tokens=6500.0, cached_input_tokens=3000.0, cache_write_tokens=500.0,
+        output_tokens=2000.0, requests=40.0, cost=1.5, has_tokens=True, has_cost=True, role="both"),
+    "litellm spend logs": dict(
+        _ZERO, start=_utc("2025-11-03 10:00:00"), end=_utc("2025-11-04"), provider="openai", model="gpt-4o-mini",
+        model_raw="gpt-4o-mini", input_tokens=1000.0, output_tokens=500.0, requests=1.0, cost=0.01,
+        has_tokens=True, has_cost=True, role="both"),
+    # prompt 1,205 = 1,005 uncached + 200 cached; the permaslug's "claude-4.5-sonnet" is Sonnet 4.5
+    "openrouter activity": dict(
+        _ZERO, start=_utc("2025-11-03 12:00:34.512"), end=_utc("2025-11-04"), provider="openrouter",
+        model="anthropic/claude-sonnet-4.5", model_raw="anthropic/claude-4.5-sonnet-20250929", input_tokens=1005.0,
+        cached_input_tokens=200.0, output_tokens=151.0, requests=1.0, cost=0.00588, has_tokens=True,
+        has_cost=True, role="both"),
+    "google cloud billing export": dict(
+        _ZERO, start=_utc("2025-11-03 00:00"), end=_utc("2025-11-03 01:00"), provider="google",
+        model="gemini-2.5-flash", model_raw="gemini 2.5 flash", input_tokens=1e6, cost=0.3, has_tokens=True,
+        has_cost=True, role="both", direction="input"),
+    # one row dated on the 1st: a month's total (tests/invoices/test_invoices_wording.py)
+    "generic csv": dict(
+        _ZERO, start=_utc("2025-11-01"), end=_utc("2025-12-01"), provider="openai", model="gpt-4o-mini",
+        model_raw="gpt-4o-mini", input_tokens=1200000.0, cached_input_tokens=600000.0, output_tokens=250000.0,
+        cost=0.375, has_tokens=True, has_cost=True, role="both"),
+}
+
+
+#: the format each base row is recognised as, and all it warns of
+READ_AS = {
+    "openai usage csv": "openai_usage_csv", "anthropic usage csv": "anthropic_usage_csv",
+    "anthropic cost csv": "anthropic_cost_csv", "openai cost csv": "openai_cost_csv", "aws cur": "aws_cur_csv",
+    "azure cost details": "azure_cost_details_csv", "litellm daily spend": "litellm_daily_csv",
+    "litellm spend logs": "litellm_spend_logs_csv", "openrouter activity": "openrouter_activity_csv",
+    "google cloud billing export": "gcp_billing_export_csv", "generic csv": "generic_csv",
+}
+WARNS = {"litellm spend logs": ["LiteLLM SpendLogs do not separate cached tokens: cached input is counted as input"]}
+
+
+@pytest.mark.parametrize("name, file, base, others, column, one, required, nonnegative", FORMATS, ids=IDS)
+def test_each_format_reads_its_row_into_every_column(name, file, base, others, column, one, required, nonnegative):
+    from tco.invoices.common import ROW_COLUMNS
+    parsed = parse(file, _csv([base]))
+    assert parsed.format == READ_AS[name]
+    assert parsed.warnings == WARNS.get(name, [])
+    assert parsed.rejected == [] and len(parsed.rows) == 1
+    assert list(parsed.rows.columns) == list(ROW_COLUMNS)
+    _check_row(parsed.rows.iloc[0].to_dict(), dict(ROWS[name], line=2), name)
+
+
+# --- the JSON reports, the console report and Cost Explorer: every column of every row ------------
+
+def _json(doc) -> str:
+    import json
+    return json.dumps(doc)
+
+
+def _reports():
+    from test_invoices_anthropic import COST_REPORT, USAGE_REPORT
+    from test_invoices_openai import COST_API, USAGE_API
+    day = dict(start=_utc("2024-11-01"), end=_utc("2024-11-02"))        # unix 1730419200 and a day later
+    aug = dict(start=_utc("2025-08-01"), end=_utc("2025-08-02"))
+    sonnet4 = dict(provider="anthropic", model="claude-sonnet-4-0", model_raw="claude-sonnet-4-20250514")
+    report = ("Date,Service description,Service ID,SKU description,SKU ID,Usage amount,Usage unit,Subtotal ($)\n"
+              "2025-11-03,Gemini API,A,Generate content output token count gemini 2.5 flash text,S1,2000000,count,5.00\n"
+              "2025-11-03,BigQuery,B,Analysis,S2,10,tebibyte,62.50\n"
+              "2025-11-04,Gemini API,A,Generate content input token count gemini 2.5 flash text,S3,0,count,0.00\n"
+              "2025-11-05,Gemini API,A,Generate content input token count gemini 2.5 flash text,S3,-4,count,0.00\n"
+              ",,,,,,Subtotal,67.50\n")
+    flash = dict(provider="google", model="gemini-2.5-flash", model_raw="gemini 2.5 flash", has_tokens=True,
+                 has_cost=True, role="both")
+    # name, file, text, format, warnings, rejected lines, rows (a JSON row's "line" is its result's number)
+    return [
+        # input_tokens 1,000 of which 800 cached: 200 uncached
+        ("openai usage json", "usage.json", _json(USAGE_API), "openai_usage_json", [], [],
+         [dict(_ZERO, **day, line=1, provider="openai", model="gpt-4o-mini", model_raw="gpt-4o-mini-2024-07-18",
+               input_tokens=200.0, cached_input_tokens=800.0, output_tokens=500.0, requests=5.0, has_tokens=True,
+               has_cost=False, role="usage")]),
+        # a cost line with no line item: spend of no model
+        ("openai cost json", "costs.json", _json(COST_API), "openai_cost_json", [], [],
+         [dict(_ZERO, **day, line=1, provider="openai", model="", model_raw="", cost=0.06, has_tokens=False,
+               has_cost=True, role="cost")]),
+        # amounts in cents: 123.78912 -> $1.2378912, 50 -> $0.50
+        ("anthropic cost json", "cost_report.json", _json(COST_REPORT), "anthropic_cost_json",
+         ["the Anthropic cost report excludes Priority Tier spend (Anthropic's documentation); add it from the "
+          "invoice if you use Priority Tier"], [],
+         [dict(_ZERO, **aug, **sonnet4, line=1, cost=1.2378912, has_tokens=False, has_cost=True, role="cost",
+               direction="input"),
+          dict(_ZERO, **aug, **sonnet4, line=2, cost=0.5, has_tokens=False, has_cost=True, role="cost",
+               direction="output")]),
+        # cache writes 1h 1,000 + 5m 500; no request count in the report
+        ("anthropic usage json", "usage_report.json", _json(USAGE_REPORT), "anthropic_usage_json", [], [],
+         [dict(_ZERO, **aug, **sonnet4, line=1, input_tokens=1500.0, cached_input_tokens=200.0,
+               cache_write_tokens=1500.0, output_tokens=500.0, requests=None, has_tokens=True, has_cost=False,
+               role="usage")]),
+        # BigQuery ignored (said), the subtotal dropped, a zero count read, a negative count refused
+        ("google cloud console report", "report.csv", report, "gcp_console_report_csv",
+         ["1 rows of other Google Cloud services ignored"], [5],
+         [dict(_ZERO, **flash, line=2, start=_utc("2025-11-03"), end=_utc("2025-11-04"), output_tokens=2e6,
+               cost=5.0, direction="output"),
+          dict(_ZERO, **flash, line=4, start=_utc("2025-11-04"), end=_utc("2025-11-05"), direction="input")]),
+        # spend by usage type and day: the tokens are estimated later, from list prices
+        ("cost explorer", "ce.csv",
+         "Usage type,USE1-Claude4.6Sonnet-input-tokens($),Total costs($)\n2025-11-01,37.04,37.04\n",
+         "aws_cost_explorer_csv", ["Cost Explorer exports carry spend only: tokens are estimated from list prices"], [],
+         [dict(_ZERO, line=2, start=_utc("2025-11-01"), end=_utc("2025-11-02"), provider="aws",
+               model="regional.anthropic.claude-sonnet-4-6-v1:0", model_raw="Claude4.6Sonnet", cost=37.04,
+               has_tokens=False, has_cost=True, role="cost", direction="input")]),
+    ]
+
+
+def _check_row(got: dict, want: dict, where) -> None:
+    import math
+    got = {k: v for k, v in got.items() if k != "key"}
+    assert set(got) == set(want), (where, set(got) ^ set(want))
+    for k, v in want.items():
+        if v is None:   # unknown
+            assert isinstance(got[k], float) and math.isnan(got[k]), (where, k, got[k])
+        elif isinstance(v, bool):
+            assert bool(got[k]) is v and str(type(got[k])) in ("<class 'bool'>", "<class 'numpy.bool_'>"), (where, k)
+        elif isinstance(v, float):
+            assert got[k] == pytest.approx(v, rel=1e-12), (where, k, got[k], v)
+        else:
+            assert got[k] == v, (where, k, got[k], v)
+
+
+@pytest.mark.parametrize("case", _reports(), ids=lambda c: c[0])
+def test_each_report_reads_its_rows_into_every_column(case):
+    from tco.invoices.common import ROW_COLUMNS
+    name, file, text, fmt, warnings, rejected, rows = case
+    parsed = parse(file, text)
+    assert parsed.format == fmt
+    assert parsed.warnings == warnings
+    assert [line for line, _ in parsed.rejected] == rejected
+    assert list(parsed.rows.columns) == list(ROW_COLUMNS)
+    assert len(parsed.rows) == len(rows)
+    for i, want in enumerate(rows):
+        _check_row(parsed.rows.iloc[i].to_dict(), want, (name, i))
+
+
+# --- the same for the API reports (JSON): what makes two results two charges -----------------------
+
+def _openai_page(buckets):
+    return {"object": "page", "has_more": False, "next_page": None, "data": [
+        {"object": "bucket", "start_time": s, "end_time": e, "results": rs} for s, e, rs in buckets]}
+
+
+def _anthropic_page(buckets):
+    return {"has_more": False, "next_page": None, "data": [
+        {"starting_at": s, "ending_at": e, "results": rs} for s, e, rs in buckets]}
+
+
+#: name, file, page(buckets), bucket (start, end), another bucket of another start, base result,
+#: {identity field: another value}, the column to sum, its value for one result
+JSON_FORMATS = [
+    ("openai usage json", "usage.json", _openai_page, (1730419200, 1730505600), (1730462400, 1730505600),
+     {"object": "organization.usage.completions.result", "input_tokens": 1000, "output_tokens": 500,
+      "input_cached_tokens": 0, "num_model_requests": 5, "project_id": "proj_A", "user_id": "user_A",
+      "api_key_id": "key_A", "model": "gpt-4o-mini-2024-07-18", "batch": False, "service_tier": "default"},
+     {"project_id": "proj_B", "user_id": "user_B", "api_key_id": "key_B", "model": "gpt-4o-2024-08-06",
+      "batch": True, "service_tier": "flex"},
+     "output_tokens", 500),
+    ("openai cost json", "costs.json", _openai_page, (1730419200, 1730505600), (1730462400, 1730505600),
+     {"object": "organization.costs.result", "amount": {"value": 0.06, "currency": "usd"},
+      "line_item": "gpt-4o-mini-2024-07-18, input", "project_id": "proj_A", "api_key_id": "key_A",
+      "user_id": "user_A", "organization_id": "org_A"},
+     {"line_item": "gpt-4o-mini-2024-07-18, output", "project_id": "proj_B", "api_key_id": "key_B",
+      "user_id": "user_B", "organization_id": "org_B"},
+     "cost_usd", 0.06),
+    ("anthropic usage json", "usage_report.json", _anthropic_page,
+     ("2025-08-01T00:00:00Z", "2025-08-02T00:00:00Z"), ("2025-08-01T12:00:00Z", "2025-08-02T00:00:00Z"),
+     {"api_key_id": "apikey_A", "workspace_id": "wrkspc_A", "model": "claude-sonnet-4-20250514",
+      "service_tier": "standard", "context_window": "0-200k", "uncached_input_tokens": 1500,
+      "cache_read_input_tokens": 0, "cache_creation": {"ephemeral_1h_input_tokens": 0, "ephemeral_5m_input_tokens": 0},
+      "output_tokens": 500, "inference_geo": "global", "speed": "standard"},
+     {"api_key_id": "apikey_B", "workspace_id": "wrkspc_B", "model": "claude-haiku-4-5-20251001",
+      "service_tier": "batch", "context_window": "200k-1M", "inference_geo": "us", "speed": "fast"},
+     "output_tokens", 500),
+    ("anthropic cost json", "cost_report.json", _anthropic_page,
+     ("2025-08-01T00:00:00Z", "2025-08-02T00:00:00Z"), ("2025-08-01T12:00:00Z", "2025-08-02T00:00:00Z"),
+     {"amount": "50", "currency": "USD", "cost_type": "tokens", "description": "Claude Sonnet 4 Usage - Output Tokens",
+      "model": "claude-sonnet-4-20250514", "service_tier": "standard", "token_type": "output_tokens",
+      "context_window": "0-200k", "workspace_id": "wrkspc_A", "inference_geo": "global", "speed": "standard"},
+     {"description": "Claude Sonnet 4 Usage - Output Tokens (long context)", "model": "claude-haiku-4-5-20251001",
+      "service_tier": "batch", "token_type": "uncached_input_tokens", "context_window": "200k-1M",
+      "workspace_id": "wrkspc_B", "inference_geo": "us", "speed": "fast"},
+     "cost_usd", 0.50),
+]
+JSON_IDS = [f[0] for f in JSON_FORMATS]
+
+
+@pytest.mark.parametrize("name, file, page, bucket, other_bucket, base, others, column, one", JSON_FORMATS,
+                         ids=JSON_IDS)
+def test_an_api_result_twice_counts_once_and_results_differing_in_any_field_both_count(
+        name, file, page, bucket, other_bucket, base, others, column, one):
+    twice = load((file, _json(page([(*bucket, [base, base])]))))
+    assert twice.errors == [] and twice.rejected_rows == [], name
+    assert twice.duplicates_dropped == 1 and _total(twice, column) == pytest.approx(one)
+    for field, value in others.items():
+        both = load((file, _json(page([(*bucket, [base, dict(base, **{field: value})])]))))
+        assert both.errors == [] and both.rejected_rows == [], field
+        assert both.duplicates_dropped == 0, field
+        assert _total(both, column) == pytest.approx(2 * one), field
+    # a bucket of another start (the same end) is another charge
+    apart = load((file, _json(page([(*bucket, [base]), (*other_bucket, [base])]))))
+    assert apart.duplicates_dropped == 0 and _total(apart, column) == pytest.approx(2 * one), name
+
+
+@pytest.mark.parametrize("name, file, page, bucket, other_bucket, base, others, column, one", JSON_FORMATS,
+                         ids=JSON_IDS)
+def test_a_refused_api_result_is_named_by_its_number(name, file, page, bucket, other_bucket, base, others, column,
+                                                     one):
+    """An API report has results, not lines: the second result, refused, is "result 2"."""
+    count = next(k for k in ("output_tokens", "amount") if k in base)
+    bad = dict(base, **{count: "lots" if count == "output_tokens" else {"value": "lots", "currency": "usd"}})
+    if name == "anthropic cost json":
+        bad = dict(base, amount="lots")
+    parsed = parse(file, _json(page([(*bucket, [base, bad])])))
+    assert [line for line, _ in parsed.rejected] == [2], parsed.rejected
+    assert parsed.rejected[0][1].startswith("result 2: "), parsed.rejected
+    assert len(parsed.rows) == 1
+
+
+def test_a_google_token_row_of_zero_tokens_is_read_and_one_below_zero_refused():
+    """A zero count (an idle SKU's line at $0) is a count; only a negative one is refused."""
+    name, file, base = next((f[0], f[1], f[2]) for f in FORMATS if f[0] == "google cloud billing export")
+    zero = dict(base, **{"usage.amount": "0", "cost": "0", "project.id": "idle"})
+    below = dict(base, **{"usage.amount": "-3", "project.id": "odd"})
+    parsed = parse(file, _csv([base, zero, below]))
+    assert [line for line, _ in parsed.rejected] == [4], parsed.rejected
+    assert list(parsed.rows["line"]) == [2, 3]
+    assert list(parsed.rows["input_tokens"]) == [1e6, 0.0] and list(parsed.rows["cost"]) == [0.3, 0.0]

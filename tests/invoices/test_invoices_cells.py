@@ -1,0 +1,109 @@
+"""One cell at a time: the numbers and times the readers accept, refuse and how they read them.
+
+Every expected value is written out by hand from the cell (the forms are those the exports use:
+thousands separators in Google's console report, accounting negatives and currency symbols in
+spreadsheets re-saved by hand, decimal commas in European Azure exports, unix seconds in OpenAI's,
+"… UTC" in BigQuery's)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from tco.invoices.common import parse_number, parse_time
+
+NUMBERS = [
+    # cell, decimal_comma, value
+    (None, False, math.nan),
+    ("", False, math.nan),
+    ("   ", False, math.nan),
+    ("NaN", False, math.nan),
+    ("null", False, math.nan),
+    ("None", False, math.nan),
+    (3, False, 3.0),
+    (2.5, False, 2.5),
+    ("42", False, 42.0),
+    (" 42 ", False, 42.0),
+    ("-7.25", False, -7.25),
+    ("1,983,966", False, 1983966.0),
+    ("1,234.5", False, 1234.5),
+    ("-1,234", False, -1234.0),
+    ("$12.50", False, 12.5),
+    ("€ 3", False, 3.0),
+    ("£1,000", False, 1000.0),
+    ("¥500", False, 500.0),
+    ("1\u00a0000", False, 1000.0),       # a no-break space between thousands
+    ("1_000", False, 1000.0),
+    ("1'000", False, 1000.0),            # Swiss thousands
+    ("(12.50)", False, -12.5),           # accounting negative
+    ("($1,234.00)", False, -1234.0),
+    ("1.5e3", False, 1500.0),
+    ("1.983.966,5", True, 1983966.5),
+    ("3,25", True, 3.25),
+    ("(3,25)", True, -3.25),
+    ("1.000", True, 1000.0),             # with a decimal comma, the point separates thousands
+]
+
+
+@pytest.mark.parametrize("cell, decimal_comma, value", NUMBERS, ids=[repr(c[0]) + ("," if c[1] else "") for c in NUMBERS])
+def test_a_number_cell_reads_as_written(cell, decimal_comma, value):
+    got = parse_number(cell, decimal_comma)
+    assert type(got) is float
+    if math.isnan(value):
+        assert math.isnan(got)
+    else:
+        assert got == value
+
+
+@pytest.mark.parametrize("cell", ["abc", "1,2", "12,34.5", "1,2345", "inf", "-inf", "1e999", "(", "$", True, "12 USD"])
+def test_a_cell_that_is_no_number_is_refused(cell):
+    with pytest.raises(ValueError):
+        parse_number(cell)
+
+
+def _utc(text):
+    return pd.Timestamp(text, tz="UTC")
+
+
+TIMES = [
+    (1761955200, _utc("2025-11-01 00:00")),               # unix seconds (OpenAI)
+    ("1761955200", _utc("2025-11-01 00:00")),
+    ("1761955200.0", _utc("2025-11-01 00:00")),
+    (1761955200000, _utc("2025-11-01 00:00")),            # unix milliseconds
+    ("2025-11-03", _utc("2025-11-03")),
+    ("2025-11-03 10:15", _utc("2025-11-03 10:15")),       # Anthropic's console
+    ("2025-11-03T10:15:00Z", _utc("2025-11-03 10:15")),
+    ("2025-11-03T10:15:00+02:00", _utc("2025-11-03 08:15")),   # an offset: the same instant in UTC
+    ("2025-11-30T23:30:00-01:00", _utc("2025-12-01 00:30")),   # ... across a month's end
+    ("2025-11-03 10:15:00 UTC", _utc("2025-11-03 10:15")),     # BigQuery
+    ("11/03/2025", _utc("2025-11-03")),                  # Azure, MM/DD/YYYY
+    ("13/03/2025", _utc("2025-03-13")),                  # DD/MM when the first part cannot be a month
+    (" 2025-11-03 ", _utc("2025-11-03")),
+]
+
+
+@pytest.mark.parametrize("cell, when", TIMES, ids=[repr(c[0]) for c in TIMES])
+def test_a_time_cell_reads_as_the_instant_it_names_in_utc(cell, when):
+    got = parse_time(cell)
+    assert got == when and str(got.tz) == "UTC"
+
+
+@pytest.mark.parametrize("cell", ["", "   ", "yesterday", "2025-13-45", "not a date"])
+def test_a_cell_that_is_no_time_is_refused(cell):
+    with pytest.raises(ValueError):
+        parse_time(cell)
+
+
+def test_repriced_totals_of_no_months_are_zero_and_unknown_where_nothing_is_known():
+    from tco.invoices.reprice import reprice_totals
+    empty = pd.DataFrame(columns=["tokens", "actual_usd", "hosted_open_usd", "self_host_usd"])
+    empty.attrs["setup_usd"] = 1234.0
+    got = reprice_totals(empty)
+    nan_keys = {"actual_usd", "saving_hosted_open_usd", "saving_self_host_usd", "saving_self_host_after_setup_usd"}
+    assert set(got) == nan_keys | {"months", "tokens", "hosted_open_usd", "self_host_usd", "setup_usd", "actual_complete"}
+    assert all(math.isnan(got[k]) for k in nan_keys)
+    assert {k: got[k] for k in set(got) - nan_keys} == {
+        "months": 0, "tokens": 0.0, "hosted_open_usd": 0.0, "self_host_usd": 0.0, "setup_usd": 1234.0,
+        "actual_complete": False}
