@@ -107,3 +107,19 @@ def test_repriced_totals_of_no_months_are_zero_and_unknown_where_nothing_is_know
     assert {k: got[k] for k in set(got) - nan_keys} == {
         "months": 0, "tokens": 0.0, "hosted_open_usd": 0.0, "self_host_usd": 0.0, "setup_usd": 1234.0,
         "actual_complete": False}
+
+
+@pytest.mark.parametrize("growth, note, set_to", [
+    (1.5, "Volume growth per month: the bills give +150.0%/month, outside the allowed -50.0%/month to "
+          "+100.0%/month; set to +100.0%/month", 1.0),
+    (-0.7, "Volume growth per month: the bills give -70.0%/month, outside the allowed -50.0%/month to "
+           "+100.0%/month; set to -50.0%/month", -0.5),
+])
+def test_a_fitted_growth_outside_the_scenarios_range_is_clipped_and_said(growth, note, set_to):
+    """The Scenario allows -50% to +100% a month (tco/scenario.py); a fit beyond it is clipped, in words."""
+    from tco.invoices.baseline import scenario_inputs
+    values, notes = scenario_inputs({"tokens_per_month": 2.5e9, "input_share": 0.8, "cached_input_share": 0.25,
+                                     "growth_per_month": growth})
+    assert notes == [note]
+    assert values == {"tokens_per_month": 2.5e9, "input_share": 0.8, "cached_input_share": 0.25,
+                      "growth_per_month": set_to}

@@ -12,11 +12,13 @@ row's own tokens (or cost) times one or two.
 from __future__ import annotations
 
 import csv
+import json
 import io
 
 import pytest
 
 from helpers import load, parse
+from tco.invoices import InvoiceError
 
 #: name, file name, base row (column -> cell), {identity column: another value}, what to sum
 #: (a month column), its value for one row, required counts, counts that may not be negative
@@ -434,3 +436,44 @@ def test_a_google_token_row_of_zero_tokens_is_read_and_one_below_zero_refused():
     assert [line for line, _ in parsed.rejected] == [4], parsed.rejected
     assert list(parsed.rows["line"]) == [2, 3]
     assert list(parsed.rows["input_tokens"]) == [1e6, 0.0] and list(parsed.rows["cost"]) == [0.3, 0.0]
+
+
+#: a base row above made a batch job's row, format by format, as each export marks it
+BATCH = {
+    "openai usage csv": {"batch": "True"},
+    "anthropic usage csv": {"usage_type": "batch"},
+    "anthropic cost csv": {"usage_type": "batch"},
+    "aws cur": {"line_item_usage_type": "USE1-NovaLite-input-tokens-batch"},
+    "google cloud billing export": {"sku.description": "Generate content input token count gemini 2.5 flash batch"},
+}
+
+
+@pytest.mark.parametrize("name", list(BATCH))
+def test_a_batch_row_is_marked_batch_and_its_plain_twin_is_not(name):
+    file, base = next((f[1], f[2]) for f in FORMATS if f[0] == name)
+    parsed = parse(file, _csv([base, dict(base, **BATCH[name])]))
+    assert parsed.rejected == []
+    assert [bool(b) for b in parsed.rows["batch"]] == [False, True]
+    # the rest of the row is the same row
+    keep = ["start", "provider", "model", "input_tokens", "output_tokens", "cost"]
+    assert parsed.rows[keep].iloc[0].equals(parsed.rows[keep].iloc[1])
+
+
+def test_an_openrouter_generation_without_its_id_is_refused_by_name():
+    file, base = next((f[1], f[2]) for f in FORMATS if f[0] == "openrouter activity")
+    parsed = parse(file, _csv([base, dict(base, generation_id="")]))
+    assert parsed.rejected == [(3, "line 3: column `generation_id` is empty")]
+    assert list(parsed.rows["line"]) == [2]
+
+
+def test_an_openai_usage_page_is_known_by_its_token_counts_without_object_names():
+    from test_invoices_openai import USAGE_API
+    page = json.loads(json.dumps(USAGE_API))
+    for bucket in page["data"]:
+        for r in bucket["results"]:
+            del r["object"]
+    parsed = parse("usage.json", json.dumps(page))
+    assert parsed.format == "openai_usage_json" and len(parsed.rows) == 1
+    page["data"][0]["results"][0].pop("input_tokens")   # no input count: no page of any export we read
+    with pytest.raises(InvoiceError):
+        parse("usage.json", json.dumps(page))
