@@ -123,3 +123,22 @@ def test_a_fitted_growth_outside_the_scenarios_range_is_clipped_and_said(growth,
     assert notes == [note]
     assert values == {"tokens_per_month": 2.5e9, "input_share": 0.8, "cached_input_share": 0.25,
                       "growth_per_month": set_to}
+
+
+@pytest.mark.parametrize("usage_type, kind", [
+    ("USE1-Claude4.6Sonnet-input-tokens", "input"),
+    ("USE1-Claude4.6Sonnet-output-tokens", "output"),
+    ("USW2-NovaLite-InputTokens", "input"),                    # no dash: "inputtokens"
+    ("USE1-NovaLite-input_tokens", "input"),                   # underscores read as dashes
+    ("USE1-NovaPro-output_token_count", "output"),
+    ("USE1-Claude4.6Sonnet-cache-read-input-token-count", "cached_input"),   # the cache before "input"
+    ("USE1-Claude4.6Sonnet-cache_read_input_tokens", "cached_input"),
+    ("USE1-Claude4.6Sonnet-CacheReadInputTokens", "cached_input"),
+    ("USE1-Claude4.6Sonnet-cache-write-input-token-count", "cache_write"),
+    ("USE1-Claude4.6Sonnet-CacheWriteInputTokens", "cache_write"),
+    ("USE1-TitanEmbeddings-V2-ModelUnits", "other"),
+    ("USE1-ProvisionedThroughput-Claude-hours", "other"),
+])
+def test_a_bedrock_usage_type_names_its_token_class(usage_type, kind):
+    from tco.invoices.aws import token_kind
+    assert token_kind(usage_type) == kind

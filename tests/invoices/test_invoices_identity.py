@@ -477,3 +477,31 @@ def test_an_openai_usage_page_is_known_by_its_token_counts_without_object_names(
     page["data"][0]["results"][0].pop("input_tokens")   # no input count: no page of any export we read
     with pytest.raises(InvoiceError):
         parse("usage.json", json.dumps(page))
+
+
+def test_a_cur_credit_on_a_token_meter_counts_no_tokens_and_takes_its_money_back():
+    file, base = next((f[1], f[2]) for f in FORMATS if f[0] == "aws cur")
+    credit = dict(base, identity_line_item_id="li-9", line_item_line_item_type="Credit",
+                  line_item_usage_amount="0", line_item_unblended_cost="-0.2")
+    parsed = parse(file, _csv([base, credit]))
+    assert parsed.rejected == []
+    rows = parsed.rows
+    for column in ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens"):
+        assert list(rows[column]) == ([7000.0, 0.0] if column == "input_tokens" else [0.0, 0.0]), column
+    assert list(rows["cost"]) == [0.5, 0.0] and list(rows["credits"]) == [0.0, -0.2]
+    assert [bool(v) for v in rows["has_tokens"]] == [True, False] and list(rows["direction"]) == ["input", "other"]
+
+
+def test_the_generic_csv_refuses_a_negative_cache_write_count():
+    file, base = next((f[1], f[2]) for f in FORMATS if f[0] == "generic csv")
+    parsed = parse(file, _csv([dict(base, cache_write_tokens="5"), dict(base, date="2025-11-02", cache_write_tokens="-5")]))
+    assert [line for line, _ in parsed.rejected] == [3]
+    assert "cache_write_tokens" in parsed.rejected[0][1] and "cannot be negative" in parsed.rejected[0][1]
+    assert list(parsed.rows["cache_write_tokens"]) == [5.0]
+
+
+def test_openai_ids_in_scientific_notation_are_warned_of_in_words():
+    file, base = next((f[1], f[2]) for f in FORMATS if f[0] == "openai usage csv")
+    parsed = parse(file, _csv([dict(base, project_id="1.23457E+17")]))
+    assert parsed.warnings == ["column `project_id` holds ids in scientific notation (an Excel re-save); they lost "
+                               "digits, so repeated uploads may not be recognised as duplicates"]
