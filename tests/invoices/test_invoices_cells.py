@@ -142,3 +142,29 @@ def test_a_fitted_growth_outside_the_scenarios_range_is_clipped_and_said(growth,
 def test_a_bedrock_usage_type_names_its_token_class(usage_type, kind):
     from tco.invoices.aws import token_kind
     assert token_kind(usage_type) == kind
+
+
+def test_a_row_itemised_by_class_is_priced_per_class_net_of_its_credits_or_not_at_all():
+    """Each class at what it was charged, scaled by net cost / charges (a $0.80 credit on $4.00 of
+    charges: x0.8): input $3.00 x 0.8 / 1M tokens = $2.4e-6 a token, output $1.00 x 0.8 / 100k =
+    $8e-6; classes without a charge or tokens cost 0. A class charged for but without tokens
+    (even $0.40), a charge that is unknown, or no charges at all: not itemised (None)."""
+    import numpy as np
+
+    from tco.invoices.baseline import _itemised_units
+    tokens = {"input": 1e6, "cached_input": 0.0, "cache_write": 0.0, "output": 1e5}
+    row = {"paid_input_usd": 3.0, "paid_cached_input_usd": 0.0, "paid_cache_write_usd": 0.0, "paid_output_usd": 1.0,
+           "cost_usd": 3.2}
+    got = _itemised_units(row, tokens)
+    assert got == pytest.approx({"input": 2.4e-6, "cached_input": 0.0, "cache_write": 0.0, "output": 8e-6}, rel=1e-12)
+    assert _itemised_units(dict(row, paid_cache_write_usd=0.4), tokens) is None
+    assert _itemised_units(dict(row, paid_output_usd=np.nan), tokens) is None
+    assert _itemised_units({**row, "paid_input_usd": 0.0, "paid_output_usd": 0.0}, tokens) is None
+
+
+def test_unix_seconds_end_before_the_year_2103():
+    """4.2e9 s is 2103-02-04 02:40 UTC: a count at or above it is no date (an id, a byte count)."""
+    assert parse_time("4199999999") == _utc("2103-02-04 02:39:59")
+    for cell in ("4200000000", "4200000000.0"):
+        with pytest.raises(ValueError):
+            parse_time(cell)

@@ -505,3 +505,9 @@ def test_openai_ids_in_scientific_notation_are_warned_of_in_words():
     parsed = parse(file, _csv([dict(base, project_id="1.23457E+17")]))
     assert parsed.warnings == ["column `project_id` holds ids in scientific notation (an Excel re-save); they lost "
                                "digits, so repeated uploads may not be recognised as duplicates"]
+
+
+def test_an_anthropic_cost_csv_of_only_its_required_columns_is_known():
+    text = "usage_date_utc,model,token_type,cost_usd\n2025-11-03,Claude Sonnet 4.5,output,7.50\n"
+    parsed = parse("claude_api_cost.csv", text)
+    assert parsed.format == "anthropic_cost_csv" and list(parsed.rows["cost"]) == [7.5]
