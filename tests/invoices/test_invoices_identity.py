@@ -15,6 +15,7 @@ import csv
 import json
 import io
 
+import numpy as np
 import pytest
 
 from helpers import load, parse
@@ -511,3 +512,16 @@ def test_an_anthropic_cost_csv_of_only_its_required_columns_is_known():
     text = "usage_date_utc,model,token_type,cost_usd\n2025-11-03,Claude Sonnet 4.5,output,7.50\n"
     parsed = parse("claude_api_cost.csv", text)
     assert parsed.format == "anthropic_cost_csv" and list(parsed.rows["cost"]) == [7.5]
+
+
+def test_tokens_without_a_cost_are_priced_at_list_in_dollars_only():
+    """The generic CSV's cost left blank: a USD row is estimated at gpt-4o-mini's list price
+    (1M input x $0.15 + 0.1M output x $0.60 per 1M = $0.21); a EUR row stays unknown: the catalog
+    has no euro prices and nothing is converted."""
+    text = ("date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd,currency\n"
+            "2025-11-03,openai,gpt-4o-mini,1000000,0,100000,,EUR\n"
+            "2025-11-03,openai,gpt-4o-mini,1000000,0,100000,,USD\n")
+    months = load(("mine.csv", text)).months.set_index("currency")
+    assert months.loc["USD", "cost_usd"] == pytest.approx(0.21, rel=1e-12)
+    assert np.isnan(months.loc["EUR", "cost_usd"]) and np.isnan(months.loc["EUR", "cost"])
+    assert bool(months.loc["EUR", "cost_estimated"]) and bool(months.loc["USD", "cost_estimated"])
