@@ -525,3 +525,19 @@ def test_tokens_without_a_cost_are_priced_at_list_in_dollars_only():
     assert months.loc["USD", "cost_usd"] == pytest.approx(0.21, rel=1e-12)
     assert np.isnan(months.loc["EUR", "cost_usd"]) and np.isnan(months.loc["EUR", "cost"])
     assert bool(months.loc["EUR", "cost_estimated"]) and bool(months.loc["USD", "cost_estimated"])
+
+
+def test_spend_without_tokens_is_estimated_and_said_with_its_months():
+    file, base = next((f[1], f[2]) for f in FORMATS if f[0] == "anthropic cost csv")
+    result = load((file, _csv([base, dict(base, usage_date_utc="2025-12-02")])))
+    assert result.warnings[0] == (
+        "anthropic claude-sonnet-4-5: the files give spend but no token counts for 2025-11 and 2025-12; the tokens "
+        "are estimated from that spend at list price (genai-prices). A usage export for those months gives the "
+        "real counts")
+    assert [bool(v) for v in result.months["estimated"]] == [True, True]
+
+
+def test_a_file_of_no_rows_drops_nothing_and_says_nothing():
+    result = load(("x.csv", "date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n"))
+    assert result.errors == [] and result.warnings == [] and result.rejected_rows == []
+    assert result.duplicates_dropped == 0 and result.months.empty
