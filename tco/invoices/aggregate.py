@@ -337,9 +337,8 @@ def _warnings(notes: dict, months: pd.DataFrame) -> list[str]:
         when = months_of(provider, model, "estimated")
         if not when:  # another file gave the counts after all
             continue
-        out.append(f"{provider} {model}: the files give spend but no token counts"
-                   + (f" for {_span(when)}" if when else "")
-                   + "; the tokens are estimated from that spend at list price (genai-prices). A usage export "
+        out.append(f"{provider} {model}: the files give spend but no token counts for {_span(when)}"
+                   "; the tokens are estimated from that spend at list price (genai-prices). A usage export "
                      "for those months gives the real counts")
     for provider, model in sorted(notes.get("unpriced", ())):
         out.append(f"{provider} {model}: spend without token counts and no list price for this model, so its "
@@ -348,9 +347,8 @@ def _warnings(notes: dict, months: pd.DataFrame) -> list[str]:
         when = months_of(provider, model, "cost_estimated")
         if not when:  # the spend of another file (a cost export) was shared onto these months
             continue
-        out.append(f"{provider} {model}: the files give token counts but no cost"
-                   + (f" for {_span(when)}" if when else "")
-                   + "; what was paid is estimated from the tokens at list price. A cost export covering "
+        out.append(f"{provider} {model}: the files give token counts but no cost for {_span(when)}"
+                   "; what was paid is estimated from the tokens at list price. A cost export covering "
                      "those months gives the real figure")
     for provider, month in sorted(notes.get("allocated", ())):
         out.append(f"{provider} {month}: spend that names no model was shared across the models of the usage "

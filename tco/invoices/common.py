@@ -280,12 +280,12 @@ def parse_time(raw: object) -> pd.Timestamp:
     if not s:
         raise ValueError("empty")
     if _UNIX.match(s) or re.fullmatch(r"\d\.\d+[eE]\+?\d+", s):
-        seconds = float(s)
-        if seconds > 1e11:
-            seconds /= 1000.0
-        if not 0 < seconds < 4.2e9:
+        value = float(s)
+        millis = value > 1e11   # 1e11 s is the year 5138; 1e11 ms is 1973
+        if not 0 < (value / 1000.0 if millis else value) < 4.2e9:
             raise ValueError(s)
-        return pd.Timestamp(seconds, unit="s", tz="UTC")
+        # milliseconds as whole milliseconds: 1761955200123 / 1000 in floats is off by nanoseconds
+        return pd.Timestamp(round(value), unit="ms", tz="UTC") if millis else pd.Timestamp(value, unit="s", tz="UTC")
     s = re.sub(r"\s*(UTC|GMT|Z)$", "+00:00", s)
     if _MDY.match(s):
         first, second = (int(x) for x in s.split("/")[:2])

@@ -36,10 +36,9 @@ def is_cost_csv(table: Table) -> bool:
 
 
 def _times(cols: Columns) -> tuple[np.ndarray, np.ndarray]:
-    table = cols.table
-    start_name = "start_time" if table.has("start_time") else "start_time_iso"
-    end_name = "end_time" if table.has("end_time") else "end_time_iso"
-    return cols.time(start_name), cols.time(end_name)
+    """The buckets' unix times (both exports have them: :func:`is_usage_csv`, :func:`is_cost_csv`;
+    the ``*_iso`` columns beside them say the same)."""
+    return cols.time("start_time"), cols.time("end_time")
 
 
 def _non_time_empty(table: Table) -> np.ndarray:

@@ -168,3 +168,14 @@ def test_unix_seconds_end_before_the_year_2103():
     for cell in ("4200000000", "4200000000.0"):
         with pytest.raises(ValueError):
             parse_time(cell)
+
+
+def test_unix_milliseconds_read_to_the_millisecond():
+    """1e11 and above are milliseconds: 100000000001 ms = 1973-03-03 09:46:40.001 exactly (divided
+    as floats it was 2 ns late), 1761955200123 ms = 2025-11-01 00:00:00.123."""
+    assert parse_time("100000000001") == _utc("1973-03-03 09:46:40.001")
+    assert parse_time(1761955200123) == _utc("2025-11-01 00:00:00.123")
+    assert parse_time("1761955200123.0") == _utc("2025-11-01 00:00:00.123")
+    assert parse_time("4199999999999") == _utc("2103-02-04 02:39:59.999")
+    with pytest.raises(ValueError):
+        parse_time("4200000000000")   # 4.2e9 s in milliseconds: past 2103
