@@ -179,3 +179,29 @@ def test_unix_milliseconds_read_to_the_millisecond():
     assert parse_time("4199999999999") == _utc("2103-02-04 02:39:59.999")
     with pytest.raises(ValueError):
         parse_time("4200000000000")   # 4.2e9 s in milliseconds: past 2103
+
+
+def test_a_header_too_wide_is_refused_with_its_width():
+    """2,001 columns (2,000 commas, one a quoted "a,b" that is no separator: still 2,001), and a line
+    whose count is beyond any bill (1e14 tokens), each refused in words with its figure."""
+    from helpers import parse
+
+    from tco.invoices import InvoiceError
+    header = '"a,b",' + ",".join(f"c{i}" for i in range(2000))
+    with pytest.raises(InvoiceError) as e:
+        parse("wide.csv", header + "\n" + "1," * 2000 + "1\n")
+    assert str(e.value).endswith("the header has 2,001 columns; an export has at most 2,000")
+
+
+def test_a_count_beyond_any_bill_is_refused_with_its_figure():
+    from helpers import parse
+
+    from tco.invoices import load_files
+    text = ("date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n"
+            "2025-11-03,openai,gpt-4o-mini,2e14,0,1,1.0\n2025-11-04,openai,gpt-4o-mini,1,0,1,2e9\n"
+            "2025-11-05,openai,gpt-4o-mini,1,0,1,1.0\n")
+    result = load_files([("mine.csv", text.encode())])
+    assert [(r["line"], r["reason"]) for r in result.rejected_rows] == [
+        (2, "line 2: `input_tokens` = 2e+14 is beyond the largest tokens a bill line can hold (1e+14)"),
+        (3, "line 3: `cost` = 2e+09 is beyond the largest amount a bill line can hold (1e+09)")]
+    assert parse("mine.csv", text).rows["line"].tolist() == [4]
