@@ -1,4 +1,6 @@
-"""One cell at a time: the numbers and times the readers accept, refuse and how they read them.
+"""One cell, one line or one row at a time: the numbers and times the readers accept, refuse and
+how they read them; Bedrock usage types' token classes; the limits a bill line must keep; an
+itemised row's per-class prices; a fitted growth clipped to the Scenario's range; totals of nothing.
 
 Every expected value is written out by hand from the cell (the forms are those the exports use:
 thousands separators in Google's console report, accounting negatives and currency symbols in

@@ -7,6 +7,10 @@ with one identity field changed counts twice (each field in turn); a required co
 or a count made negative, is refused with its line. The fields are those each export documents
 as its grouping columns (../shared/reference/usage-exports.md); the expected totals are the
 row's own tokens (or cost) times one or two.
+
+The same rows then pin what each format reads, column by column, written out by hand from the row
+(the API reports, Google's console report and Cost Explorer too): a field read into the wrong
+column, a flag or a default changed, shows here; and the same for the API reports' identity.
 """
 
 from __future__ import annotations
