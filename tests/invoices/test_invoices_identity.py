@@ -393,6 +393,7 @@ JSON_FORMATS = [
       "model": "claude-sonnet-4-20250514", "service_tier": "standard", "token_type": "output_tokens",
       "context_window": "0-200k", "workspace_id": "wrkspc_A", "inference_geo": "global", "speed": "standard"},
      {"description": "Claude Sonnet 4 Usage - Output Tokens (long context)", "model": "claude-haiku-4-5-20251001",
+      "cost_type": "web_search",
       "service_tier": "batch", "token_type": "uncached_input_tokens", "context_window": "200k-1M",
       "workspace_id": "wrkspc_B", "inference_geo": "us", "speed": "fast"},
      "cost_usd", 0.50),
@@ -545,3 +546,46 @@ def test_a_file_of_no_rows_drops_nothing_and_says_nothing():
     result = load(("x.csv", "date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n"))
     assert result.errors == [] and result.warnings == [] and result.rejected_rows == []
     assert result.duplicates_dropped == 0 and result.months.empty
+
+
+def test_the_monthly_table_of_nothing_has_every_column_with_its_type():
+    from tco.invoices.aggregate import MONTH_COLUMNS, empty_months
+    empty = empty_months()
+    assert list(empty.columns) == MONTH_COLUMNS and empty.empty
+    kinds = {c: str(empty[c].dtype) for c in MONTH_COLUMNS}
+    assert kinds.pop("estimated") == "bool" and kinds.pop("cost_estimated") == "bool"
+    assert {kinds.pop(c) for c in ("month", "provider", "model", "currency")} == {"object"}
+    assert set(kinds.values()) == {"float64"}
+
+
+def test_a_litellm_daily_table_of_only_its_required_columns_is_known():
+    text = "date,model,spend,prompt_tokens,completion_tokens,api_requests\n2025-11-03,gpt-4o-mini,1.5,1000,100,2\n"
+    parsed = parse("daily.csv", text)
+    assert parsed.format == "litellm_daily_csv" and parsed.rejected == [] and list(parsed.rows["cost"]) == [1.5]
+    assert list(parsed.rows["provider"]) == ["litellm"]   # no provider column: the proxy's own name
+
+
+def test_a_litellm_route_of_two_parts_leaves_the_providers_model_id():
+    """LiteLLM names a model with its route ("bedrock/converse/anthropic.claude-…"): only the first
+    part is dropped ("converse/…" is what Bedrock's catalog names match, as the CUR's rows do)."""
+    text = ("date,model,custom_llm_provider,spend,prompt_tokens,completion_tokens,api_requests\n"
+            "2025-11-03,bedrock/converse/anthropic.claude-3-5-sonnet-20240620-v1:0,bedrock,1.5,1000,100,2\n"
+            "2025-11-03,bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0,bedrock,1.5,1000,100,2\n")
+    parsed = parse("daily.csv", text)
+    assert parsed.rejected == [] and list(parsed.rows["provider"]) == ["aws", "aws"]
+    assert list(parsed.rows["model"]) == ["regional.anthropic.claude-3-5-sonnet-20240620-v1:0"] * 2
+
+
+def test_a_console_report_in_euros_is_euros():
+    text = ("Date,Service description,Service ID,SKU description,SKU ID,Usage amount,Usage unit,Subtotal (€)\n"
+            "2025-11-03,Gemini API,A,Generate content input token count gemini 2.5 flash text,S1,1000000,count,0.27\n")
+    parsed = parse("report.csv", text)
+    assert list(parsed.rows["currency"]) == ["EUR"] and np.isnan(parsed.rows["usd_rate"].iloc[0])
+
+
+def test_cost_explorer_marks_its_batch_usage_types():
+    text = ("Usage type,USE1-Claude4.6Sonnet-input-tokens($),USE1-Claude4.6Sonnet-batch-input-tokens($),Total costs($)\n"
+            "2025-11-01,3.00,1.50,4.50\n")
+    parsed = parse("ce.csv", text)
+    assert [bool(b) for b in parsed.rows["batch"]] == [False, True]
+    assert list(parsed.rows["cost"]) == [3.0, 1.5]
