@@ -276,6 +276,7 @@ def _reports():
               "2025-11-03,Gemini API,A,Generate content output token count gemini 2.5 flash text,S1,2000000,count,5.00\n"
               "2025-11-03,BigQuery,B,Analysis,S2,10,tebibyte,62.50\n"
               "2025-11-04,Gemini API,A,Generate content input token count gemini 2.5 flash text,S3,0,count,0.00\n"
+              "2025-11-04,Gemini API,A,Generate content input image gemini 2.5 flash,S4,40,count,0.12\n"
               "2025-11-05,Gemini API,A,Generate content input token count gemini 2.5 flash text,S3,-4,count,0.00\n"
               ",,,,,,Subtotal,67.50\n")
     flash = dict(provider="google", model="gemini-2.5-flash", model_raw="gemini 2.5 flash", has_tokens=True,
@@ -304,12 +305,15 @@ def _reports():
          [dict(_ZERO, **aug, **sonnet4, line=1, input_tokens=1500.0, cached_input_tokens=200.0,
                cache_write_tokens=1500.0, output_tokens=500.0, requests=None, has_tokens=True, has_cost=False,
                role="usage")]),
-        # BigQuery ignored (said), the subtotal dropped, a zero count read, a negative count refused
+        # BigQuery ignored (said), the subtotal dropped, a zero count read, images no tokens, a negative count refused
         ("google cloud console report", "report.csv", report, "gcp_console_report_csv",
-         ["1 rows of other Google Cloud services ignored"], [5],
+         ["1 rows of other Google Cloud services ignored"], [6],
          [dict(_ZERO, **flash, line=2, start=_utc("2025-11-03"), end=_utc("2025-11-04"), output_tokens=2e6,
                cost=5.0, direction="output"),
-          dict(_ZERO, **flash, line=4, start=_utc("2025-11-04"), end=_utc("2025-11-05"), direction="input")]),
+          dict(_ZERO, **flash, line=4, start=_utc("2025-11-04"), end=_utc("2025-11-05"), direction="input"),
+          # an input image is spend, not tokens
+          dict(_ZERO, **dict(flash, has_tokens=False), line=5, start=_utc("2025-11-04"), end=_utc("2025-11-05"),
+               cost=0.12, direction="input")]),
         # spend by usage type and day: the tokens are estimated later, from list prices
         ("cost explorer", "ce.csv",
          "Usage type,USE1-Claude4.6Sonnet-input-tokens($),Total costs($)\n2025-11-01,37.04,37.04\n",
@@ -589,3 +593,13 @@ def test_cost_explorer_marks_its_batch_usage_types():
     parsed = parse("ce.csv", text)
     assert [bool(b) for b in parsed.rows["batch"]] == [False, True]
     assert list(parsed.rows["cost"]) == [3.0, 1.5]
+
+
+def test_a_google_row_that_counts_no_tokens_adds_none_but_its_cost():
+    """An input SKU billed per image (not a "token count"): its $0.12 is spend, its 40 images no tokens."""
+    file, base = next((f[1], f[2]) for f in FORMATS if f[0] == "google cloud billing export")
+    image = dict(base, **{"sku.description": "Generate content input image gemini 2.5 flash", "usage.amount": "40",
+                          "cost": "0.12", "project.id": "vision"})
+    rows = parse(file, _csv([base, image])).rows
+    assert [bool(v) for v in rows["has_tokens"]] == [True, False]
+    assert list(rows["input_tokens"]) == [1e6, 0.0] and list(rows["cost"]) == [0.3, 0.12]
