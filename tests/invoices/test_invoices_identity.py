@@ -603,3 +603,37 @@ def test_a_google_row_that_counts_no_tokens_adds_none_but_its_cost():
     rows = parse(file, _csv([base, image])).rows
     assert [bool(v) for v in rows["has_tokens"]] == [True, False]
     assert list(rows["input_tokens"]) == [1e6, 0.0] and list(rows["cost"]) == [0.3, 0.12]
+
+
+def test_the_generic_csv_reads_a_blank_currency_as_dollars_and_a_blank_cost_as_none():
+    file, base = next((f[1], f[2]) for f in FORMATS if f[0] == "generic csv")
+    parsed = parse(file, _csv([dict(base, currency=""), dict(base, date="2025-11-02", cost_usd="", currency="EUR")]))
+    assert parsed.rejected == []
+    assert list(parsed.rows["currency"]) == ["USD", "EUR"] and list(parsed.rows["usd_rate"])[0] == 1.0
+    assert [bool(v) for v in parsed.rows["has_cost"]] == [True, False] and list(parsed.rows["cost"]) == [0.375, 0.0]
+
+
+def test_an_anthropic_day_and_an_hour_of_one_start_are_two_rows():
+    """A daily row of 2025-11-03 and an hourly row from its first hour differ in their end: two rows."""
+    file, base = next((f[1], f[2]) for f in FORMATS if f[0] == "anthropic usage csv")
+    result = load((file, _csv([base, dict(base, usage_date_utc="2025-11-03 00:00")])))
+    assert result.duplicates_dropped == 0 and _total(result, "output_tokens") == 200
+
+
+def test_an_anthropic_cost_line_of_an_unknown_token_type_names_no_class():
+    file, base = next((f[1], f[2]) for f in FORMATS if f[0] == "anthropic cost csv")
+    rows = parse(file, _csv([dict(base, token_type="hologram_tokens")])).rows
+    assert list(rows["direction"]) == ["other"] and list(rows["cost"]) == [7.5]   # spend of no token class
+
+
+def test_a_gemma_sku_names_its_model():
+    from tco.invoices.gcp import read_sku
+    assert read_sku("Generate content input token count gemma 3 27b") == ("gemma 3 27b", "input", False, True)
+    assert read_sku("Generate content output token count imagen 4") == ("imagen 4", "output", False, True)
+
+
+def test_an_anthropic_report_needs_its_buckets_times():
+    """Results with Anthropic's fields but in buckets with no ``starting_at``: no report we know."""
+    doc = {"data": [{"results": [{"uncached_input_tokens": 1, "output_tokens": 1, "model": "claude-sonnet-4-0"}]}]}
+    with pytest.raises(InvoiceError):
+        parse("usage_report.json", json.dumps(doc))
