@@ -580,3 +580,20 @@ def test_openai_cost_line_of_cache_writes_counts_cache_write_tokens():
     text = ("start_time,end_time,amount_value,amount_currency,quantity,quantity_unit,line_item,project_id\n"
             "1761955200,1762041600,0.10,usd,4000,tokens,\"gpt-4o-mini-2024-07-18, cache write\",p\n")
     assert parse("cost.csv", text).rows["cache_write_tokens"].sum() == 4000
+
+
+def test_bill_prices_of_a_free_month_are_none_and_a_billed_name_is_made_plain():
+    """A month whose bills add up to $0 has no price per token to give (None, not $0 per 1M)."""
+    free = _months([1e9, 1e9])
+    free["cost_usd"] = 0.0
+    assert bill_prices(free, "2025-02") is None
+    from tco.invoices.baseline import _plain_name
+    assert _plain_name("gpt 4o <b>x</b>") == "gpt-4o--b-x-/b-"   # spaces and <> out, "/" kept
+    assert _plain_name("m" * 100) == "m" * 80 and _plain_name("") == "unnamed"
+    assert _plain_name("openai/gpt-4o@2024:v1_x.y") == "openai/gpt-4o@2024:v1_x.y"
+
+
+def test_unix_seconds_in_excels_scientific_notation_read_as_the_instant():
+    from tco.invoices.common import parse_time
+    assert parse_time("1.7619552E+09") == pd.Timestamp("2025-11-01", tz="UTC")
+    assert parse_time("1.7619552e9") == pd.Timestamp("2025-11-01", tz="UTC")
