@@ -597,3 +597,32 @@ def test_unix_seconds_in_excels_scientific_notation_read_as_the_instant():
     from tco.invoices.common import parse_time
     assert parse_time("1.7619552E+09") == pd.Timestamp("2025-11-01", tz="UTC")
     assert parse_time("1.7619552e9") == pd.Timestamp("2025-11-01", tz="UTC")
+
+
+def test_the_baseline_of_nothing_says_so_in_every_field():
+    baseline, warnings = fit_baseline(None)
+    assert warnings == []
+    assert baseline == {
+        "tokens_per_month": 0.0, "tokens_per_month_fitted": 0.0, "input_share": 0.0, "cached_input_share": 0.0,
+        "growth_per_month": 0.0, "r_squared": None, "months_covered": 0, "first_month": None, "last_month": None,
+        "monthly_spend_usd": 0.0, "usd_per_mtok": None, "method": "no data",
+        "note": "no usage rows were read, so there is nothing to fit"}
+
+
+def test_the_baseline_takes_the_months_in_calendar_order_whatever_the_tables_order():
+    """1e9, 2e9, 4e9 (doubling) given last month first: growth still +100% a month, volume 4e9."""
+    months = _months([1e9, 2e9, 4e9], model="m").iloc[::-1].reset_index(drop=True)
+    baseline, _ = fit_baseline(months)
+    assert baseline["growth_per_month"] == pytest.approx(1.0)
+    assert baseline["tokens_per_month"] == 4e9 and baseline["last_month"] == "2025-03"
+
+
+def test_an_empty_file_is_refused_in_words():
+    from tco.invoices import load_files
+    for content in (b"", b"\n\n"):
+        assert load_files([("x.csv", content)]).errors == [("x.csv", "x.csv: the file is empty")]
+    from tco.invoices.common import read_table
+    for text in ("", "\n\n"):   # the reader says the same when called on text of no line
+        with pytest.raises(InvoiceError) as e:
+            read_table(text)
+        assert str(e.value) == "the file is empty"
