@@ -626,3 +626,85 @@ def test_an_empty_file_is_refused_in_words():
         with pytest.raises(InvoiceError) as e:
             read_table(text)
         assert str(e.value) == "the file is empty"
+
+
+# --- the survivors of a fresh mutation sample (seed 9), by the behaviour each one broke -----------
+
+def test_azure_with_two_foreign_currencies_names_both_in_one_warning():
+    text = AZURE_EUR + "2025-11-04,gpt-4o-0806-Inp-glbl Tokens,Cognitive Services,Azure OpenAI,100,1K,Usage,GBP,0.5\r\n"
+    result = load(("azure.csv", text))
+    assert ("azure.csv: billing currency EUR, GBP without a costInUsd column: amounts kept unconverted"
+            in result.warnings)
+
+
+@pytest.mark.parametrize("raw, provider", [
+    ("openai", "openai"), ("azure", "azure"), ("anthropic", "anthropic"), ("bedrock", "aws"),
+    ("vertex_ai", "google"), ("gemini", "google"), ("openrouter", "openrouter"),
+    (" Vertex_AI ", "google"), ("mistral", "mistral"), ("", "litellm")])
+def test_litellm_routes_name_the_provider_that_bills(raw, provider):
+    """LiteLLM's ``custom_llm_provider`` says who billed the call: Vertex AI and Gemini are Google,
+    Bedrock is AWS; a provider it does not know is kept by its own name, none is "litellm"."""
+    text = ("request_id,spend,startTime,model,prompt_tokens,completion_tokens,custom_llm_provider\n"
+            f"r1,0.01,2025-11-03 10:00:00,some-model,1000,500,{raw}\n")
+    assert list(parse("spendlogs.csv", text).rows["provider"]) == [provider]
+
+
+def test_the_links_model_skips_billed_models_the_catalog_cannot_price():
+    """The model with the most tokens comes first; one the catalog does not know is passed over
+    for the next (not the end of the search); no bills' prices, no model."""
+    from tco.invoices.baseline import api_model_ref
+    models = [{"provider": "openai", "model": "no-such-model-anywhere"}, {"provider": "openai", "model": "gpt-4o-mini"}]
+    assert api_model_ref({"api_prices": {"models": models}}) == "openai:gpt-4o-mini"
+    assert api_model_ref({"api_prices": {"models": models[1:]}}) == "openai:gpt-4o-mini"
+    assert api_model_ref({"api_prices": {"models": models[:1]}}) is None
+    assert api_model_ref({"api_prices": None}) is None and api_model_ref({}) is None
+    # Claude 3 Haiku billed by Google (Vertex AI) is Google's offer, not Anthropic's of the same name
+    vertex = [{"provider": "google", "model": "claude-3-haiku"}]
+    assert api_model_ref({"api_prices": {"models": vertex}}) == "google:claude-3-haiku"
+
+
+def test_gcp_console_report_dated_by_usage_start_date():
+    text = ("Usage start date,Service description,SKU description,Usage amount,Usage unit,Cost ($)\n"
+            f"2025-11-03,Gemini API,{FLASH_SKU},1000000,count,0.30\n")
+    rows = parse("report.csv", text).rows
+    assert len(rows) == 1 and str(rows["start"].iloc[0]) == "2025-11-03 00:00:00+00:00"
+    assert rows["input_tokens"].iloc[0] == 1_000_000
+
+
+def test_cur_marketplace_line_is_found_by_its_product_name_alone():
+    """A marketplace model's CUR lines carry the seller's product code (not ``AmazonBedrock…``);
+    the product name "… (Amazon Bedrock Edition)" says they are Bedrock spend: 3M input tokens,
+    $9.00. A line of another product beside it is ignored and counted."""
+    head = CUR_HEAD.rstrip("\n") + ",product_product_name\n"
+    text = head + (
+        "li-1,2025-11-05T00:00:00Z,Usage,prod-7x2k9abc,USE1-MP:USE1_InputTokenCount-Units,3,1M tokens,USD,9.0,"
+        "Claude 3.5 Sonnet (Amazon Bedrock Edition)\n"
+        "li-2,2025-11-05T00:00:00Z,Usage,AmazonEC2,USE1-BoxUsage:m5.large,24,Hrs,USD,2.3,Amazon Elastic Compute Cloud\n")
+    parsed = parse("cur.csv", text)
+    assert list(parsed.rows["model_raw"]) == ["Claude 3.5 Sonnet"]
+    assert parsed.rows["input_tokens"].sum() == 3_000_000 and parsed.rows["cost"].sum() == pytest.approx(9.0)
+    assert parsed.warnings == ["1 rows of other AWS services (not Amazon Bedrock) ignored"]
+
+
+def test_openai_usage_api_cache_writes_are_their_own_class():
+    """input_tokens includes cached reads and cache writes: 1,000 in all, 200 read from the cache and
+    300 written to it leave 500 plain input."""
+    doc = _usage_page(_result(input_cached_tokens=200, input_cache_write_tokens=300))
+    row = parse("usage.json", json.dumps(doc)).rows.iloc[0]
+    assert (row["input_tokens"], row["cached_input_tokens"], row["cache_write_tokens"]) == (500, 200, 300)
+
+
+def test_a_month_whose_lines_charged_nothing_has_no_cost_by_class():
+    """Cost lines of $0 only: no line names what money went to which class, so the month's paid-by-
+    class columns are unknown (NaN), not $0 each (which would price every class at $0)."""
+    text = ("start_time,end_time,amount_value,amount_currency,quantity,quantity_unit,line_item,project_id\n"
+            "1761955200,1762041600,0,usd,4000,tokens,\"gpt-4o-mini-2024-07-18, input\",p\n")
+    months = load(("cost.csv", text)).months
+    paid = [c for c in months.columns if c.startswith("paid_")]
+    assert paid and months[paid].isna().all(axis=None)
+
+
+def test_api_pages_read_on_past_a_bucket_that_is_not_an_object():
+    from tco.invoices.common import api_results
+    doc = {"data": ["not a bucket", {"results": [{"a": 1}, "not a result", {"a": 2}]}, {"results": [{"a": 3}]}]}
+    assert [(i, r["a"]) for i, _b, r in api_results(doc)] == [(1, 1), (3, 2), (4, 3)]
