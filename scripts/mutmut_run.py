@@ -4,6 +4,14 @@ mutmut 3.2.3 stops a mutant's tests with SIGXCPU once they have run 4 x (their m
 of wall-clock time, and counts that as a kill. On two cores shared with other work most mutants hit
 that limit and the score is meaningless. Here the limit is MUTATION_TIMEOUT_FACTOR (default 20) x
 (measured time + 10 s), and scripts/mutation_score.py reports a timeout as a timeout, not a kill.
+
+Each mutant's child also gets a CPU-time limit from mutmut (``ceil((measured + 1) x 2) x 10`` s,
+``RLIMIT_CPU`` with soft = hard, so the kernel sends SIGKILL): 20 s for the parsers' functions,
+whose covering tests it measured at a few ms in its stats run. In the fork those tests take longer
+(tests/conftest.py clears the engine's caches under TCO_MUTATION, and catalogs are read again), so
+mutants of functions many tests cover were killed by the kernel (exit -9) before their tests ended:
+22 of seed 10's first 170. The CPU limit is raised here to MUTATION_CPU_LIMIT (default 900 s): a
+mutant that really hangs is stopped by the wall-clock timeout above.
 Usage: python3 scripts/mutmut_run.py run [--max-children N] [MUTANT_NAMES...]
        python3 scripts/mutmut_run.py sample N SEED   # make the mutants, print N of them drawn at random
 
@@ -15,6 +23,7 @@ cores): a uniform random sample of its mutants, drawn with a fixed seed, estimat
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import sys
 from datetime import datetime
@@ -44,6 +53,18 @@ def timeout_checker(mutants):
 
 
 mm.timeout_checker = timeout_checker
+
+_setrlimit = resource.setrlimit
+
+
+def _cpu_limit(which, limits):
+    if which == resource.RLIMIT_CPU:
+        floor = int(os.environ.get("MUTATION_CPU_LIMIT", "900"))
+        limits = tuple(max(v, floor) for v in limits)
+    return _setrlimit(which, limits)
+
+
+resource.setrlimit = _cpu_limit   # mutmut's child calls resource.setrlimit (module attribute)
 mm.status_by_exit_code[-24] = "timeout"   # mutmut 3.2.3 lists a SIGXCPU stop as a kill
 # a child killed by SIGKILL (the kernel's out-of-memory killer, or a hard stop): mutmut 3.2.3 has
 # no entry for -9 and its summary crashed (KeyError: -9), ending the run; it is not a kill either
