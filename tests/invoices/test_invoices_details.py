@@ -708,3 +708,163 @@ def test_api_pages_read_on_past_a_bucket_that_is_not_an_object():
     from tco.invoices.common import api_results
     doc = {"data": ["not a bucket", {"results": [{"a": 1}, "not a result", {"a": 2}]}, {"results": [{"a": 3}]}]}
     assert [(i, r["a"]) for i, _b, r in api_results(doc)] == [(1, 1), (3, 2), (4, 3)]
+
+
+# --- the survivors of a fresh mutation sample (seed 10), by the behaviour each one broke ----------
+
+def test_a_month_whose_files_add_up_beyond_a_billion_dollars_is_left_out():
+    """Each line ($600M) is within a line's limit; the month's two together ($1.2B) are beyond
+    MAX_AMOUNT ($1e9): the month is left out, in words, not summed into a baseline."""
+    head = "date,provider,model,input_tokens,cached_input_tokens,output_tokens,cost_usd\n"
+    result = load(("a.csv", head + "2025-11-01,openai,gpt-4o-mini,1000,0,10,600000000\n"),
+                  ("b.csv", head + "2025-11-02,openai,gpt-4o-mini,1000,0,10,600000000\n"))
+    assert result.months.empty
+    assert any(w.startswith("2025-11 openai gpt-4o-mini: left out; its total (2020 tokens, 1.2e+09 USD)")
+               for w in result.warnings), result.warnings
+
+
+def test_a_file_that_starts_like_json_but_is_not_says_so():
+    with pytest.raises(InvoiceError) as e:
+        parse("usage.json", '{"object": "page", "data": [')
+    assert str(e.value).startswith("usage.json: the file looks like JSON but is not valid JSON. Supported formats:")
+
+
+def test_of_two_copies_of_one_result_the_fuller_is_kept_whatever_the_upload_order():
+    """The same OpenAI usage result (same bucket, model, project, user, key) exported twice, once
+    before its counts were final (1,000 input) and once after (3,000): one row, the fuller one."""
+    early = json.dumps(_usage_page(_result(input_tokens=1000)))
+    final = json.dumps(_usage_page(_result(input_tokens=3000)))
+    for files in ((("a.json", early), ("b.json", final)), (("a.json", final), ("b.json", early))):
+        result = load(*files)
+        assert result.duplicates_dropped == 1
+        assert month_row(result, "2024-11", "openai", "gpt-4o-mini")["input_tokens"] == 3000
+
+
+def test_cost_explorer_of_no_bedrock_service_has_no_rows_and_daily_rows_end_the_next_day():
+    """A download with no Bedrock column gives no rows (not one blank row); a daily download of two
+    days is daily (each row ends at the next midnight), not monthly because it has two dates."""
+    none = "Service,EC2-Instances($),Total costs($)\n2025-11-01,12.0,12.0\n2025-11-02,12.0,12.0\n"
+    assert len(parse("costs.csv", none).rows) == 0
+    daily = ("Usage type,USE1-Claude4.6Sonnet-input-tokens($),Total costs($)\n"
+             "2025-11-01,37.04,37.04\n2025-11-02,20.00,20.00\n")
+    rows = parse("costs.csv", daily).rows
+    assert [str(e) for e in rows["end"]] == ["2025-11-02 00:00:00+00:00", "2025-11-03 00:00:00+00:00"]
+
+
+def test_cur_negative_usage_amount_is_refused_in_words():
+    text = CUR_HEAD + "li-1,2025-11-05T00:00:00Z,Usage,AmazonBedrock,USE1-NovaLite-input-tokens,-3,1K tokens,USD,-0.1\n"
+    (line, reason), = parse("cur.csv", text).rejected
+    assert line == 2 and reason.endswith("a usage line with a negative usage amount; "
+                                         "expected a Credit or Refund line type for money given back")
+
+
+def test_azure_rows_of_other_services_are_ignored_and_counted():
+    text = AZURE_EUR + "2025-11-03,D2s v3,Virtual Machines,Dv3 Series,24,1 Hour,Usage,EUR,2.0\r\n"
+    parsed = parse("azure.csv", text)
+    assert len(parsed.rows) == 1
+    assert "1 rows of other Azure services (not Azure OpenAI token meters) ignored" in parsed.warnings
+    assert parsed.rows["cost"].sum() == pytest.approx(1.0)
+
+
+def test_bill_prices_of_an_itemised_month_under_a_dollar():
+    """A cost export itemised by class that charged $0.50 in all ($0.30 for 1M input, $0.20 for
+    0.5M output) prices each class at what it was charged: $0.30 and $0.40 per 1M."""
+    months = _months([1.5e6], input_share=1e6 / 1.5e6, cached_share=0.0)
+    months["cost_usd"] = 0.50
+    months["paid_input_usd"], months["paid_cached_input_usd"] = 0.30, 0.0
+    months["paid_cache_write_usd"], months["paid_output_usd"] = 0.0, 0.20
+    prices = bill_prices(months, "2025-01")
+    assert prices["input"] == pytest.approx(0.30) and prices["output"] == pytest.approx(0.40)
+
+
+def test_a_month_missing_one_day_is_partial():
+    """January covered 30 of its 31 days: partial, left out of the fit (February and March are whole)."""
+    months = _months([1e9, 1.1e9, 1.2e9])
+    months.loc[0, "days_covered"] = 30.0
+    baseline, warnings = fit_baseline(months)
+    assert baseline["months_covered"] == 2 and any("2025-01" in w and "30" in w for w in warnings), warnings
+
+
+def test_the_separator_is_the_one_outside_quotes_most_often():
+    from tco.invoices.common import read_table
+    t = read_table('date;"cost, EUR";model;tokens\n2025-11-01;1,5;a;10\n')
+    assert t.delimiter == ";" and t.header == ["date", "cost, EUR", "model", "tokens"]
+    assert read_table('a,b;c,d\n1,2;3,4\n').delimiter == ","
+    # an unquoted comma in one name of a semicolon header: two semicolons against one comma
+    assert read_table("date;cost;note, internal\n2025-11-01;1,5;x\n").delimiter == ";"
+
+
+def test_a_byte_order_mark_before_the_header_is_not_part_of_it():
+    """The mark goes and nothing else: a header that starts with an "X" keeps it."""
+    from tco.invoices.common import decode_text
+    for data in ("\ufeffX-Request-Id,provider\r\n1,openai\r\n".encode("utf-8"),
+                 "\ufeffX-Request-Id,provider\r\n1,openai\r\n".encode("utf-16")):
+        assert decode_text(data)[0] == "X-Request-Id,provider\n1,openai\n"
+
+
+def test_a_line_that_is_not_valid_csv_is_named_by_its_line_in_the_file():
+    """Two blank lines, the header (line 3), a row (4) and a cell over the CSV reader's field limit
+    (line 5): the message names line 5 of the file."""
+    from tco.invoices.common import DecodeError, read_table
+    with pytest.raises(DecodeError, match=r"^line 5 is not valid CSV"):
+        read_table("\n\nh1,h2\n1,2\n" + "x" * 200_000 + ",3\n")
+
+
+def test_gcp_billing_export_usd_row_with_a_blank_rate_is_dollars():
+    text = (GCP_HEAD + ",currency,currency_conversion_rate\n"
+            f"A,Gemini API,{FLASH_SKU},2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,0.30,1000000,count,[],regular,USD,\n")
+    rows = parse("billing.csv", text).rows
+    assert rows["usd_rate"].tolist() == [1.0]
+
+
+def test_google_console_report_and_billing_export_name_a_gemma_sku_alike():
+    """The two Google exports name a model the same way (they join on it): Gemma 3 27B is genai-
+    prices' Google model "gemma-3" in both, not the bare "gemma-3-27b" a name without its provider gives."""
+    sku = "Gemma 3 27B input text tokens"
+    console = ("Date,Service description,SKU description,Usage amount,Usage unit,Cost ($)\n"
+               f"2025-11-03,Vertex AI,{sku},1000000,count,0.10\n")
+    billing = GCP_HEAD + f"\nA,Vertex AI,{sku},2025-11-03 00:00:00 UTC,2025-11-03 01:00:00 UTC,0.10,1000000,count,[],regular\n"
+    a = parse("report.csv", console).rows["model"].tolist()
+    b = parse("billing.csv", billing.replace("\n\n", "\n")).rows["model"].tolist()
+    assert a == b == ["gemma-3"]
+
+
+def test_litellm_daily_all_cached_input_leaves_no_plain_input():
+    text = ("date,model,custom_llm_provider,spend,prompt_tokens,completion_tokens,cache_read_input_tokens,"
+            "cache_creation_input_tokens,api_requests\n2025-11-03,gpt-4o-mini,openai,0.5,3000,100,2500,500,4\n")
+    row = parse("daily.csv", text).rows.iloc[0]
+    assert (row["input_tokens"], row["cached_input_tokens"], row["cache_write_tokens"]) == (0, 2500, 500)
+
+
+def _cost_page(result):
+    return {"object": "page", "data": [{"object": "bucket", "start_time": 1730419200, "end_time": 1730505600,
+                                        "results": [result]}], "has_more": False, "next_page": None}
+
+
+def test_openai_costs_page_named_by_its_object_is_recognised_and_a_bad_amount_refused_as_it_reads():
+    """A result named "organization.costs.result" makes a Costs API page even without its amount;
+    the result is refused by number, and a value that holds "line " is shown as it is."""
+    parsed = parse("costs.json", json.dumps(_cost_page({"object": "organization.costs.result",
+                                                        "line_item": "gpt-4o-mini, input", "project_id": "p"})))
+    assert parsed.format == "openai_cost_json" and len(parsed.rows) == 0
+    assert [n for n, _ in parsed.rejected] == [1] and parsed.rejected[0][1].startswith("result 1: ")
+    parsed = parse("costs.json", json.dumps(_cost_page({"object": "organization.costs.result",
+                                                        "amount": {"value": "line 7", "currency": "usd"},
+                                                        "line_item": "gpt-4o-mini, input", "project_id": "p"})))
+    (n, reason), = parsed.rejected
+    assert n == 1 and reason.startswith("result 1: ") and "'line 7'" in reason, reason
+
+
+def test_openai_usage_result_of_only_its_two_counts_is_recognised():
+    page = {"object": "page", "data": [{"object": "bucket", "start_time": 1730419200, "end_time": 1730505600,
+                                        "results": [{"input_tokens": 10, "output_tokens": 5}]}]}
+    assert parse("usage.json", json.dumps(page)).format == "openai_usage_json"
+
+
+def test_an_openai_line_item_of_an_unknown_kind_is_no_token_line():
+    from tco.invoices.openai import split_line_item
+    assert split_line_item("gpt-4o-2024-08-06, fine-tuning training") == ("gpt-4o-2024-08-06", "other")
+    text = ("start_time,end_time,amount_value,amount_currency,quantity,quantity_unit,line_item,project_id\n"
+            "1761955200,1762041600,2.00,usd,4000,tokens,\"gpt-4o-2024-08-06, fine-tuning training\",p\n")
+    rows = parse("cost.csv", text).rows
+    assert rows["direction"].tolist() == ["other"] and not rows["has_tokens"].any()

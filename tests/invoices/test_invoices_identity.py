@@ -47,7 +47,8 @@ FORMATS = [
       "speed": "fast"},
      "output_tokens", 100, ["usage_input_tokens_no_cache", "usage_output_tokens"],
      ["usage_input_tokens_no_cache", "usage_input_tokens_cache_write_5m", "usage_input_tokens_cache_write_1h",
-      "usage_input_tokens_cache_read", "usage_output_tokens"]),
+      "usage_input_tokens_cache_read", "usage_output_tokens",
+      "usage_input_tokens_cache_write"]),  # the older exports' one cache-write column
     ("anthropic cost csv", "claude_api_cost.csv",
      {"usage_date_utc": "2025-11-03", "model": "Claude Sonnet 4.5", "workspace": "Default", "api_key": "prod",
       "usage_type": "message", "context_window": "≤ 200k", "token_type": "output", "cost_usd": "7.50",
@@ -105,7 +106,7 @@ FORMATS = [
       "model_permaslug": "anthropic/claude-4.5-sonnet-20250929", "provider_name": "Anthropic",
       "api_key_name": "prod-key", "app_name": "MyApp"},
      {"generation_id": "gen-2"},
-     "output_tokens", 151, ["tokens_prompt", "tokens_completion"], ["tokens_prompt", "tokens_completion"]),
+     "output_tokens", 151, ["tokens_prompt", "tokens_completion"], ["tokens_prompt", "tokens_completion", "tokens_cached"]),
     ("google cloud billing export", "billing.csv",
      {"billing_account_id": "A", "service.description": "Gemini API",
       "sku.description": "Generate content input token count gemini 2.5 flash short input text",
