@@ -144,7 +144,7 @@ def parse_cur_csv(table: Table):
     keep = cols.ok() & bedrock
     warnings = sorted(set(notes))
     if ignored:
-        warnings.append(f"{ignored} rows of other AWS services (not Amazon Bedrock) ignored")
+        warnings.append(f"{ignored} row{'' if ignored == 1 else 's'} of other AWS services (not Amazon Bedrock) ignored")
     return rows[keep].reset_index(drop=True), cols.rejected(), warnings
 
 

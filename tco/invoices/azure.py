@@ -118,7 +118,7 @@ def parse_cost_details_csv(table: Table):
     warnings = []
     ignored = int((~openai_rows).sum())
     if ignored:
-        warnings.append(f"{ignored} rows of other Azure services (not Azure OpenAI token meters) ignored")
+        warnings.append(f"{ignored} row{'' if ignored == 1 else 's'} of other Azure services (not Azure OpenAI token meters) ignored")
     foreign = sorted(set(currency[openai_rows & ~np.isfinite(usd_rate) & (cost != 0)]))
     if foreign:
         warnings.append(f"billing currency {', '.join(foreign)} without a costInUsd column: amounts kept unconverted")

@@ -124,7 +124,7 @@ def parse_billing_export_csv(table: Table):
     warnings = []
     ignored = int((~is_ai).sum())
     if ignored:
-        warnings.append(f"{ignored} rows of other Google Cloud services ignored")
+        warnings.append(f"{ignored} row{'' if ignored == 1 else 's'} of other Google Cloud services ignored")
     return rows[cols.ok() & is_ai].reset_index(drop=True), cols.rejected(), warnings
 
 
@@ -179,5 +179,5 @@ def parse_console_report_csv(table: Table):
     warnings = []
     ignored = int((~is_ai).sum())
     if ignored:
-        warnings.append(f"{ignored} rows of other Google Cloud services ignored")
+        warnings.append(f"{ignored} row{'' if ignored == 1 else 's'} of other Google Cloud services ignored")
     return rows[cols.ok() & is_ai].reset_index(drop=True), cols.rejected(), warnings

@@ -683,7 +683,7 @@ def test_cur_marketplace_line_is_found_by_its_product_name_alone():
     parsed = parse("cur.csv", text)
     assert list(parsed.rows["model_raw"]) == ["Claude 3.5 Sonnet"]
     assert parsed.rows["input_tokens"].sum() == 3_000_000 and parsed.rows["cost"].sum() == pytest.approx(9.0)
-    assert parsed.warnings == ["1 rows of other AWS services (not Amazon Bedrock) ignored"]
+    assert parsed.warnings == ["1 row of other AWS services (not Amazon Bedrock) ignored"]
 
 
 def test_openai_usage_api_cache_writes_are_their_own_class():
@@ -762,7 +762,7 @@ def test_azure_rows_of_other_services_are_ignored_and_counted():
     text = AZURE_EUR + "2025-11-03,D2s v3,Virtual Machines,Dv3 Series,24,1 Hour,Usage,EUR,2.0\r\n"
     parsed = parse("azure.csv", text)
     assert len(parsed.rows) == 1
-    assert "1 rows of other Azure services (not Azure OpenAI token meters) ignored" in parsed.warnings
+    assert "1 row of other Azure services (not Azure OpenAI token meters) ignored" in parsed.warnings
     assert parsed.rows["cost"].sum() == pytest.approx(1.0)
 
 

@@ -308,7 +308,7 @@ def _reports():
                role="usage")]),
         # BigQuery ignored (said), the subtotal dropped, a zero count read, images no tokens, a negative count refused
         ("google cloud console report", "report.csv", report, "gcp_console_report_csv",
-         ["1 rows of other Google Cloud services ignored"], [6],
+         ["1 row of other Google Cloud services ignored"], [6],
          [dict(_ZERO, **flash, line=2, start=_utc("2025-11-03"), end=_utc("2025-11-04"), output_tokens=2e6,
                cost=5.0, direction="output"),
           dict(_ZERO, **flash, line=4, start=_utc("2025-11-04"), end=_utc("2025-11-05"), direction="input"),
