@@ -502,3 +502,55 @@ def test_only_rows_of_a_known_model_gpu_and_precision_are_fitted_or_validated():
     assert not capacity._known("llama-3.1-8b", "no-such-gpu", "bf16")
     assert not capacity._known("llama-3.1-8b", "h100_sxm", "int3")
     assert not capacity._known("llama-3.1-8b", "h100_sxm", "fp4")       # H100: no FP4 tensor cores
+
+
+# --- the survivors of a fresh mutation sample of tco/capacity.py (seed 2, 2026-12-03) -------------
+
+def test_the_words_of_a_shape_outside_the_measured_curves():
+    m8, h100 = MODELS["llama-3.1-8b"], GPUS["h100_sxm"]
+    source, detail = capacity.curve_provenance(m8, h100, "bf16", 1, 12000, 500)
+    assert source == "derived"
+    assert detail.startswith("outside the measured shapes: 48 points of 6 measured curves of Llama 3.1 8B")
+
+
+def test_a_roofline_figure_carries_its_error_band():
+    """No measured row for Llama 4 Scout FP8 on L40S: the calibrated model, with the roofline
+    source's leave-one-out error (median and p90) as numbers, not only in the words."""
+    t = capacity.replica_throughput(MODELS["llama-4-scout"], GPUS["l40s"], "fp8", 8, 2000, 500)
+    e50, e90 = capacity.error_bands()["roofline"]
+    assert t.source == "roofline" and (t.error, t.error_p90) == (e50, e90) and 0 < e50 < e90
+
+
+def test_a_replica_in_one_server_has_no_slow_link_whatever_the_gpu():
+    l40s, sxm = GPUS["l40s"], GPUS["h100_sxm"]
+    per_node = l40s.gpus_per_node
+    assert capacity.slow_link_servers(l40s, per_node) == 0 and capacity.slow_link_servers(l40s, 1) == 0
+    assert capacity.slow_link_servers(l40s, 2 * per_node) == 2
+    assert capacity.slow_link_servers(sxm, 2 * sxm.gpus_per_node) == 0
+
+
+def test_a_cached_share_above_one_is_all_cached_not_negative_prefill():
+    m, g = MODELS["llama-3.3-70b"], GPUS["h100_sxm"]
+    whole = float(capacity.prefill_s(m, g, "fp8", 2, 2000, 1.0))
+    assert float(capacity.prefill_s(m, g, "fp8", 2, 2000, 1.5)) == whole >= 0.0
+
+
+def test_a_ttft_target_one_sequence_misses_is_not_met_even_by_a_little():
+    """At 5,000 in / 500 out one sequence's time to first token is T1; a target of T1 / 1.5 is missed
+    by every concurrency: no throughput (NaN), not the point at one sequence."""
+    m, g = MODELS["llama-3.3-70b"], GPUS["h100_sxm"]
+    t1 = float(capacity.operating_point(m, g, "fp8", 2, 5000, 500, 898.0, max_ttft_s=1e-9).ttft_s)
+    assert t1 > 0
+    missed = capacity.operating_point(m, g, "fp8", 2, 5000, 500, 898.0, max_ttft_s=t1 / 1.5)
+    assert not bool(missed.meets) and math.isnan(float(missed.output_tokens_per_s))
+    met = capacity.operating_point(m, g, "fp8", 2, 5000, 500, 898.0, max_ttft_s=t1 * 1.01)
+    assert bool(met.meets) and float(met.ttft_s) <= t1 * 1.01
+
+
+def test_max_load_on_a_configurations_own_curve_is_the_figure_given():
+    """Llama 3.1 8B BF16 on one H100 has its own step constants (its measured curves): the max-load
+    throughput is the figure given (1,234 tokens/s) at the KV-limited concurrency, on that curve."""
+    m8, h100 = MODELS["llama-3.1-8b"], GPUS["h100_sxm"]
+    assert capacity.config_constants("llama-3.1-8b", "h100_sxm", "bf16", 1) != capacity.STEP
+    pt = capacity.operating_point(m8, h100, "bf16", 1, 2000, 500, 1234.0)
+    assert float(pt.max_load_output_tokens_per_s) == pytest.approx(1234.0, rel=1e-12)
