@@ -397,3 +397,32 @@ def test_choose_size_prices_each_candidate_with_its_own_gpu_count_by_hand():
     p2 = p.replace(tokens_per_month=np.array([1e10, 2e10]))
     assert model.choose_size(p2, np.array([2.0, 4.0]), np.array([1000.0, 1500.0])).tolist() == [0, 0]
     assert model.choose_size(p2, np.array([2.0, 4.0]), np.array([1000.0, 3000.0])).tolist() == [1, 1]
+
+
+# --- the survivors of a fresh mutation sample of tco/model.py (seed 2, 2026-12-03) ----------------
+
+def test_replica_options_reasons_for_the_chosen_a_missed_target_and_an_equal_cost():
+    """The default: 2 GPUs chosen "among 10 sizes that fit". At 150 output tokens/s per user the 2, 4
+    and 8-GPU replicas miss the target (their speed at one request in the words); at 100, 8 GPUs
+    cost what the chosen 4 do (two 4-GPU replicas or one 8-GPU one: 8 GPUs either way)."""
+    opts = {o["gpus_per_replica"]: o for o in model.replica_options(Scenario())}
+    assert opts[2]["reason"] == "chosen: the lowest monthly cost at 2B tokens a month among 10 sizes that fit"
+    fast = {o["gpus_per_replica"]: o for o in model.replica_options(Scenario(min_output_tokens_per_s_per_user=150.0))}
+    assert not fast[2]["meets_latency_target"] and fast[2]["reason"] == (
+        f"misses the latency target: {fast[2]['output_tokens_per_s_per_user']:,.1f} output tokens/s per user and "
+        f"first token after {fast[2]['ttft_s']:,.2f} s at one request")
+    assert 100 < fast[2]["output_tokens_per_s_per_user"] < 150 and fast[2]["ttft_s"] > 0
+    mid = {o["gpus_per_replica"]: o for o in model.replica_options(Scenario(min_output_tokens_per_s_per_user=100.0))}
+    assert mid[4]["chosen"] and mid[8]["reason"] == "as cheap at this volume; the smaller size is chosen"
+    assert mid[8]["monthly_usd_at_volume"] == pytest.approx(mid[4]["monthly_usd_at_volume"], rel=1e-12)
+    assert mid[4]["output_tokens_per_s_per_user"] == pytest.approx(100.0, rel=1e-6)
+
+
+def test_the_latency_target_and_the_break_even_in_words_reach_the_result():
+    """The default breaks even against the API at (8,833.33 + 4,380) / $2.775 per 1M = 4.76B tokens
+    a month on one 2-GPU replica (tests/test_charts.py has the hand calculation)."""
+    r = model.evaluate(Scenario(max_ttft_s=2.0, min_output_tokens_per_s_per_user=10.0))
+    assert r.at_volume["self_host"]["latency_target"] == {"max_ttft_s": 2.0, "min_output_tokens_per_s_per_user": 10.0}
+    reason = model.evaluate(Scenario()).breakeven["api"].reason
+    assert reason.startswith("self-hosting is no dearer than the API from 4.76B tokens a month "
+                             "(1 replica of 2 GPUs, fleet utilisation ")
