@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from tco.explain import count
 from tco.invoices.common import Columns, Table, frame, granularity, keys, optional_times, period_end
 from tco.invoices.prices import canonical_model, list_prices
 
@@ -144,7 +145,7 @@ def parse_cur_csv(table: Table):
     keep = cols.ok() & bedrock
     warnings = sorted(set(notes))
     if ignored:
-        warnings.append(f"{ignored} row{'' if ignored == 1 else 's'} of other AWS services (not Amazon Bedrock) ignored")
+        warnings.append(f"{count(ignored, 'row')} of other AWS services (not Amazon Bedrock) ignored")
     return rows[keep].reset_index(drop=True), cols.rejected(), warnings
 
 

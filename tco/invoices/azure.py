@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 
+from tco.explain import count
 from tco.invoices.common import Columns, Table, frame, keys, period_end
 from tco.invoices.prices import canonical_model
 
@@ -118,7 +119,7 @@ def parse_cost_details_csv(table: Table):
     warnings = []
     ignored = int((~openai_rows).sum())
     if ignored:
-        warnings.append(f"{ignored} row{'' if ignored == 1 else 's'} of other Azure services (not Azure OpenAI token meters) ignored")
+        warnings.append(f"{count(ignored, 'row')} of other Azure services (not Azure OpenAI token meters) ignored")
     foreign = sorted(set(currency[openai_rows & ~np.isfinite(usd_rate) & (cost != 0)]))
     if foreign:
         warnings.append(f"billing currency {', '.join(foreign)} without a costInUsd column: amounts kept unconverted")

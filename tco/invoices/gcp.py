@@ -15,6 +15,7 @@ import re
 
 import numpy as np
 
+from tco.explain import count
 from tco.invoices.common import Columns, Table, frame, keys, optional_times, period_end
 from tco.invoices.prices import canonical_model
 
@@ -124,7 +125,7 @@ def parse_billing_export_csv(table: Table):
     warnings = []
     ignored = int((~is_ai).sum())
     if ignored:
-        warnings.append(f"{ignored} row{'' if ignored == 1 else 's'} of other Google Cloud services ignored")
+        warnings.append(f"{count(ignored, 'row')} of other Google Cloud services ignored")
     return rows[cols.ok() & is_ai].reset_index(drop=True), cols.rejected(), warnings
 
 
@@ -179,5 +180,5 @@ def parse_console_report_csv(table: Table):
     warnings = []
     ignored = int((~is_ai).sum())
     if ignored:
-        warnings.append(f"{ignored} row{'' if ignored == 1 else 's'} of other Google Cloud services ignored")
+        warnings.append(f"{count(ignored, 'row')} of other Google Cloud services ignored")
     return rows[cols.ok() & is_ai].reset_index(drop=True), cols.rejected(), warnings

@@ -836,19 +836,14 @@ def test_litellm_daily_all_cached_input_leaves_no_plain_input():
     assert (row["input_tokens"], row["cached_input_tokens"], row["cache_write_tokens"]) == (0, 2500, 500)
 
 
-def _cost_page(result):
-    return {"object": "page", "data": [{"object": "bucket", "start_time": 1730419200, "end_time": 1730505600,
-                                        "results": [result]}], "has_more": False, "next_page": None}
-
-
 def test_openai_costs_page_named_by_its_object_is_recognised_and_a_bad_amount_refused_as_it_reads():
     """A result named "organization.costs.result" makes a Costs API page even without its amount;
     the result is refused by number, and a value that holds "line " is shown as it is."""
-    parsed = parse("costs.json", json.dumps(_cost_page({"object": "organization.costs.result",
+    parsed = parse("costs.json", json.dumps(_usage_page({"object": "organization.costs.result",
                                                         "line_item": "gpt-4o-mini, input", "project_id": "p"})))
     assert parsed.format == "openai_cost_json" and len(parsed.rows) == 0
     assert [n for n, _ in parsed.rejected] == [1] and parsed.rejected[0][1].startswith("result 1: ")
-    parsed = parse("costs.json", json.dumps(_cost_page({"object": "organization.costs.result",
+    parsed = parse("costs.json", json.dumps(_usage_page({"object": "organization.costs.result",
                                                         "amount": {"value": "line 7", "currency": "usd"},
                                                         "line_item": "gpt-4o-mini, input", "project_id": "p"})))
     (n, reason), = parsed.rejected
