@@ -24,12 +24,13 @@ def main() -> None:
     # (tests/browser check that nothing leaves the machine)
     st.set_page_config(page_title="LLM self-hosting TCO", page_icon="🧮", layout="wide",
                        initial_sidebar_state="auto")  # auto: closed on a phone, open on a laptop
-    ctx = page.prepare()
-    if ctx.view == "cfo":
+    if page.start() == "cfo":
+        ctx = page.context()
         render_cfo(ctx)
+        page.finish(ctx)
     else:
-        page.render_full(ctx, page.SECTIONS)
-    page.finish(ctx)
+        page.render_page(page.SECTIONS)
+        page.finish()
     # the script's own run time, read by tco/ui/bench_page.py
     st.session_state["_run_ms"] = (time.perf_counter() - started) * 1e3
 

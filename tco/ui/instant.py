@@ -31,13 +31,14 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from tco.ui import data, firstpaint, inputs, views
+from tco.ui import data, inputs, views
 
 #: Keys of the containers the component finds in the page (class ``st-key-<key>``).
 SLIDER_ROW = "tco_volume_row"
 HEADLINE = "tco_headline"
 VERDICT = "tco_verdict"
 INSTANT_KEY = "_instant_numbers"
+RUNS_KEY = "_main_area_runs"  # runs of the page's main area (tco/ui/page.py), whole-page or its own
 
 _INSTANT_JS = """
 const DIM = "0.45";
@@ -168,7 +169,7 @@ def mount(ctx: views.Context) -> None:
     d = payload(ctx, options, value)
     if d is None:
         return
-    # the run's number (tco/ui/firstpaint.py counts them): new data on every run, so that every run
-    # re-mounts the component and its mount re-checks the boxes
-    d["run"] = state.get(firstpaint.RUNS_KEY, 0)
+    # the run's number: new data on every run of the main area, so that every run re-mounts the
+    # component and its mount re-checks the boxes
+    d["run"] = state.get(RUNS_KEY, 0)
     _INSTANT(key=INSTANT_KEY, data=d, height=0)

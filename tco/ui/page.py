@@ -1,7 +1,9 @@
 """One run of the page: URL -> widgets -> Scenario -> engine -> sections -> URL.
 
-:func:`prepare` draws the inputs and evaluates; :func:`render_full` draws the top of the page and
-the sections as tabs (only the open tab runs); :func:`finish` writes the link into the address bar.
+:func:`start` seeds the inputs from the URL; :func:`render_page` draws the full page: the heading,
+the main area (:func:`main_area`, a fragment: the volume row, :func:`render_full`'s numbers and
+tabs, the link in the address bar) and the sidebar; the CFO view evaluates with :func:`context`;
+:func:`finish` ends every run.
 """
 
 from __future__ import annotations
@@ -29,32 +31,18 @@ SECTIONS = [("Plans", plans_view.render), *views.SECTIONS, ("How sure", uncertai
 VOLUME_ROW_HEIGHT = 68  # [px] the volume slider's row at 1440 px wide (measured in Chromium)
 
 
-def prepare() -> views.Context:
-    """Seed from the URL (first run), build the Scenario and evaluate it; keep the inputs' places.
-
-    The inputs (the sidebar and the volume row) are drawn by ``ctx.extras["controls"]``, which
-    :func:`render_full` calls once the headline numbers are sent: the inputs' ~30 elements went
-    out first and held the numbers back after every keypress (``python -m tco.ui.bench_page
-    --keypress``). Their values are already in ``st.session_state`` before the run (Streamlit puts
-    them there, and the callbacks ran), so the numbers do not depend on that order.
-
-    In the CFO view (``?view=cfo``) no input is drawn: the values the link seeded into
-    ``st.session_state`` are read as they are, and the view draws its own heading and notices."""
+def start() -> str | None:
+    """Every run: uploads stay in memory, the URL seeds the inputs (first run); the view asked for."""
     state = st.session_state
     serving.keep_uploads_in_memory()  # before any upload: uploads never touch the disk
     inputs.seed_from_url(state, inputs.query_mapping(st.query_params))
-    controls = None
-    if state.get(inputs.VIEW_KEY) != "cfo":  # the CFO view is read-only: it draws no inputs
-        st.markdown("## Self-host an open model, or keep paying the API?")
-        views.render_notices(state.get(inputs.NOTICES_KEY, ()))
-        cleared = state.pop(inputs.CLEARED_KEY, None)  # set by a model box's callback this run
-        if cleared:
-            st.info(md(cleared), icon=":material/cleaning_services:")
-        if firstpaint.stage() >= firstpaint.PAGE:  # the first run paints the numbers alone
-            inputs.keep_values(state)
-            controls = functools.partial(_draw_controls, st.container(key=instant.SLIDER_ROW))
-        else:  # the slider's code held back the first paint by ~0.25 s: its row's room until then
-            firstpaint.placeholder(VOLUME_ROW_HEIGHT, None)
+    return state.get(inputs.VIEW_KEY)
+
+
+def context() -> views.Context:
+    """The Scenario of the inputs' values (in ``st.session_state`` before the run: Streamlit puts
+    them there and the callbacks ran, whichever widget is drawn first) and its evaluation."""
+    state = st.session_state
     values = inputs.current_values(state)
     s, error = inputs.build_scenario(values)
     result = None
@@ -63,20 +51,81 @@ def prepare() -> views.Context:
             result = data.evaluate(s)
         except ValueError as e:  # incl. capacity.DoesNotFit: the engine's message, as plain text
             error = str(e)
-    extras = {} if controls is None else {"controls": controls}
     return views.Context(values=values, scenario=s, result=result, error=error,
-                         baseline=state.get(inputs.BASELINE_KEY), view=state.get(inputs.VIEW_KEY), extras=extras)
+                         baseline=state.get(inputs.BASELINE_KEY), view=state.get(inputs.VIEW_KEY))
 
 
-def _draw_controls(volume_row) -> None:
-    """The volume row (in its place above the numbers) and the sidebar."""
+FULL_RUN_KEY = "_page_full_run"   # set by a run of the whole page just before its main area
+SIDEBAR_DRAWN_KEY = "_sidebar_drawn"  # the sidebar's values as its last draw showed them
+
+
+def render_page(sections: Sequence[tuple[str, Callable[[views.Context], None]]]) -> None:
+    """The full page: heading and notices, the main area (:func:`main_area`), then the sidebar.
+
+    The main area (volume row, verdict, headline, tabs, recommended plan) is a fragment: a volume
+    keypress or a tab change reruns it alone, so the heading and the sidebar's inputs are not
+    re-sent (``python -m tco.ui.bench_page --keypress``). A change in the sidebar reruns the
+    whole page. The sidebar is drawn after the main area, so that the numbers go out first."""
+    state = st.session_state
+    st.markdown("## Self-host an open model, or keep paying the API?")
+    views.render_notices(state.get(inputs.NOTICES_KEY, ()))
+    cleared = state.pop(inputs.CLEARED_KEY, None)  # set by a model box's callback this run
+    if cleared:
+        st.info(md(cleared), icon=":material/cleaning_services:")
+    drawn = firstpaint.stage() >= firstpaint.PAGE  # the first run paints the numbers alone
+    if drawn:
+        inputs.keep_values(state)
+    state[FULL_RUN_KEY] = True
+    main_area(sections)
+    if drawn:
+        inputs.sidebar()
+        state[SIDEBAR_DRAWN_KEY] = _sidebar_values(state)
+
+
+def _sidebar_values(state) -> tuple:
+    """What the sidebar shows: every input but those of the main area."""
+    return tuple(repr(state.get(k)) for k in inputs.FIELDS if k not in inputs.MAIN_AREA)
+
+
+def _sidebar_stale(state) -> bool:
+    """True when something in the main area (an applied bill, a callback) changed an input the
+    sidebar shows since it was drawn: the whole page must rerun to show it."""
+    drawn = state.get(SIDEBAR_DRAWN_KEY)
+    return drawn is not None and drawn != _sidebar_values(state)
+
+
+@st.fragment
+def main_area(sections: Sequence[tuple[str, Callable[[views.Context], None]]]) -> None:
+    """Volume row, verdict, headline, tabs and the recommended plan; the link in the address bar.
+    Runs inside every run of the page and on its own when one of its widgets changes."""
+    state = st.session_state
+    own_run = not state.pop(FULL_RUN_KEY, False)
+    if own_run and _sidebar_stale(state):
+        st.rerun(scope="app")
+    state[instant.RUNS_KEY] = state.get(instant.RUNS_KEY, 0) + 1
+    controls = None
+    if firstpaint.stage() >= firstpaint.PAGE:
+        controls = functools.partial(_draw_volume, st.container(key=instant.SLIDER_ROW))
+    else:  # the slider's code held back the first paint by ~0.25 s: its row's room until then
+        firstpaint.placeholder(VOLUME_ROW_HEIGHT, None)
+    ctx = context()
+    if controls is not None:
+        ctx.extras["controls"] = controls
+    render_full(ctx, sections)
+    if ctx.scenario is not None:
+        inputs.write_url(st.query_params, ctx.scenario, ctx.baseline, ctx.view)
+    if own_run and _sidebar_stale(state):  # e.g. a bill applied in the Import bills tab
+        st.rerun(scope="app")
+
+
+def _draw_volume(volume_row) -> None:
+    """The volume row, in its place above the numbers."""
     with volume_row:
         inputs.volume_controls()
-    inputs.sidebar()
 
 
 def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[views.Context], None]]]) -> None:
-    """Verdict, headline metrics, the inputs, one tab per section (only the open one is computed;
+    """Verdict, headline metrics, the volume row, one tab per section (only the open one is computed;
     none in a session's first run: tco/ui/firstpaint.py), then the recommended plan (at the top)
     and the draws' bands (in the headline's help)."""
     if ctx.error:
@@ -89,7 +138,7 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
     with st.container(key=instant.HEADLINE):
         add_band = views.render_headline(ctx)
     controls = ctx.extras.get("controls")
-    if controls is not None:   # the inputs, once the numbers are on their way
+    if controls is not None:   # the volume row, once the numbers are on their way
         controls()
     if firstpaint.stage() >= firstpaint.PAGE:  # the first run paints the numbers alone
         titles = [t for t, _ in sections]
@@ -114,10 +163,10 @@ def render_full(ctx: views.Context, sections: Sequence[tuple[str, Callable[[view
         instant.mount(ctx)
 
 
-def finish(ctx: views.Context) -> None:
-    """Keep the address bar a valid link to the scenario on the page; count the run (charts wait
-    for the first paint: tco/ui/firstpaint.py)."""
-    if ctx.scenario is not None:
+def finish(ctx: views.Context | None = None) -> None:
+    """Keep the address bar a valid link to the CFO view's scenario (the full page's main area
+    writes its own); count the run (charts wait for the first paint: tco/ui/firstpaint.py)."""
+    if ctx is not None and ctx.scenario is not None:
         inputs.write_url(st.query_params, ctx.scenario, ctx.baseline, ctx.view)
     if firstpaint.stage() == firstpaint.FULL:   # imports and caches of a whole page are in place
         serving.freeze_heap_once()

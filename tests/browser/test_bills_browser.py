@@ -55,6 +55,11 @@ def test_upload_then_use_as_baseline_moves_the_headline(app_url, page):
     wait_for_app(page)
     assert metric(page, "Commercial API") == expected
     assert page.get_by_text(re.compile("Scenario set from the bills")).count() >= 1
+    # the sidebar shows the inputs the bills set (the button is in the main area, which reruns on
+    # its own: tco/ui/page.py reruns the whole page when an input of the sidebar changed)
+    assert values["api_model"] != Scenario().api_model
+    page.get_by_test_id("stSidebar").get_by_text(re.compile("^" + re.escape(values["api_model"]) + " vs ")).wait_for(
+        timeout=30_000)
     # the scenario and the bill summary travel in the address bar
     page.wait_for_function("() => location.search.includes('bl_tokens=')", timeout=30_000)
     assert f"tokens_per_month={int(values['tokens_per_month'])}" in page.url

@@ -190,3 +190,59 @@ def test_a_key_that_moves_nothing_changes_nothing_and_a_long_jump_waits_dimmed(a
     assert page.evaluate(VALUES) == before and set(page.evaluate(OPACITY, BOXES)) == {"0.45"}
     gate.release()
     answered(page, headline(1e6))
+
+
+# --- what a keypress re-sends (tco/ui/page.py: the main area is a fragment) -----------------------
+
+def _deltas(messages) -> list[tuple[tuple[int, ...], str]]:
+    """(delta path, element or block kind) of each delta among the server's messages."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    out = []
+    for raw in messages:
+        if isinstance(raw, str):
+            continue
+        m = ForwardMsg()
+        m.ParseFromString(raw)
+        if m.WhichOneof("type") != "delta":
+            continue
+        d = m.delta
+        kind = d.WhichOneof("type")
+        if kind == "new_element":
+            kind = d.new_element.WhichOneof("type")
+            if kind == "markdown":
+                kind += ":" + d.new_element.markdown.body[:40]
+        out.append((tuple(m.metadata.delta_path), kind))
+    return out
+
+
+def test_a_volume_key_re_sends_the_main_area_only_and_a_sidebar_change_the_whole_page(gated):
+    """An arrow key on the slider reruns the main area alone: nothing of the sidebar (delta path
+    1.*) and not the page's heading is sent again, and the numbers are the engine's. A change in
+    the sidebar still reruns the whole page (its heading and sidebar come again)."""
+    page, gate = gated
+    slider = page.locator(".st-key-" + instant.SLIDER_ROW).get_by_role("slider")
+    slider.focus()
+    gate.hold()
+    sent = gate.sent
+    slider.press("ArrowRight")  # 2B -> 3B tokens/month
+    gate.wait_sent(page, sent)
+    page.wait_for_timeout(1_500)  # the run's messages come to the gate, held
+    deltas = _deltas(gate.held)
+    gate.release()
+    answered(page, headline(3e9), VERDICT)
+    assert any(kind == "metric" for _p, kind in deltas), deltas
+    assert not [d for d in deltas if d[0][0] == 1], "the sidebar was re-sent"
+    assert not [d for d in deltas if d[1].startswith("markdown:## Self-host")], "the heading was re-sent"
+
+    wait_for_app(page)
+    gate.hold()
+    sent = gate.sent
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Team", exact=True).click()  # open a group: a sidebar widget
+    gate.wait_sent(page, sent)
+    page.wait_for_timeout(1_500)
+    deltas = _deltas(gate.held)
+    gate.release()
+    wait_for_app(page)
+    assert [d for d in deltas if d[0][0] == 1], "a sidebar change must redraw the sidebar"
+    assert [d for d in deltas if d[1].startswith("markdown:## Self-host")], "and the whole page"
